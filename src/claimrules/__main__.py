@@ -1,0 +1,5 @@
+"""`python -m claimrules`."""
+
+from claimrules.cli import main
+
+main()

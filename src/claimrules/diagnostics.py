@@ -1,0 +1,113 @@
+"""Diagnostics: errors as values with a file span, a data path, a stable code and a help line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+DataPath = tuple[str | int, ...]
+
+
+class Severity(StrEnum):
+    """How bad a diagnostic is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A place in a file: 1-based line and column; 0 means the position is unknown."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the input, with where it is in the files and in the data."""
+
+    code: str
+    message: str
+    span: Span
+    path: DataPath = ()
+    help: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, then position, then code and message."""
+        return (self.span.file, self.span.line, self.span.col, self.code, self.message)
+
+    def render(self) -> str:
+        """The one-line form `file:line:col: error: message [code]`, plus an indented help line."""
+        text = f"{self.span}: {self.severity}: {self.message} [{self.code}]"
+        if self.help:
+            text += f"\n  help: {self.help}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": self.span.file,
+            "line": self.span.line,
+            "col": self.span.col,
+            "path": format_path(self.path),
+            "help": self.help,
+        }
+
+
+def format_path(path: DataPath) -> str:
+    """Render a data path as `claims[3].quote`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort and de-duplicate diagnostics by location."""
+    seen: set[tuple[object, ...]] = set()
+    out: list[Diagnostic] = []
+    for d in sorted(diags, key=Diagnostic.sort_key):
+        key = (d.sort_key(), d.path)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+@dataclass
+class LoadError(Exception):
+    """Raised when input cannot be used; carries every diagnostic found, sorted."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.diagnostics = sort_diagnostics(self.diagnostics)
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
+    """A help line suggesting the closest of `choices`, or None."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return None

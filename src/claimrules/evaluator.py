@@ -1,0 +1,427 @@
+"""Evaluate a scenario against a ruleset: a pure function of (ruleset, facts, as_of, known_by,
+sources) returning a Decision with a typed trace. No I/O, no clock, no printing.
+
+Missing facts make rule conditions *unknown* (Kleene logic). When some rule is undecided, the
+evaluator splits the space of completions of the missing facts it reads (each enum/bool value,
+and representatives of number/date facts split at the rules' thresholds), re-evaluating at each
+branch, until no rule is undecided. The leaves partition every completion, so a verdict other
+than `indeterminate` holds for every completion (the soundness law).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from claimrules.compile import CompiledRule, CompiledRuleset, Facts, compile_condition
+from claimrules.decision import (
+    CitedClaim,
+    ConditionFailed,
+    Decision,
+    MissingFactOutcome,
+    MissingFacts,
+    NotInSources,
+    NotYetReported,
+    OutOfPeriod,
+    OverriddenBy,
+    Reason,
+    RuleOutcome,
+    RuleStatus,
+    TestOutcome,
+    Verdict,
+)
+from claimrules.model import All, Condition, Fact, Not, Test
+from claimrules.model.vocabulary import FactValue
+from claimrules.ruleset import Ruleset
+from claimrules.scenario import coerce_facts
+
+#: Leaves explored before the evaluator gives up proving a verdict and says `indeterminate`.
+MAX_LEAVES = 50_000
+
+
+def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[CompiledRule, ...]]:
+    """The combining rule: the verdict of a set of applicable rules, and the rules deciding it.
+
+    1. A rule is *overridden* when an applicable rule lists it in `overrides` (a labelled
+       exception beats its base rule, as in Catala).
+    2. Of the rules left standing: permits and prohibits both → `contested` (never broken by
+       file order); only permits → `permitted`; only prohibits → `prohibited`.
+    3. No applicable rule → `not_addressed`.
+    """
+    rules = tuple(applicable)
+    overridden = {i for r in rules for i in r.overrides}
+    standing = tuple(r for r in rules if r.index not in overridden)
+    permits = any(r.permit for r in standing)
+    prohibits = any(not r.permit for r in standing)
+    if permits and prohibits:
+        return Verdict.CONTESTED, standing
+    if permits:
+        return Verdict.PERMITTED, standing
+    if prohibits:
+        return Verdict.PROHIBITED, standing
+    return Verdict.NOT_ADDRESSED, ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """The rules in force under (as_of, known_by, sources), each with the claims it may cite."""
+
+    active: tuple[CompiledRule, ...]
+    cited: Mapping[int, tuple[CitedClaim, ...]]
+    inactive: Mapping[int, Reason]
+    excluded_undated: tuple[str, ...]
+
+
+def _in_period(rule: CompiledRule, as_of: date) -> bool:
+    p = rule.period
+    return (p.start is None or p.start <= as_of) and (p.until is None or as_of <= p.until)
+
+
+def build_context(
+    compiled: CompiledRuleset,
+    as_of: date | None,
+    known_by: date | None,
+    sources: tuple[str, ...] | None,
+) -> Context:
+    """Filter the rules by valid time, knowledge time and source, and the claims they cite."""
+    key = (as_of, known_by, sources)
+    cache = compiled.contexts
+    if key in cache:
+        return cache[key]
+    active: list[CompiledRule] = []
+    cited: dict[int, tuple[CitedClaim, ...]] = {}
+    inactive: dict[int, Reason] = {}
+    excluded: set[str] = set()
+    wanted = frozenset(sources) if sources is not None else None
+    for rule in compiled.rules:
+        claims = rule.claims
+        if wanted is not None:
+            claims = tuple(c for c in claims if c.source in wanted)
+            if not claims:
+                inactive[rule.index] = NotInSources(tuple(sorted(wanted)))
+                continue
+        if known_by is not None:
+            excluded.update(c.id for c in claims if c.reported_on is None)
+            kept = tuple(c for c in claims if c.reported_on is not None and c.reported_on <= known_by)
+            if not kept:
+                dates = [c.reported_on for c in claims if c.reported_on is not None]
+                inactive[rule.index] = NotYetReported(known_by, min(dates) if dates else None)
+                continue
+            claims = kept
+        if as_of is not None and not _in_period(rule, as_of):
+            inactive[rule.index] = OutOfPeriod(as_of, rule.period.start, rule.period.until)
+            continue
+        active.append(rule)
+        cited[rule.index] = claims
+    ctx = Context(tuple(active), cited, inactive, tuple(sorted(excluded)))
+    if len(cache) < 256:
+        cache[key] = ctx
+    return ctx
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One box of the completion space: facts fixed by branching, and its verdict."""
+
+    assigned: tuple[tuple[str, FactValue], ...]
+    verdict: Verdict
+    standing: tuple[CompiledRule, ...]
+
+
+@dataclass
+class _Search:
+    compiled: CompiledRuleset
+    rules: tuple[CompiledRule, ...]
+    leaves: list[Leaf]
+    stop_early: bool
+    complete: bool = True
+
+    def run(self, facts: dict[str, FactValue], assigned: list[tuple[str, FactValue]]) -> None:
+        if not self.complete:
+            return
+        if self.stop_early and len({leaf.verdict for leaf in self.leaves}) > 1:
+            return
+        if len(self.leaves) >= MAX_LEAVES:
+            self.complete = False
+            return
+        applicable: list[CompiledRule] = []
+        counts: dict[str, int] = {}
+        for r in self.rules:
+            value = r.test(facts)
+            if value is True:
+                applicable.append(r)
+            elif value is None:
+                for name in r.reads:
+                    if name not in facts:
+                        counts[name] = counts.get(name, 0) + 1
+        if not counts:
+            verdict, standing = combine(applicable)
+            self.leaves.append(Leaf(tuple(assigned), verdict, standing))
+            return
+        order = self.compiled.fact_order
+        name = min(counts, key=lambda n: (-counts[n], order[n]))
+        for value in self.compiled.domains[name]:
+            facts[name] = value
+            assigned.append((name, value))
+            self.run(facts, assigned)
+            assigned.pop()
+            del facts[name]
+
+
+def explore(
+    compiled: CompiledRuleset,
+    rules: tuple[CompiledRule, ...],
+    facts: Facts,
+    *,
+    stop_early: bool = False,
+) -> tuple[list[Leaf], bool]:
+    """Partition the completions of the missing facts into leaves with one verdict each.
+
+    Returns the leaves and whether the exploration was complete.
+    """
+    search = _Search(compiled, rules, [], stop_early)
+    search.run(dict(facts), [])
+    return search.leaves, search.complete
+
+
+def _mattering_facts(leaves: list[Leaf]) -> set[str]:
+    """Facts whose value alone changes the verdict somewhere: two leaves with different verdicts
+    whose fixed facts differ in exactly that fact (and agree wherever both are fixed)."""
+    out: set[str] = set()
+    boxes = [(dict(leaf.assigned), leaf.verdict) for leaf in leaves]
+    for i, (a, va) in enumerate(boxes):
+        for b, vb in boxes[i + 1 :]:
+            if va == vb:
+                continue
+            differ = [k for k in a.keys() & b.keys() if a[k] != b[k]]
+            if len(differ) == 1:
+                out.add(differ[0])
+    return out
+
+
+def why(
+    cond: Condition, facts: Facts, want: bool, vocabulary: Mapping[str, Fact]
+) -> tuple[TestOutcome, ...]:
+    """The tests that make a (decided) condition evaluate to `want` on these facts."""
+    if isinstance(cond, Test):
+        return (TestOutcome(cond.fact, cond.operator, cond.operand, facts[cond.fact], want),)
+    if isinstance(cond, Not):
+        return why(cond.not_, facts, not want, vocabulary)
+    parts = cond.all if isinstance(cond, All) else cond.any
+    settling = not isinstance(cond, All)  # one False part settles `all`; one True part, `any`
+    if settling == want:
+        for part in parts:
+            if condition_value(part, facts, vocabulary) is want:
+                return why(part, facts, want, vocabulary)
+        return ()
+    return tuple(t for part in parts for t in why(part, facts, want, vocabulary))
+
+
+def condition_value(cond: Condition, facts: Facts, vocabulary: Mapping[str, Fact]) -> bool | None:
+    """The Kleene value of a condition (the uncompiled, reference form)."""
+    if isinstance(cond, Test):
+        return compile_condition(cond, vocabulary)(facts)
+    if isinstance(cond, Not):
+        v = condition_value(cond.not_, facts, vocabulary)
+        return None if v is None else not v
+    parts = cond.all if isinstance(cond, All) else cond.any
+    values = [condition_value(p, facts, vocabulary) for p in parts]
+    if isinstance(cond, All):
+        return False if False in values else (None if None in values else True)
+    return True if True in values else (None if None in values else False)
+
+
+def _unique_claims(
+    rules: Iterable[CompiledRule], cited: Mapping[int, tuple[CitedClaim, ...]]
+) -> tuple[CitedClaim, ...]:
+    seen: dict[str, CitedClaim] = {}
+    for r in rules:
+        for c in cited[r.index]:
+            seen.setdefault(c.id, c)
+    return tuple(seen.values())
+
+
+def decide(
+    compiled: CompiledRuleset,
+    facts: Facts,
+    *,
+    as_of: date | None = None,
+    known_by: date | None = None,
+    sources: tuple[str, ...] | None = None,
+    explain: bool = True,
+) -> Decision:
+    """Evaluate already-typed facts. `explain=False` skips the per-rule trace and the
+    per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay)."""
+    ctx = build_context(compiled, as_of, known_by, sources)
+    values = {r.index: r.test(facts) for r in ctx.active}
+    applicable = [r for r in ctx.active if values[r.index] is True]
+    undecided = [r for r in ctx.active if values[r.index] is None]
+    missing: tuple[MissingFactOutcome, ...] = ()
+    missing_names: tuple[str, ...] = ()
+    if not undecided:
+        verdict, standing = combine(applicable)
+        possible: tuple[Verdict, ...] = (verdict,)
+    else:
+        leaves, complete = explore(compiled, tuple(ctx.active), facts)
+        verdicts = sorted({leaf.verdict for leaf in leaves})
+        possible = tuple(verdicts)
+        if len(verdicts) == 1 and complete:
+            verdict = verdicts[0]
+            standing = _deciding_under_unknowns(verdict, applicable, leaves)
+        else:
+            verdict, standing = Verdict.INDETERMINATE, ()
+            order = compiled.fact_order
+            if complete:
+                names = _mattering_facts(leaves)
+            else:
+                names = {n for r in undecided for n in r.reads if n not in facts}
+            missing_names = tuple(sorted(names, key=order.__getitem__))
+            if explain:
+                missing = tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names)
+    deciding = tuple(sorted(standing, key=lambda r: r.id))
+    return Decision(
+        verdict=verdict,
+        deciding_rules=tuple(r.id for r in deciding),
+        claims=_unique_claims(deciding, ctx.cited),
+        missing_facts=missing_names,
+        as_of=as_of,
+        known_by=known_by,
+        sources=sources,
+        facts=dict(facts),
+        rules=_outcomes(compiled, ctx, values, facts, applicable) if explain else (),
+        missing=missing,
+        excluded_undated=ctx.excluded_undated,
+        ruleset=compiled.ruleset.id,
+        possible=possible,
+    )
+
+
+def _deciding_under_unknowns(
+    verdict: Verdict, applicable: list[CompiledRule], leaves: list[Leaf]
+) -> tuple[CompiledRule, ...]:
+    """Deciding rules of a verdict that holds in every completion: the rules that apply already
+    and stand; failing those, every rule that stands in some completion."""
+    if verdict is Verdict.NOT_ADDRESSED:
+        return ()
+    _, standing = combine(applicable)
+    if standing and combine(standing)[0] == verdict:
+        return standing
+    seen: dict[int, CompiledRule] = {}
+    for leaf in leaves:
+        for r in leaf.standing:
+            seen.setdefault(r.index, r)
+    return tuple(seen.values())
+
+
+def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
+    outcomes = []
+    for value in compiled.domains[name]:
+        verdicts = {
+            leaf.verdict for leaf in leaves if dict(leaf.assigned).get(name, value) == value
+        }
+        outcomes.append((value, tuple(sorted(verdicts))))
+    fact = compiled.ruleset.facts[name]
+    return MissingFactOutcome(name, fact.question, tuple(outcomes))
+
+
+def _outcomes(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    values: Mapping[int, bool | None],
+    facts: Facts,
+    applicable: list[CompiledRule],
+) -> tuple[RuleOutcome, ...]:
+    by_override: dict[int, list[str]] = {}
+    for r in applicable:
+        for i in r.overrides:
+            by_override.setdefault(i, []).append(r.id)
+    out = []
+    for r in sorted(compiled.rules, key=lambda r: r.id):
+        reason: Reason
+        claims = ctx.cited.get(r.index, r.claims)
+        if r.index in ctx.inactive:
+            status, reason = RuleStatus.INACTIVE, ctx.inactive[r.index]
+        elif values[r.index] is True:
+            if r.index in by_override:
+                status = RuleStatus.OVERRIDDEN
+                reason = OverriddenBy(tuple(sorted(by_override[r.index])))
+            else:
+                status, reason = RuleStatus.APPLIES, None
+        elif values[r.index] is False:
+            status = RuleStatus.DOES_NOT_APPLY
+            reason = ConditionFailed(_why_false(compiled, r, facts))
+        else:
+            status = RuleStatus.UNDECIDED
+            order = compiled.fact_order
+            names = sorted((n for n in r.reads if n not in facts), key=order.__getitem__)
+            reason = MissingFacts(tuple(names))
+        out.append(
+            RuleOutcome(
+                rule=r.id,
+                effect=r.effect,
+                status=status,
+                reason=reason,
+                claims=claims,
+                note=r.rule.note,
+                title=r.rule.title,
+                period=r.period,
+                overrides=tuple(sorted(r.rule.overrides)),
+            )
+        )
+    return tuple(out)
+
+
+def _why_false(
+    compiled: CompiledRuleset, rule: CompiledRule, facts: Facts
+) -> tuple[TestOutcome, ...]:
+    return why(rule.rule.when, facts, False, compiled.ruleset.facts)
+
+
+def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
+    if sources is None:
+        return None
+    if isinstance(sources, str):
+        sources = [sources]
+    return tuple(sorted(set(sources)))
+
+
+def evaluate(
+    ruleset: Ruleset,
+    facts: Mapping[str, object],
+    *,
+    as_of: date | None = None,
+    known_by: date | None = None,
+    sources: Iterable[str] | None = None,
+    explain: bool = True,
+) -> Decision:
+    """What the reported policy says about one scenario.
+
+    `facts` maps fact names to values (enum strings, booleans, numbers, dates or `YYYY-MM-DD`
+    strings; `None` means unknown). Raises ScenarioError for unknown facts or bad values, and
+    ValueError for unknown source ids.
+    """
+    compiled = ruleset.compiled()
+    typed = coerce_facts(ruleset.facts, facts)
+    wanted = _as_sources(sources)
+    if wanted is not None:
+        unknown = [s for s in wanted if s not in ruleset.sources]
+        if unknown:
+            raise ValueError(f"unknown source `{unknown[0]}`")
+    return decide(compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, explain=explain)
+
+
+def evaluate_many(
+    ruleset: Ruleset,
+    scenarios: Iterable[Mapping[str, object]],
+    *,
+    as_of: date | None = None,
+    known_by: date | None = None,
+    sources: Iterable[str] | None = None,
+    explain: bool = False,
+) -> Iterator[Decision]:
+    """Evaluate many fact mappings lazily, in order. Explanations are off by default."""
+    for facts in scenarios:
+        yield evaluate(
+            ruleset, facts, as_of=as_of, known_by=known_by, sources=sources, explain=explain
+        )

@@ -1,0 +1,127 @@
+"""Rules: permit/prohibit effects over a condition tree, citing claims."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Field, Strict, Tag, model_validator
+
+from claimrules.model.base import IsoDate, Model, Name, Slug, Text
+
+class Effect(StrEnum):
+    """What a rule does when it applies."""
+
+    PERMIT = "permit"
+    PROHIBIT = "prohibit"
+
+
+class Test(Model):
+    """A comparison on one fact: exactly one of is / in / lt / le / gt / ge."""
+
+    fact: Name
+    is_: bool | int | float | str | None = Field(default=None, alias="is")
+    in_: list[bool | int | float | str] | None = Field(default=None, alias="in", min_length=1)
+    lt: int | float | str | None = None
+    le: int | float | str | None = None
+    gt: int | float | str | None = None
+    ge: int | float | str | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_operator(self) -> Test:
+        given = [op for op in _OPERATORS if getattr(self, _FIELD[op]) is not None]
+        if len(given) != 1:
+            ops = ", ".join(f"`{o}`" for o in _OPERATORS)
+            raise ValueError(f"a test on `{self.fact}` needs exactly one of {ops}")
+        return self
+
+    @property
+    def operator(self) -> str:
+        """The one operator used: is, in, lt, le, gt or ge."""
+        for op in _OPERATORS:
+            if getattr(self, _FIELD[op]) is not None:
+                return op
+        raise AssertionError("validated model has an operator")  # pragma: no cover
+
+    @property
+    def operand(self) -> Any:
+        """The operator's argument as written."""
+        return getattr(self, _FIELD[self.operator])
+
+
+_OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
+_FIELD = {"is": "is_", "in": "in_", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
+
+
+class All(Model):
+    """True when every part is true (Kleene conjunction)."""
+
+    all: list[Condition] = Field(min_length=1)
+
+
+class Any_(Model):
+    """True when some part is true (Kleene disjunction)."""
+
+    any: list[Condition] = Field(min_length=1)
+
+
+class Not(Model):
+    """Negation (Kleene)."""
+
+    not_: Condition = Field(alias="not")
+
+
+def _condition_kind(value: object) -> str | None:
+    if isinstance(value, dict):
+        for key in ("all", "any", "not", "fact"):
+            if key in value:
+                return key
+        return None
+    if isinstance(value, All | Any_ | Not | Test):
+        return {All: "all", Any_: "any", Not: "not", Test: "fact"}[type(value)]
+    return None
+
+
+Condition = Annotated[
+    Annotated[All, Tag("all")]
+    | Annotated[Any_, Tag("any")]
+    | Annotated[Not, Tag("not")]
+    | Annotated[Test, Tag("fact")],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping with one of `all`, `any`, `not` or `fact`",
+    ),
+]
+
+
+class RuleEffective(Model):
+    """A rule's stated period, with the reason for its dates."""
+
+    from_: IsoDate | None = Field(default=None, alias="from")
+    until: IsoDate | None = None
+    basis: Text
+
+
+class Rule(Model):
+    """A rule derived from claims."""
+
+    id: Slug
+    effect: Annotated[Effect, Strict(False)]
+    title: Text | None = None
+    when: Condition
+    because: list[Slug] = Field(min_length=1)
+    overrides: list[Slug] = Field(default_factory=list)
+    effective: RuleEffective | None = None
+    note: Text
+
+
+class RulesFile(Model):
+    """A `rules/*.yaml` file."""
+
+    rules: list[Rule]
+
+
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()

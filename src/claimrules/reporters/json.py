@@ -1,0 +1,211 @@
+"""The JSON form of decisions, claims and sources: the versioned machine contract."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from claimrules.decision import (
+    CitedClaim,
+    ConditionFailed,
+    Decision,
+    MissingFacts,
+    NotInSources,
+    NotYetReported,
+    OutOfPeriod,
+    OverriddenBy,
+    Reason,
+    RuleOutcome,
+)
+from claimrules.model import Attribution
+from claimrules.ruleset import ClaimRecord, Ruleset
+
+#: Bumped on any incompatible change to the JSON below; additions keep the version.
+SCHEMA_VERSION = "1.0"
+
+
+def _date(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _value(v: object) -> object:
+    return v.isoformat() if isinstance(v, date) else v
+
+
+def attribution(a: Attribution | None) -> dict[str, Any] | None:
+    """Who the claim is attributed to; None for the source's own voice."""
+    if a is None:
+        return None
+    return {"who": a.who, "on_record": a.on_record, "via": a.via}
+
+
+def cited_claim(c: CitedClaim) -> dict[str, Any]:
+    """A claim as cited in a decision."""
+    return {
+        "id": c.id,
+        "source": c.source,
+        "quote": c.quote,
+        "kind": str(c.kind),
+        "modality": str(c.modality),
+        "attributed_to": attribution(c.attributed_to),
+        "reported_on": _date(c.reported_on),
+        "undated": c.undated,
+        "outlet": c.outlet,
+        "title": c.title,
+        "url": c.url,
+        "start": c.start,
+        "end": c.end,
+    }
+
+
+def reason(r: Reason) -> dict[str, Any] | None:
+    """Why a rule did not apply, or is inactive, or is overridden."""
+    if r is None:
+        return None
+    if isinstance(r, ConditionFailed):
+        return {
+            "type": "condition_failed",
+            "tests": [
+                {
+                    "fact": t.fact,
+                    "operator": t.operator,
+                    "operand": t.operand,
+                    "value": _value(t.value),
+                    "held": t.held,
+                }
+                for t in r.tests
+            ],
+        }
+    if isinstance(r, MissingFacts):
+        return {"type": "missing_facts", "facts": list(r.facts)}
+    if isinstance(r, OutOfPeriod):
+        return {
+            "type": "out_of_period",
+            "as_of": _date(r.as_of),
+            "from": _date(r.start),
+            "until": _date(r.until),
+        }
+    if isinstance(r, NotYetReported):
+        return {"type": "not_yet_reported", "known_by": _date(r.known_by), "earliest": _date(r.earliest)}
+    if isinstance(r, NotInSources):
+        return {"type": "not_in_sources", "sources": list(r.sources)}
+    assert isinstance(r, OverriddenBy)
+    return {"type": "overridden", "by": list(r.rules)}
+
+
+def rule_outcome(o: RuleOutcome) -> dict[str, Any]:
+    """One rule's part in a decision."""
+    return {
+        "id": o.rule,
+        "effect": str(o.effect),
+        "title": o.title,
+        "status": str(o.status),
+        "reason": reason(o.reason),
+        "note": o.note,
+        "overrides": list(o.overrides),
+        "effective": {
+            "from": _date(o.period.start),
+            "until": _date(o.period.until),
+            "basis": o.period.basis,
+            "derived_from": o.period.derived_from,
+        },
+        "claims": [c.id for c in o.claims],
+    }
+
+
+def decision(d: Decision) -> dict[str, Any]:
+    """The decision contract: verdict, deciding_rules, claims, missing_facts, as_of, known_by."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": d.ruleset,
+        "verdict": str(d.verdict),
+        "as_reported": True,
+        "deciding_rules": list(d.deciding_rules),
+        "claims": [cited_claim(c) for c in d.claims],
+        "missing_facts": list(d.missing_facts),
+        "as_of": _date(d.as_of),
+        "known_by": _date(d.known_by),
+        "sources": list(d.sources) if d.sources is not None else None,
+        "facts": {k: _value(v) for k, v in sorted(d.facts.items())},
+        "possible_verdicts": [str(v) for v in d.possible],
+        "missing": [
+            {
+                "fact": m.fact,
+                "question": m.question,
+                "outcomes": [
+                    {"value": _value(v), "verdicts": [str(x) for x in vs]} for v, vs in m.outcomes
+                ],
+            }
+            for m in d.missing
+        ],
+        "rules": [rule_outcome(o) for o in d.rules],
+        "excluded_undated_claims": list(d.excluded_undated),
+    }
+
+
+def claim_record(r: ClaimRecord) -> dict[str, Any]:
+    """A claim as listed by `claimrules claims`: start/end are character offsets in the archive."""
+    c = r.claim
+    return {
+        "id": c.id,
+        "source": c.source,
+        "quote": c.quote,
+        "kind": str(c.kind),
+        "modality": str(c.modality),
+        "attributed_to": attribution(c.attributed_to),
+        "reported_on": _date(r.reported_on),
+        "start": r.start,
+        "end": r.end,
+        "effective": (
+            {"from": _date(c.effective.from_), "until": _date(c.effective.until)}
+            if c.effective
+            else None
+        ),
+        "tags": list(c.tags),
+        "note": c.note,
+    }
+
+
+def claims(ruleset: Ruleset, records: Iterable[ClaimRecord]) -> dict[str, Any]:
+    """The `claims` listing."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": ruleset.id,
+        "claims": [claim_record(r) for r in records],
+    }
+
+
+def sources(ruleset: Ruleset) -> dict[str, Any]:
+    """The `sources` listing."""
+    counts: dict[str, int] = {}
+    for r in ruleset.claims.values():
+        counts[r.claim.source] = counts.get(r.claim.source, 0) + 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "ruleset": ruleset.id,
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "outlet": s.outlet,
+                "url": s.url,
+                "published": _date(s.published),
+                "retrieved": _date(s.retrieved),
+                "archive": {
+                    "file": s.archive.file,
+                    "sha256": s.archive.sha256,
+                    "content": s.archive.content,
+                },
+                "note": s.note,
+                "claims": counts.get(s.id, 0),
+            }
+            for s in ruleset.sources.values()
+        ],
+    }
+
+
+def dumps(obj: object) -> str:
+    """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above."""
+    return json.dumps(obj, ensure_ascii=False, indent=2)
