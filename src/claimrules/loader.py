@@ -39,10 +39,19 @@ class Located:
         return Span(self.doc.file, line, col)
 
 
+class _AnyId(set[str]):
+    """Stands for the ids of a kind when one of its files could not be read: any id may be
+    defined there, so no reference to that kind is reported as unknown."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
 @dataclass
 class _Collector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
+    unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
 
     def add(self, diags: Iterator[Diagnostic] | list[Diagnostic]) -> None:
         self.diagnostics.extend(diags)
@@ -327,6 +336,8 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
             doc = _read_doc(f, _display(root, display_root, f), col)
             if doc is not None:
                 out.append(doc)
+            else:
+                col.unreadable.add(name)
         return out
 
     meta: Located | None = None
@@ -369,8 +380,12 @@ def build_ruleset(
     col.add(checks.duplicates("case", [(c.model.id, c.span(), c.path) for c in cases]))
     facts = {f.name: f for f in m.facts}
     source_map = {s.model.id: s.model for s in sources}
-    claim_ids = {c.model.id for c in claims} | col.broken_ids
-    rule_ids = {r.model.id for r in rules} | col.broken_ids
+    claim_ids: set[str] = {c.model.id for c in claims} | col.broken_ids
+    rule_ids: set[str] = {r.model.id for r in rules} | col.broken_ids
+    if "claims" in col.unreadable:
+        claim_ids = _AnyId(claim_ids)
+    if "rules" in col.unreadable:
+        rule_ids = _AnyId(rule_ids)
     col.add(checks.fact_references(meta, claim_ids))
     normal = {
         sid: Archive.of(text, excerpts=source_map[sid].archive.content == "excerpts")

@@ -1,0 +1,47 @@
+"""Shared fixtures and the hypothesis profile (derandomised, so CI runs are repeatable)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped ruleset, loaded once."""
+    from claimrules import load_ruleset
+
+    return load_ruleset(SHIPPED)
+
+
+@pytest.fixture
+def ruleset_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped ruleset."""
+    dest = tmp_path / "us-weapons-inside-russia"
+    shutil.copytree(SHIPPED, dest)
+    return dest
+
+
+def check_golden(path: Path, actual: str) -> None:
+    """Compare with a golden file byte for byte; UPDATE_GOLDEN=1 rewrites it and fails."""
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        pytest.fail(f"golden file {path.name} written; rerun without UPDATE_GOLDEN")
+    assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8")
