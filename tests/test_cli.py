@@ -1,0 +1,169 @@
+"""The command line: contracts, exit codes, clean errors, the interview, and documentation."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimrules.cli import cli, main
+from conftest import ROOT, SHIPPED
+
+RS = str(SHIPPED)
+FACTS = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us", "--fact", "target_location=russia"]
+
+
+def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    return int(info.value.code or 0), out, err
+
+
+def test_check_passes_on_the_shipped_ruleset(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "check", RS)
+    assert code == 0
+    assert re.search(r"ok: .*17 sources, (\d+) claims \(\1 quotes verified\)", out)
+
+
+def test_check_reports_an_edited_archive_with_exit_1(capsys, monkeypatch, ruleset_copy: Path) -> None:
+    archive = ruleset_copy / "archive" / "biden-decision-article.txt"
+    archive.write_text(archive.read_text(encoding="utf-8").replace("military units", "militery units"), encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, "check", str(ruleset_copy))
+    assert code == 1
+    assert re.search(r"claims/biden-decision-article\.yaml:\d+:\d+: error: quote of claim", err)
+    assert "Traceback" not in err
+
+
+def test_claims_json_covers_the_founding_article(capsys, monkeypatch, shipped) -> None:
+    code, out, _ = run(capsys, monkeypatch, "claims", RS, "--source", "biden-decision-article", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    claims = data["claims"]
+    for c in claims:
+        assert {"id", "source", "quote", "kind", "modality", "attributed_to", "reported_on", "start", "end"} <= c.keys()
+        assert c["source"] == "biden-decision-article" and c["reported_on"] is None
+    text = shipped.archives["biden-decision-article"]
+    covered = [False] * len(text)
+    for c in claims:
+        for i in range(c["start"], c["end"]):
+            covered[i] = True
+    assert all(covered[i] for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_claims_filter_by_kind_and_text(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "claims", RS, "--kind", "forecast")
+    assert code == 0 and "[forecast" in out and "[provision" not in out
+
+
+def test_sources_json_keeps_null_dates(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "sources", RS, "--format", "json")
+    data = {s["id"]: s for s in json.loads(out)["sources"]}
+    assert len(data) == 17
+    assert data["cbs-2024-11-17"]["published"] is None
+    assert data["dw-2024-05-30"]["published"] == "2024-05-30"
+
+
+def test_eval_json_contract(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "eval", RS, *FACTS, "--fact", "target_type=military_unit",
+                       "--fact", "directly_involved_in_invasion=true", "--source", "biden-decision-article",
+                       "--format", "json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["verdict"] == "permitted"
+    assert d["deciding_rules"] == ["article-permit-involved-units"]
+    assert all({"id", "source", "quote"} <= c.keys() for c in d["claims"])
+    assert d["missing_facts"] == [] and d["as_of"] is None and d["known_by"] is None
+
+
+def test_eval_scenario_file_and_options_override(capsys, monkeypatch) -> None:
+    code, out, _ = run(capsys, monkeypatch, "eval", RS, str(ROOT / "examples" / "indeterminate.yaml"),
+                       "--format", "json", "--as-of", "2024-06-20")
+    d = json.loads(out)
+    assert code == 0 and d["verdict"] == "indeterminate" and d["as_of"] == "2024-06-20"
+    assert "target_type" in d["missing_facts"]
+
+
+def test_eval_from_stdin(capsys, monkeypatch) -> None:
+    scenario = '{"facts": {"actor": "ukraine", "munitions_origin": "us", "target_location": "ukraine"}}'
+    code, out, _ = run(capsys, monkeypatch, "eval", RS, "-", "--format", "json", stdin=scenario)
+    assert code == 0 and json.loads(out)["verdict"] == "not_addressed"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--fact", "actr=ukraine"], "did you mean `actor`?"),
+        (["--fact", "area=moskow"], "did you mean `moscow`"),
+        (["--fact", "directly_involved_in_invasion=yes"], "expected `true` or `false`"),
+        (["--as-of", "2024-13-01"], "is not a date"),
+        (["--source", "dw-2024-05-03"], "did you mean `dw-2024-05-30`?"),
+        (["--fact", "noequals"], "is not name=value"),
+    ],
+)
+def test_eval_bad_input_exits_2_without_traceback(capsys, monkeypatch, args, expected) -> None:
+    code, _, err = run(capsys, monkeypatch, "eval", RS, *args)
+    assert code == 2
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_eval_bad_scenario_file_has_position(capsys, monkeypatch, tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("facts:\n  actor: ukraine\n  area: moskow\n", encoding="utf-8")
+    code, _, err = run(capsys, monkeypatch, "eval", RS, str(bad))
+    assert code == 2
+    assert f"{bad}:3:9: error: `moskow` is not a value of `area`" in err
+
+
+def test_batch_streams_and_reports_bad_lines(capsys, monkeypatch, tmp_path: Path) -> None:
+    lines = (ROOT / "examples" / "batch.jsonl").read_text(encoding="utf-8").splitlines()
+    lines.insert(1, '{"facts": {"actr": "ukraine"}}')
+    lines.insert(2, "{not json")
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, monkeypatch, "eval", RS, "--batch", str(batch))
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("verdict", "error") for r in rows] == [
+        "permitted", "error", "error", "prohibited", "permitted", "not_addressed"]
+    assert f"{batch}:2: error: unknown fact `actr`" in err
+    assert "4 decisions, 2 bad lines" in err
+
+
+def test_ask_asks_only_what_matters_and_stops_when_settled(capsys, monkeypatch) -> None:
+    # civilian infrastructure settles the verdict: no question about weapons or area follows
+    answers = "russia\nukraine\nus\ncivilian_infrastructure\n"  # most decisive first
+    code, out, _ = run(capsys, monkeypatch, "ask", RS, "--as-of", "2024-06-15", stdin=answers)
+    assert code == 0
+    assert "PROHIBITED" in out
+    assert "What class of weapon" not in out and "Where inside Russia" not in out
+    assert out.count("answer") == 4
+
+
+def test_ask_accepts_numbers_and_re_asks_on_bad_answers(capsys, monkeypatch) -> None:
+    answers = "2\n"  # target_location = ukraine: nothing more can change the verdict
+    code, out, _ = run(capsys, monkeypatch, "ask", RS, "--source", "biden-decision-article", stdin="zz\n" + answers)
+    assert code == 0
+    assert "is not a value of `target_location`" in out
+    assert out.count("Who carries out the strike?") == 0
+    assert "NOT ADDRESSED" in out.upper().replace("_", " ")
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert command.help and command.help.strip(), name
+        assert f"claimrules {name}" in readme, f"README does not document `claimrules {name}`"
+
+
+def test_python_m_and_version() -> None:
+    out = subprocess.run([sys.executable, "-m", "claimrules", "--version"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and "claimrules" in out.stdout
