@@ -390,6 +390,198 @@ def ask(ruleset: str, as_of: str | None, known_by: str | None, sources: tuple[st
     click.echo(render(decision, rs, "text", color=_color()), nl=False)
 
 
+@cli.command("test")
+@ruleset_arg
+@click.argument("cases", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--fail-under", type=click.FloatRange(0, 100), default=None, metavar="PERCENT",
+              help="Fail when coverage is below PERCENT.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True)
+def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: str) -> None:
+    """Run the ruleset's cases (or CASES files) and report rule and provision-claim coverage.
+
+    Exit 1 when a case fails or coverage is under --fail-under.
+
+    Example: claimrules test rules/us-weapons-inside-russia --fail-under 100
+    """
+    from claimrules import casetest  # noqa: PLC0415
+    from claimrules.reporters.analysis import render_cases  # noqa: PLC0415
+
+    rs = _load(ruleset)
+    extra = [c for f in cases for c in casetest.load_case_file(Path(f), rs)] if cases else None
+    report = casetest.run_cases(rs, extra)
+    click.echo(render_cases(report, fmt, rs), nl=False)
+    if report.failed or (fail_under is not None and report.coverage_percent < fail_under):
+        if fail_under is not None and report.coverage_percent < fail_under:
+            click.echo(f"coverage {report.coverage_percent:.1f}% is under {fail_under:g}%", err=True)
+        raise Findings
+
+
+@cli.command()
+@ruleset_arg
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True)
+def lint(ruleset: str, fmt: str) -> None:
+    """Analyse the whole fact space: contested regions, unaddressed regions, dead or shadowed
+    rules, unused claims and facts, rules resting on speculation.
+
+    Exit 1 when a finding of severity warning or error is reported.
+
+    Example: claimrules lint rules/us-weapons-inside-russia
+    """
+    from claimrules import analysis  # noqa: PLC0415
+    from claimrules.reporters.analysis import render_lint  # noqa: PLC0415
+
+    findings = analysis.lint(_load(ruleset))
+    click.echo(render_lint(findings, fmt), nl=False)
+    if any(str(f.severity) in ("error", "warning") for f in findings):
+        raise Findings
+
+
+@cli.command()
+@ruleset_arg
+@_time_options
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "markdown", "json"]),
+              default="text", show_default=True)
+def table(ruleset: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...],
+          fmt: str) -> None:
+    """The decision table of the whole fact space, in the fewest rows that keep every verdict.
+
+    Example: claimrules table rules/us-weapons-inside-russia --as-of 2024-11-20 --format markdown
+    """
+    from claimrules import analysis  # noqa: PLC0415
+    from claimrules.reporters.analysis import render_table  # noqa: PLC0415
+
+    rs = _load(ruleset)
+    _, a, k, s = _scenario_from(rs, None, (), as_of, known_by, sources)
+    click.echo(render_table(analysis.table(rs, a, k, s), fmt, rs), nl=False)
+
+
+@cli.command()
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("--as-of", "as_of", multiple=True, metavar="DATE", help="Two dates to compare (or one per ruleset).")
+@click.option("--known-by", "known_by", multiple=True, metavar="DATE", help="Two knowledge dates to compare.")
+@click.option("--source", "sources", multiple=True, metavar="ID", help="According to these sources only.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def diff(rulesets: tuple[str, ...], as_of: tuple[str, ...], known_by: tuple[str, ...],
+         sources: tuple[str, ...], fmt: str) -> None:
+    """Regions whose verdict changed between two dates of one ruleset, or between two rulesets,
+    with the claims and sources behind each change.
+
+    Example: claimrules diff rules/us-weapons-inside-russia --as-of 2024-06-01 --as-of 2024-11-20
+    """
+    from claimrules import analysis  # noqa: PLC0415
+    from claimrules.reporters.analysis import render_diff  # noqa: PLC0415
+
+    if len(rulesets) > 2:
+        raise click.UsageError("diff compares one ruleset at two dates, or two rulesets")
+    if len(as_of) > 2 or len(known_by) > 2:
+        raise click.UsageError("give at most two --as-of and two --known-by dates")
+    if len(rulesets) == 1 and len(as_of) != 2 and len(known_by) != 2:
+        raise click.UsageError("one ruleset needs two --as-of or two --known-by dates")
+    a = _load(rulesets[0])
+    b = _load(rulesets[1]) if len(rulesets) == 2 else a
+    dates = [_date_option(d, "--as-of") for d in as_of]
+    knows = [_date_option(d, "--known-by") for d in known_by]
+
+    def pick(values: list[date | None], i: int) -> date | None:
+        return values[i] if len(values) == 2 else (values[0] if values else None)
+
+    for s in sources:
+        if s not in a.sources:
+            _unknown_source(s, list(a.sources))
+    result = analysis.diff(
+        a, b, as_of_a=pick(dates, 0), as_of_b=pick(dates, 1), known_by_a=pick(knows, 0),
+        known_by_b=pick(knows, 1), sources=tuple(sorted(set(sources))) or None,
+    )
+    click.echo(render_diff(result, fmt, b), nl=False)
+
+
+@cli.command()
+@ruleset_arg
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+def timeline(ruleset: str, fmt: str) -> None:
+    """Claims and rule periods in date order, grouped by source; undated ones listed apart.
+
+    Example: claimrules timeline rules/us-weapons-inside-russia
+    """
+    from claimrules import timeline as tl  # noqa: PLC0415
+    from claimrules.reporters.analysis import render_timeline  # noqa: PLC0415
+
+    rs = _load(ruleset)
+    click.echo(render_timeline(tl.timeline(rs), fmt, rs), nl=False)
+
+
+@cli.command()
+@ruleset_arg
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
+    """A publishable brief: provisions with quotes, the timeline of reporting, disagreements,
+    what is left unaddressed, and the decision table.
+
+    Example: claimrules report rules/us-weapons-inside-russia --format html -o brief.html
+    """
+    from claimrules.reporters.brief import render_brief  # noqa: PLC0415
+
+    _write_output(render_brief(_load(ruleset), fmt), output, force)
+
+
+@cli.command()
+@ruleset_arg
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "json"]), default="jsonld",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
+    """Export claims: schema.org ClaimReview-style JSON-LD with Web Annotation selectors, or JSON.
+
+    Example: claimrules export rules/us-weapons-inside-russia --format jsonld -o claims.jsonld
+    """
+    from claimrules import export as ex  # noqa: PLC0415
+    from claimrules.reporters import json as rjson  # noqa: PLC0415
+
+    rs = _load(ruleset)
+    data = ex.jsonld(rs) if fmt == "jsonld" else rjson.claims(rs, rs.claims.values())
+    _write_output(rjson.dumps(data) + "\n", output, force)
+
+
+@cli.command()
+@click.argument("kind", required=False,
+                type=click.Choice(["ruleset", "sources", "claims", "rules", "cases", "scenario"]))
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema (draft 2020-12) of a file kind, or list the kinds.
+
+    Example: claimrules schema rules
+    """
+    from claimrules import schema as sc  # noqa: PLC0415
+
+    if kind is None:
+        for k in ("ruleset", "sources", "claims", "rules", "cases", "scenario"):
+            click.echo(f"{k}\t{sc.schema_path(k)}")  # type: ignore[arg-type]
+        return
+    click.echo(sc.dumps_schema(kind), nl=False)  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Write into a non-empty directory.")
+def init(directory: str, force: bool) -> None:
+    """Scaffold a new ruleset for another reported policy, passing `check` as generated.
+
+    Example: claimrules init rules/my-policy
+    """
+    from claimrules.scaffold import init_ruleset  # noqa: PLC0415
+
+    for path in init_ruleset(Path(directory), force=force):
+        click.echo(f"created {path}")
+    click.echo(f"next: replace the placeholder archive, then `claimrules check {directory}`", err=True)
+
+
 def main() -> None:
     """Entry point: run the group, render errors once, choose the exit code."""
     try:

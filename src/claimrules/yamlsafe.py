@@ -348,8 +348,13 @@ def _syntax_diag(exc: yaml.YAMLError, text: str, file: str) -> Diagnostic:
         pos = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = problem[:1].lower() + problem[1:]
         help_line = None
-        if "cannot start any token" in problem and _char_at(text, pos) == "\t":
+        if _char_at(text, pos) == "\t" or "tab" in problem:
             help_line = "indent with spaces; YAML does not allow tabs for indentation"
+        elif exc.problem and exc.context and exc.context_mark is not None:
+            cmark = exc.context_mark
+            help_line = (
+                f"{exc.context} that starts at line {cmark.line + 1}, column {cmark.column + 1}"
+            )
         return _diag("yaml-syntax", problem, file, pos, help=help_line)
     if isinstance(exc, yaml.reader.ReaderError):
         character = exc.character
