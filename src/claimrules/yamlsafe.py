@@ -694,7 +694,17 @@ def parse_yaml(
     acceptable is the caller's business.
     """
     _check_text(text, file)
-    return _Builder(text, file, max_depth, max_nodes).run(yaml.parse(text, Loader=_LOADER))
+    try:
+        return _Builder(text, file, max_depth, max_nodes).run(yaml.parse(text, Loader=_LOADER))
+    except LoadError as exc:
+        # Newer libyaml builds stop at 1,000 nesting levels while scanning ahead, before our own
+        # (lower) depth limit sees the events; the pure-Python parser reads lazily, so re-read
+        # with it to report our own limit at the right place, whatever libyaml is installed.
+        if _LOADER is yaml.SafeLoader or not any(
+            "maximum nesting depth" in d.message for d in exc.diagnostics
+        ):
+            raise
+    return _Builder(text, file, max_depth, max_nodes).run(yaml.parse(text, Loader=yaml.SafeLoader))
 
 
 def load_yaml_file(
