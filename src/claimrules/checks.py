@@ -22,7 +22,10 @@ __all__ = ["Span"]
 def unknown(kind: str, ident: str, span: Span, path: DataPath, known: Iterable[str]) -> Diagnostic:
     """An unknown-id diagnostic with a did-you-mean."""
     return Diagnostic(
-        f"unknown-{kind}", f"unknown {kind} `{ident}`", span, path,
+        f"unknown-{kind}",
+        f"unknown {kind} `{ident}`",
+        span,
+        path,
         help=did_you_mean(ident, sorted(known)),
     )
 
@@ -33,8 +36,10 @@ def duplicates(kind: str, items: Iterable[tuple[str, Span, DataPath]]) -> Iterat
     for ident, span, path in items:
         if ident in first:
             yield Diagnostic(
-                f"duplicate-{kind}", f"duplicate {kind} id `{ident}` (first defined at {first[ident]})",
-                span, path,
+                f"duplicate-{kind}",
+                f"duplicate {kind} id `{ident}` (first defined at {first[ident]})",
+                span,
+                path,
             )
         else:
             first[ident] = span
@@ -56,9 +61,12 @@ def quote_not_found(claim: Located, source: Source, text: str) -> Diagnostic:
         "quote-not-found",
         f"quote of claim `{claim.model.id}` is not in the archived text of `{source.id}`",
         claim.span("quote"),
-        claim.path + ("quote",),
-        help=(f"the archived text differs from the quote at `{where}`" if where else
-              "quotes must match the archive exactly (whitespace runs aside)"),
+        (*claim.path, "quote"),
+        help=(
+            f"the archived text differs from the quote at `{where}`"
+            if where
+            else "quotes must match the archive exactly (whitespace runs aside)"
+        ),
     )
 
 
@@ -108,11 +116,15 @@ def rule_references(
     r: Rule = rule.model
     for i, cid in enumerate(r.because):
         if cid not in claim_ids:
-            yield unknown("claim", cid, rule.span("because", i), rule.path + ("because", i), claim_ids)
+            yield unknown(
+                "claim", cid, rule.span("because", i), (*rule.path, "because", i), claim_ids
+            )
     for i, rid in enumerate(r.overrides):
-        path = rule.path + ("overrides", i)
+        path = (*rule.path, "overrides", i)
         if rid == r.id:
-            yield Diagnostic("override-self", f"rule `{rid}` overrides itself", rule.span("overrides", i), path)
+            yield Diagnostic(
+                "override-self", f"rule `{rid}` overrides itself", rule.span("overrides", i), path
+            )
         elif rid not in rule_ids:
             yield unknown("rule", rid, rule.span("overrides", i), path, rule_ids)
     raw = rule.doc.data
@@ -131,8 +143,10 @@ def rule_references(
     eff = r.effective
     if eff and eff.from_ and eff.until and eff.from_ > eff.until:
         yield Diagnostic(
-            "bad-period", f"rule `{r.id}` ends ({eff.until}) before it starts ({eff.from_})",
-            rule.span("effective"), rule.path + ("effective",),
+            "bad-period",
+            f"rule `{r.id}` ends ({eff.until}) before it starts ({eff.from_})",
+            rule.span("effective"),
+            (*rule.path, "effective"),
         )
 
 
@@ -159,7 +173,7 @@ def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
             if child not in graph:
                 continue
             if state.get(child) == 1:
-                cycle = trail[trail.index(child):]
+                cycle = trail[trail.index(child) :]
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
@@ -167,8 +181,10 @@ def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
                     loc = where[first]
                     chain = " → ".join([*cycle, child])
                     yield Diagnostic(
-                        "override-cycle", f"overrides form a cycle: {chain}",
-                        loc.span("overrides"), loc.path + ("overrides",),
+                        "override-cycle",
+                        f"overrides form a cycle: {chain}",
+                        loc.span("overrides"),
+                        (*loc.path, "overrides"),
                     )
             elif not state.get(child):
                 state[child] = 1
@@ -182,27 +198,36 @@ def case_references(
     """A case's facts fit the vocabulary; its sources, rules and verdict exist."""
     c = case.model
     try:
-        coerce_facts(facts, c.facts, file=case.doc.file, base=case.path + ("facts",),
-                     positions=case.doc.positions)
+        coerce_facts(
+            facts,
+            c.facts,
+            file=case.doc.file,
+            base=(*case.path, "facts"),
+            positions=case.doc.positions,
+        )
     except ScenarioError as exc:
         yield from exc.diagnostics
     for i, sid in enumerate(c.sources or []):
         if sid not in source_ids:
-            yield unknown("source", sid, case.span("sources", i), case.path + ("sources", i), source_ids)
+            yield unknown(
+                "source", sid, case.span("sources", i), (*case.path, "sources", i), source_ids
+            )
     from claimrules.decision import Verdict  # noqa: PLC0415
 
     names = [v.value for v in Verdict]
     if c.expect.verdict not in names:
         yield Diagnostic(
-            "unknown-verdict", f"unknown verdict `{c.expect.verdict}`",
-            case.span("expect", "verdict"), case.path + ("expect", "verdict"),
+            "unknown-verdict",
+            f"unknown verdict `{c.expect.verdict}`",
+            case.span("expect", "verdict"),
+            (*case.path, "expect", "verdict"),
             help=did_you_mean(c.expect.verdict, names) or "verdicts: " + ", ".join(names),
         )
     for i, rid in enumerate(c.expect.deciding_rules or []):
         if rid not in rule_ids:
-            path = case.path + ("expect", "deciding_rules", i)
-            yield unknown("rule", rid, case.span(*path[len(case.path):]), path, rule_ids)
+            path = (*case.path, "expect", "deciding_rules", i)
+            yield unknown("rule", rid, case.span(*path[len(case.path) :]), path, rule_ids)
     for i, name in enumerate(c.expect.missing_facts or []):
         if name not in facts:
-            path = case.path + ("expect", "missing_facts", i)
-            yield unknown("fact", name, case.span(*path[len(case.path):]), path, facts)
+            path = (*case.path, "expect", "missing_facts", i)
+            yield unknown("fact", name, case.span(*path[len(case.path) :]), path, facts)

@@ -110,7 +110,15 @@ class OverriddenBy:
     rules: tuple[str, ...]
 
 
-Reason = ConditionFailed | MissingFacts | OutOfPeriod | NotYetReported | NotInSources | OverriddenBy | None
+Reason = (
+    ConditionFailed
+    | MissingFacts
+    | OutOfPeriod
+    | NotYetReported
+    | NotInSources
+    | OverriddenBy
+    | None
+)
 
 
 @dataclass(frozen=True)

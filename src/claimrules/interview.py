@@ -23,8 +23,9 @@ def next_question(
     the one with the most values that settle the verdict outright; ties go to the fact declared
     first in the vocabulary.
     """
-    decision = decide(compiled, facts, as_of=as_of, known_by=known_by, sources=sources,
-                      explain=False)
+    decision = decide(
+        compiled, facts, as_of=as_of, known_by=known_by, sources=sources, explain=False
+    )
     if decision.verdict is not Verdict.INDETERMINATE or not decision.missing_facts:
         return None
     ctx = build_context(compiled, as_of, known_by, sources)

@@ -63,10 +63,9 @@ def _walk_loc(data: object, loc: tuple[int | str, ...], missing: bool) -> DataPa
     path: list[str | int] = []
     cur = data
     for i, part in enumerate(loc):
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            path.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+        in_dict = isinstance(cur, dict) and part in cur
+        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        if in_dict or in_list:
             cur = cur[part]
             path.append(part)
         elif missing and i == len(loc) - 1:
@@ -120,7 +119,9 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
             nested = [a for a in (ann, *args) if isinstance(a, type) and issubclass(a, BaseModel)]
             for a in args:
                 nested += [
-                    b for b in getattr(a, "__args__", ()) if isinstance(b, type) and issubclass(b, BaseModel)
+                    b
+                    for b in getattr(a, "__args__", ())
+                    if isinstance(b, type) and issubclass(b, BaseModel)
                 ]
             cur = nested[0] if nested else None
     return cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
@@ -131,8 +132,10 @@ def shape_diagnostics(
 ) -> list[Diagnostic]:
     """Map pydantic errors to diagnostics at file:line:col."""
     out = []
-    errors = [(e, _walk_loc(data, tuple(e["loc"]), e["type"] == "missing"))
-              for e in exc.errors(include_url=False)]
+    errors = [
+        (e, _walk_loc(data, tuple(e["loc"]), e["type"] == "missing"))
+        for e in exc.errors(include_url=False)
+    ]
     deeper = {rel[:k] for _, rel in errors for k in range(len(rel))}
     for err, rel in errors:
         if err["type"] in _EXPECTED and rel in deeper:
@@ -212,36 +215,49 @@ def _items(doc: Document, key: str, model: type[M], col: _Collector) -> list[Loc
     data = doc.data
     if not isinstance(data, dict) or key not in data:
         line, col_ = position_of(doc, ())
-        got = _describe(data) if not isinstance(data, dict) else "keys " + ", ".join(
-            f"`{k}`" for k in data
+        got = (
+            _describe(data)
+            if not isinstance(data, dict)
+            else "keys " + ", ".join(f"`{k}`" for k in data)
         )
-        col.add([
-            Diagnostic(
-                "schema-top-level",
-                f"expected a mapping with a `{key}:` list, got {got}",
-                Span(doc.file, line, col_),
-                (),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "schema-top-level",
+                    f"expected a mapping with a `{key}:` list, got {got}",
+                    Span(doc.file, line, col_),
+                    (),
+                )
+            ]
+        )
         return []
     extra = [k for k in data if k != key]
     for k in extra:
         line, c = position_of(doc, (k,), key=True)
-        col.add([
-            Diagnostic(
-                "schema-unknown-key", f"unknown key `{k}`", Span(doc.file, line, c), (k,),
-                help=did_you_mean(k, [key]) or f"this file holds only `{key}:`",
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "schema-unknown-key",
+                    f"unknown key `{k}`",
+                    Span(doc.file, line, c),
+                    (k,),
+                    help=did_you_mean(k, [key]) or f"this file holds only `{key}:`",
+                )
+            ]
+        )
     items = data[key]
     if not isinstance(items, list):
         line, c = position_of(doc, (key,))
-        col.add([
-            Diagnostic(
-                "schema-type", f"expected a list under `{key}`, got {_describe(items)}",
-                Span(doc.file, line, c), (key,),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "schema-type",
+                    f"expected a list under `{key}`, got {_describe(items)}",
+                    Span(doc.file, line, c),
+                    (key,),
+                )
+            ]
+        )
         return []
     out = []
     for i, item in enumerate(items):
@@ -260,55 +276,72 @@ def _read_archive(root: Path, display_root: str, src: Located, col: _Collector) 
     span = src.span("archive", "file")
     target = (root / rel).resolve()
     if os.path.isabs(rel) or not target.is_relative_to(root.resolve()):
-        col.add([
-            Diagnostic(
-                "archive-outside", f"archive `{rel}` is outside the ruleset directory", span,
-                src.path + ("archive", "file"),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "archive-outside",
+                    f"archive `{rel}` is outside the ruleset directory",
+                    span,
+                    (*src.path, "archive", "file"),
+                )
+            ]
+        )
         return None
     display = _display(root, display_root, root / rel)
     try:
         st = target.stat()
     except OSError:
-        col.add([
-            Diagnostic(
-                "archive-missing", f"archive `{rel}` of source `{source.id}` does not exist",
-                span, src.path + ("archive", "file"),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "archive-missing",
+                    f"archive `{rel}` of source `{source.id}` does not exist",
+                    span,
+                    (*src.path, "archive", "file"),
+                )
+            ]
+        )
         return None
     if not target.is_file() or st.st_size > MAX_ARCHIVE_BYTES:
-        col.add([
-            Diagnostic(
-                "archive-unreadable",
-                f"archive `{rel}` is not a regular file under {MAX_ARCHIVE_BYTES} bytes",
-                span, src.path + ("archive", "file"),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "archive-unreadable",
+                    f"archive `{rel}` is not a regular file under {MAX_ARCHIVE_BYTES} bytes",
+                    span,
+                    (*src.path, "archive", "file"),
+                )
+            ]
+        )
         return None
     raw = target.read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
     if digest != source.archive.sha256:
-        col.add([
-            Diagnostic(
-                "archive-hash",
-                f"archive `{rel}` has changed: its sha256 is `{digest}`, the ruleset records "
-                f"`{source.archive.sha256}`",
-                src.span("archive", "sha256"),
-                src.path + ("archive", "sha256"),
-                help="if the edit is intended, re-verify every quote and record the new hash",
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "archive-hash",
+                    f"archive `{rel}` has changed: its sha256 is `{digest}`, the ruleset records "
+                    f"`{source.archive.sha256}`",
+                    src.span("archive", "sha256"),
+                    (*src.path, "archive", "sha256"),
+                    help="if the edit is intended, re-verify every quote and record the new hash",
+                )
+            ]
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        col.add([
-            Diagnostic(
-                "file-encoding", f"archive is not valid UTF-8 (byte {exc.start})",
-                Span(display), (),
-            )
-        ])
+        col.add(
+            [
+                Diagnostic(
+                    "file-encoding",
+                    f"archive is not valid UTF-8 (byte {exc.start})",
+                    Span(display),
+                    (),
+                )
+            ]
+        )
         return None
 
 
@@ -319,16 +352,20 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     col = _Collector()
     meta_file = root / "ruleset.yaml"
     if not root.is_dir():
-        raise LoadError([Diagnostic("ruleset-missing", "not a ruleset directory", Span(display_root))])
+        raise LoadError(
+            [Diagnostic("ruleset-missing", "not a ruleset directory", Span(display_root))]
+        )
     if not meta_file.is_file():
-        raise LoadError([
-            Diagnostic(
-                "ruleset-missing",
-                "no `ruleset.yaml` here: a ruleset directory needs one",
-                Span(display_root),
-                help="create one with `claimrules init DIR`",
-            )
-        ])
+        raise LoadError(
+            [
+                Diagnostic(
+                    "ruleset-missing",
+                    "no `ruleset.yaml` here: a ruleset directory needs one",
+                    Span(display_root),
+                    help="create one with `claimrules init DIR`",
+                )
+            ]
+        )
 
     def docs(name: str) -> list[Document]:
         out = []
@@ -373,7 +410,15 @@ def build_ruleset(
     """Cross-check validated models and assemble the Ruleset (raises LoadError)."""
     col = col or _Collector()
     m: RulesetMeta = meta.model
-    col.add(checks.duplicates("fact", [(f.name, meta.span("facts", i), meta.path + ("facts", i)) for i, f in enumerate(m.facts)]))
+    col.add(
+        checks.duplicates(
+            "fact",
+            [
+                (f.name, meta.span("facts", i), (*meta.path, "facts", i))
+                for i, f in enumerate(m.facts)
+            ],
+        )
+    )
     col.add(checks.duplicates("source", [(s.model.id, s.span(), s.path) for s in sources]))
     col.add(checks.duplicates("claim", [(c.model.id, c.span(), c.path) for c in claims]))
     col.add(checks.duplicates("rule", [(r.model.id, r.span(), r.path) for r in rules]))
@@ -396,7 +441,17 @@ def build_ruleset(
         claim: Claim = c.model
         source = source_map.get(claim.source)
         if source is None:
-            col.add([checks.unknown("source", claim.source, c.span("source"), c.path + ("source",), list(source_map))])
+            col.add(
+                [
+                    checks.unknown(
+                        "source",
+                        claim.source,
+                        c.span("source"),
+                        (*c.path, "source"),
+                        list(source_map),
+                    )
+                ]
+            )
             continue
         offsets = None
         if claim.source in normal:
@@ -442,13 +497,15 @@ def load_scenario(text: str, file: str) -> tuple[Scenario, Document]:
         raise LoadError([Diagnostic("file-empty", "scenario is empty", Span(file))])
     if not isinstance(doc.data, dict):
         line, col = position_of(doc, ())
-        raise LoadError([
-            Diagnostic(
-                "schema-top-level",
-                f"expected a mapping with `facts:`, got {_describe(doc.data)}",
-                Span(file, line, col),
-            )
-        ])
+        raise LoadError(
+            [
+                Diagnostic(
+                    "schema-top-level",
+                    f"expected a mapping with `facts:`, got {_describe(doc.data)}",
+                    Span(file, line, col),
+                )
+            ]
+        )
     try:
         return Scenario.model_validate(doc.data), doc
     except ValidationError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -45,16 +46,19 @@ def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactVal
             return value
         if strings and value in ("true", "false"):
             return value == "true"
-        raise ValueError(f"`{value}` is not a boolean for `{fact.name}`; expected `true` or `false`")
+        raise ValueError(
+            f"`{value}` is not a boolean for `{fact.name}`; expected `true` or `false`"
+        )
     if fact.type is FactType.DATE:
         try:
             parsed = parse_iso_date(value)
         except ValueError as exc:
             raise ValueError(f"`{fact.name}`: {exc}") from None
-        assert isinstance(parsed, date)
+        if not isinstance(parsed, date):  # pragma: no cover - parse_iso_date returns dates
+            raise TypeError("parse_iso_date returned a non-date")
         return parsed
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise ValueError(f"`{value}` is not a finite number for `{fact.name}`")
         number: FactValue = value
     elif strings and isinstance(value, str) and _INT.fullmatch(value):

@@ -3,7 +3,17 @@
 from claimrules.model.base import IsoDate, Slug
 from claimrules.model.cases import Case, CasesFile, Expectation, Scenario
 from claimrules.model.claims import Attribution, Claim, ClaimKind, ClaimsFile, Modality, Period
-from claimrules.model.rules import All, Any_, Condition, Effect, Not, Rule, RuleEffective, RulesFile, Test
+from claimrules.model.rules import (
+    All,
+    Any_,
+    Condition,
+    Effect,
+    Not,
+    Rule,
+    RuleEffective,
+    RulesFile,
+    Test,
+)
 from claimrules.model.sources import Archive, Source, SourcesFile
 from claimrules.model.vocabulary import EnumValue, Fact, FactType, FactValue, RulesetMeta
 

@@ -9,6 +9,7 @@ from pydantic import Discriminator, Field, Strict, Tag, model_validator
 
 from claimrules.model.base import IsoDate, Model, Name, Slug, Text
 
+
 class Effect(StrEnum):
     """What a rule does when it applies."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-
 from typing import Annotated
 
 from pydantic import Field, Strict, model_validator

@@ -88,11 +88,16 @@ def reason(r: Reason) -> dict[str, Any] | None:
             "until": _date(r.until),
         }
     if isinstance(r, NotYetReported):
-        return {"type": "not_yet_reported", "known_by": _date(r.known_by), "earliest": _date(r.earliest)}
+        return {
+            "type": "not_yet_reported",
+            "known_by": _date(r.known_by),
+            "earliest": _date(r.earliest),
+        }
     if isinstance(r, NotInSources):
         return {"type": "not_in_sources", "sources": list(r.sources)}
-    assert isinstance(r, OverriddenBy)
-    return {"type": "overridden", "by": list(r.rules)}
+    if isinstance(r, OverriddenBy):
+        return {"type": "overridden", "by": list(r.rules)}
+    raise TypeError(f"unknown reason {r!r}")  # pragma: no cover - the Reason union is closed
 
 
 def rule_outcome(o: RuleOutcome) -> dict[str, Any]:

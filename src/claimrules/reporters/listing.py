@@ -24,8 +24,9 @@ def claims_text(ruleset: Ruleset, records: Iterable[ClaimRecord]) -> str:
         c = r.claim
         when = r.reported_on.isoformat() if r.reported_on else "undated"
         lines.append(f"{c.id}  [{c.kind} · {c.modality}]")
-        lines.extend(textwrap.wrap(f"“{c.quote}”", width=96, initial_indent="  ",
-                                   subsequent_indent="   "))
+        lines.extend(
+            textwrap.wrap(f"“{c.quote}”", width=96, initial_indent="  ", subsequent_indent="   ")
+        )
         lines.append(f"    {c.source} · {when} · {_who(r)} · chars {r.start}–{r.end}")
         lines.append("")
     n = len([x for x in lines if not x])
@@ -43,13 +44,13 @@ def sources_text(ruleset: Ruleset) -> str:
         when = s.published.isoformat() if s.published else "undated"
         lines.append(f"{s.id}  {s.outlet or '(outlet unknown)'} · {when}")
         if s.title:
-            lines.extend(textwrap.wrap(s.title, width=96, initial_indent="  ",
-                                       subsequent_indent="  "))
+            lines.extend(
+                textwrap.wrap(s.title, width=96, initial_indent="  ", subsequent_indent="  ")
+            )
         if s.url:
             lines.append(f"  {s.url}")
         lines.append(
-            f"  archive: {s.archive.file} ({s.archive.content}) · "
-            f"{counts.get(s.id, 0)} claims"
+            f"  archive: {s.archive.file} ({s.archive.content}) · {counts.get(s.id, 0)} claims"
         )
         lines.append("")
     lines.append(f"{len(ruleset.sources)} sources")
