@@ -1,4 +1,5 @@
-"""Rules compiled to closures over a facts mapping, with Kleene (three-valued) logic.
+"""Rules compiled to closures over a facts mapping, with Kleene (three-valued) logic, and a
+discrimination index that finds the few rules a scenario can trigger.
 
 A compiled test returns True, False, or None for *unknown* (a fact it reads is missing).
 """
@@ -6,10 +7,10 @@ A compiled test returns True, False, or None for *unknown* (a fact it reads is m
 from __future__ import annotations
 
 import operator
-from typing import Any
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from claimrules.decision import CitedClaim, Period
 from claimrules.model import All, Any_, Condition, Effect, Fact, FactType, Not, Rule, Test
@@ -197,9 +198,150 @@ class CompiledRule:
         return self.rule.effect
 
 
+#: An index node with this many rules or fewer is a leaf: testing them beats splitting further.
+_LEAF_RULES = 4
+#: A split must cut the expected number of candidate rules by this factor to be worth a level.
+_SPLIT_GAIN = 0.75
+#: Rules listed under several values (`in` tests) are copied; copies stop growing past this
+#: multiple of the number of rules, which keeps the index linear in the ruleset.
+_MAX_COPIES = 8
+#: Facts without a finite domain (numbers, dates) count as this many values when scoring a split.
+_OPEN_DOMAIN = 16
+
+
+@dataclass(frozen=True, eq=False)
+class IndexNode:
+    """A node of the discrimination index over the rules' required values.
+
+    A leaf (`fact` None) lists its rules. An inner node splits on `fact`: `children` maps each
+    value some rule requires to the node of those rules, `rest` holds the rules that do not test
+    `fact`, and `rules` is every rule below, in rule order, for a scenario that lacks `fact`.
+    """
+
+    fact: str | None
+    rules: tuple[CompiledRule, ...]
+    children: Mapping[object, IndexNode] = field(default_factory=dict)
+    rest: IndexNode | None = None
+
+    def lookup(self, facts: Facts) -> list[CompiledRule]:
+        """The rules whose required values the facts do not contradict, in rule order.
+
+        Every other rule has a top-level `is`/`in` test that is false on a known fact, so its
+        condition is false whatever the missing facts are. Raises TypeError for an unhashable
+        value (the caller then tests every rule).
+        """
+        found: list[CompiledRule] = []
+        parts = 0
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            name = node.fact
+            if name is None:
+                if node.rules:
+                    found.extend(node.rules)
+                    parts += 1
+                continue
+            value = facts.get(name, _MISSING)
+            if value is _MISSING:
+                found.extend(node.rules)
+                parts += 1
+                continue
+            if node.rest is not None:
+                stack.append(node.rest)
+            child = node.children.get(value)
+            if child is not None:
+                stack.append(child)
+        if parts > 1:
+            found.sort(key=_rule_index)
+        return found
+
+
+def _rule_index(rule: CompiledRule) -> int:
+    return rule.index
+
+
+def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, frozenset[object]]:
+    """For each fact that a top-level `is`/`in` test of the condition reads, the values that
+    test admits (intersected when several tests read one fact). The condition can only be true
+    when every such fact is missing or holds one of its admitted values."""
+    parts = cond.all if isinstance(cond, All) else [cond]
+    out: dict[str, frozenset[object]] = {}
+    for part in parts:
+        if not isinstance(part, Test) or part.operator not in ("is", "in"):
+            continue
+        arg = operand_value(part, facts[part.fact])
+        admitted = frozenset(arg) if isinstance(arg, list) else frozenset([arg])
+        previous = out.get(part.fact)
+        out[part.fact] = admitted if previous is None else previous & admitted
+    return out
+
+
+_Keyed = tuple["CompiledRule", dict[str, frozenset[object]]]
+
+
+def _split_fact(
+    keyed: list[_Keyed], used: frozenset[str], sizes: Mapping[str, int]
+) -> str | None:
+    """The fact that leaves the fewest expected candidates per scenario, if splitting pays."""
+    score: dict[str, float] = {}
+    for _, required in keyed:
+        for name, admitted in required.items():
+            if name not in used:
+                score[name] = score.get(name, 0.0) + 1.0 - len(admitted) / sizes.get(name, 1)
+    if not score:
+        return None
+    # The score is the expected number of rules a split removes; ties go to the earlier fact.
+    best = max(sorted(score), key=score.__getitem__)
+    if len(keyed) - score[best] > _SPLIT_GAIN * len(keyed):
+        return None
+    return best
+
+
+def _build_node(
+    keyed: list[_Keyed], used: frozenset[str], sizes: Mapping[str, int], budget: list[int]
+) -> IndexNode:
+    rules = tuple(sorted((r for r, _ in keyed), key=_rule_index))
+    name = None if len(keyed) <= _LEAF_RULES else _split_fact(keyed, used, sizes)
+    if name is None:
+        return IndexNode(None, rules)
+    copies = sum(len(req[name]) - 1 for _, req in keyed if name in req)
+    if copies > budget[0]:
+        return IndexNode(None, rules)
+    budget[0] -= copies
+    by_value: dict[object, list[_Keyed]] = {}
+    rest: list[_Keyed] = []
+    for item in keyed:
+        admitted = item[1].get(name)
+        if admitted is None:
+            rest.append(item)
+            continue
+        for value in admitted:
+            by_value.setdefault(value, []).append(item)
+    below = used | {name}
+    children = {v: _build_node(items, below, sizes, budget) for v, items in by_value.items()}
+    return IndexNode(name, rules, children, _build_node(rest, below, sizes, budget) if rest else None)
+
+
+def build_index(rules: Iterable[CompiledRule], facts: Mapping[str, Fact]) -> IndexNode:
+    """A discrimination tree over the values each rule's top-level `is`/`in` tests require, so
+    that finding the rules a scenario can trigger costs about the depth of the tree, not the
+    number of rules. Each level splits on the fact that removes the most rules."""
+    keyed = [(r, required_values(r.rule.when, facts)) for r in rules]
+    sizes = {
+        name: len(f.value_names()) if f.type is FactType.ENUM
+        else 2 if f.type is FactType.BOOL else _OPEN_DOMAIN
+        for name, f in facts.items()
+    }
+    return _build_node(keyed, frozenset(), sizes, [_MAX_COPIES * max(1, len(keyed))])
+
+
 @dataclass(eq=False)
 class CompiledRuleset:
-    """All rules compiled, with each fact's finite domain of representative values."""
+    """All rules compiled, with each fact's finite domain of representative values.
+
+    The last fields are caches that never change an answer: contexts by (as_of, known_by,
+    sources), the rule index, and decisions already made, by scenario.
+    """
 
     ruleset: Ruleset
     rules: tuple[CompiledRule, ...]
@@ -207,6 +349,16 @@ class CompiledRuleset:
     domains: dict[str, tuple[FactValue, ...]]
     fact_order: dict[str, int]
     contexts: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    index: IndexNode | None = None
+    decisions: dict[tuple[object, ...], dict[tuple[object, ...], Any]] = field(
+        default_factory=dict
+    )
+
+    def rule_index(self) -> IndexNode:
+        """The discrimination index over every rule, built on first use."""
+        if self.index is None:
+            self.index = build_index(self.rules, self.ruleset.facts)
+        return self.index
 
 
 def _threshold_domain(points: set[FactValue], kind: FactType) -> tuple[FactValue, ...]:
@@ -258,6 +410,14 @@ def fact_domains(ruleset: Ruleset) -> dict[str, tuple[FactValue, ...]]:
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     """Compile every rule of a checked ruleset."""
     index = {r.id: i for i, r in enumerate(ruleset.rules)}
+    citations: dict[str, CitedClaim] = {}
+
+    def cited(claim_id: str) -> CitedClaim:
+        # A claim cited by many rules is one shared (frozen) value.
+        if claim_id not in citations:
+            citations[claim_id] = cite(ruleset.claims[claim_id])
+        return citations[claim_id]
+
     compiled = tuple(
         CompiledRule(
             index=i,
@@ -267,7 +427,7 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             reads=facts_read(r.when),
             overrides=frozenset(index[o] for o in r.overrides),
             period=rule_period(r, ruleset.claims),
-            claims=tuple(cite(ruleset.claims[c]) for c in r.because),
+            claims=tuple(cited(c) for c in r.because),
         )
         for i, r in enumerate(ruleset.rules)
     )

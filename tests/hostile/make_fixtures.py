@@ -2,7 +2,11 @@
 
 Run `python tests/hostile/make_fixtures.py` to (re)write them next to this script
 (or pass a directory). The small text fixtures in this folder are plain files.
-The 5 MB oversize file is never committed: tests build it with `write_big_file`.
+The 5 MB oversize file is never committed: tests build it with `write_big_file`;
+nor is the node bomb: tests build it with `write_node_bomb`.
+
+`CLI_FIXTURES` go to the `cli/` subfolder: fixtures aimed at the model and CLI layers
+(tests/test_hostile.py), kept apart from the YAML-level table of tests/test_yamlsafe.py.
 """
 
 from __future__ import annotations
@@ -63,6 +67,31 @@ FIXTURES: dict[str, bytes] = {
 }
 
 
+LONG_VALUE = 4000  # characters in the over-long value of `cli/long_value.yaml`
+
+
+def long_value() -> bytes:
+    """A 4000-character value where an enum value and a rule id are expected."""
+    word = "x" * LONG_VALUE
+    return (
+        f"facts:\n  actor: {word}\n"
+        f"rules:\n  - id: {word}\n"
+    ).encode()
+
+
+CLI_FIXTURES: dict[str, bytes] = {
+    "long_value.yaml": long_value(),
+}
+
+
+def write_node_bomb(path: pathlib.Path, depth: int = 63, nodes: int = 199_900) -> pathlib.Path:
+    """Write a file just inside the reader's limits (64 levels, 200,000 nodes) that makes it
+    keep the most: `nodes` scalars at `depth`, each with a `depth`-long data path (~400 KB)."""
+    path.write_text("[" * depth + "0," * (nodes - depth - 1) + "0" + "]" * depth + "\n",
+                    encoding="utf-8")
+    return path
+
+
 def write_big_file(path: pathlib.Path, size: int = 5 * 1024 * 1024) -> pathlib.Path:
     """Write a valid YAML file of at least `size` bytes (a long list of claims)."""
     entry = (
@@ -93,9 +122,20 @@ def write(directory: pathlib.Path = HERE) -> list[pathlib.Path]:
     return written
 
 
+def write_cli(directory: pathlib.Path = HERE / "cli") -> list[pathlib.Path]:
+    """Write every generated `cli/` fixture into `directory`; return the paths written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in CLI_FIXTURES.items():
+        target = directory / name
+        target.write_bytes(data)
+        written.append(target)
+    return written
+
+
 def main(argv: list[str]) -> int:
     directory = pathlib.Path(argv[1]) if len(argv) > 1 else HERE
-    for path in write(directory):
+    for path in [*write(directory), *write_cli(directory / "cli")]:
         sys.stdout.write(f"wrote {path} ({path.stat().st_size} bytes)\n")
     return 0
 
