@@ -98,6 +98,20 @@ def cli() -> None:
     verdicts that say what the reporting says — and according to whom."""
 
 
+def _expand_rulesets(paths: tuple[str, ...]) -> list[str]:
+    """Each path, or, for a folder holding rulesets rather than being one, each ruleset in it."""
+    out: list[str] = []
+    for path in paths:
+        root = Path(path)
+        if root.is_dir() and not (root / "ruleset.yaml").exists():
+            inner = sorted(p for p in root.iterdir() if (p / "ruleset.yaml").is_file())
+            if inner:
+                out.extend(str(p) for p in inner)
+                continue
+        out.append(path)
+    return out
+
+
 @cli.command()
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
 @click.option(
@@ -111,13 +125,15 @@ def cli() -> None:
 def check(rulesets: tuple[str, ...], fmt: str) -> None:
     """Load and validate rulesets and verify every quote against its archived text.
 
+    A folder that holds rulesets (such as `rules/`) checks each of them.
+
     Exit 0 when clean, 1 with findings.
 
     Example: claimrules check rules/us-weapons-inside-russia
     """
     found: list[Diagnostic] = []
     summaries = []
-    for path in rulesets:
+    for path in _expand_rulesets(rulesets):
         try:
             rs = _load(path)
         except LoadError as exc:
@@ -679,7 +695,7 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
-    """Export claims: schema.org ClaimReview-style JSON-LD with Web Annotation selectors, or JSON.
+    """Export claims: schema.org Claim JSON-LD with Web Annotation selectors, or plain JSON.
 
     Example: claimrules export rules/us-weapons-inside-russia --format jsonld -o claims.jsonld
     """

@@ -81,33 +81,63 @@ def compile_condition(cond: Condition, facts: Mapping[str, Fact]) -> CompiledTes
     """A closure computing the condition's Kleene value."""
     if isinstance(cond, Test):
         return _compile_test(cond, facts[cond.fact])
+    return compile_node(cond, facts).test
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledNode:
+    """A condition with its compiled closure and its compiled parts, kept so that an
+    explanation can find the tests that decided a rule without compiling anything again."""
+
+    cond: Condition
+    test: CompiledTest
+    parts: tuple[CompiledNode, ...]
+    kind: str  # "all", "any", "not", or the operator of a fact test
+    fact: str | None = None  # a fact test's fact
+    operand: object = None  # a fact test's operand, as written
+
+
+def compile_node(cond: Condition, facts: Mapping[str, Fact]) -> CompiledNode:
+    """The condition's closure (the one `compile_condition` builds) with its compiled parts."""
+    if isinstance(cond, Test):
+        test = _compile_test(cond, facts[cond.fact])
+        return CompiledNode(cond, test, (), cond.operator, cond.fact, cond.operand)
     if isinstance(cond, Not):
-        inner = compile_condition(cond.not_, facts)
-
-        def not_(f: Facts) -> Kleene:
-            r = inner(f)
-            return None if r is None else not r
-
-        return not_
+        node = compile_node(cond.not_, facts)
+        return CompiledNode(cond, _not(node.test), (node,), "not")
     if isinstance(cond, All):
-        parts = tuple(compile_condition(c, facts) for c in cond.all)
+        parts = tuple(compile_node(c, facts) for c in cond.all)
+        return CompiledNode(cond, _all(tuple(p.test for p in parts)), parts, "all")
+    parts = tuple(compile_node(c, facts) for c in cond.any)
+    return CompiledNode(cond, _any(tuple(p.test for p in parts)), parts, "any")
 
-        def all_(f: Facts) -> Kleene:
-            unknown = False
-            for p in parts:
-                r = p(f)
-                if r is False:
-                    return False
-                if r is None:
-                    unknown = True
-            return None if unknown else True
 
-        return all_
-    parts_any = tuple(compile_condition(c, facts) for c in cond.any)
+def _not(inner: CompiledTest) -> CompiledTest:
+    def not_(f: Facts) -> Kleene:
+        r = inner(f)
+        return None if r is None else not r
 
+    return not_
+
+
+def _all(parts: tuple[CompiledTest, ...]) -> CompiledTest:
+    def all_(f: Facts) -> Kleene:
+        unknown = False
+        for p in parts:
+            r = p(f)
+            if r is False:
+                return False
+            if r is None:
+                unknown = True
+        return None if unknown else True
+
+    return all_
+
+
+def _any(parts: tuple[CompiledTest, ...]) -> CompiledTest:
     def any_(f: Facts) -> Kleene:
         unknown = False
-        for p in parts_any:
+        for p in parts:
             r = p(f)
             if r is True:
                 return True
@@ -186,6 +216,8 @@ class CompiledRule:
     overrides: frozenset[int]
     period: Period
     claims: tuple[CitedClaim, ...]
+    node: CompiledNode | None = None  # the condition's compiled tree, for explanations
+    overrides_ids: tuple[str, ...] = ()  # the ids it overrides, sorted
 
     @property
     def id(self) -> str:
@@ -276,7 +308,7 @@ def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, fro
     return out
 
 
-_Keyed = tuple["CompiledRule", dict[str, frozenset[object]]]
+_Keyed = tuple[CompiledRule, dict[str, frozenset[object]]]
 
 
 def _split_fact(
@@ -290,7 +322,7 @@ def _split_fact(
                 score[name] = score.get(name, 0.0) + 1.0 - len(admitted) / sizes.get(name, 1)
     if not score:
         return None
-    # The score is the expected number of rules a split removes; ties go to the earlier fact.
+    # The score is the expected number of rules a split removes; ties go to the first by name.
     best = max(sorted(score), key=score.__getitem__)
     if len(keyed) - score[best] > _SPLIT_GAIN * len(keyed):
         return None
@@ -349,6 +381,10 @@ class CompiledRuleset:
     domains: dict[str, tuple[FactValue, ...]]
     fact_order: dict[str, int]
     contexts: dict[tuple[object, ...], Any] = field(default_factory=dict)
+    # For enum and bool facts, the one type and the values a scenario may give (checked
+    # exactly, so `1` is no boolean); None for number and date facts.
+    value_sets: dict[str, tuple[type, frozenset[object]] | None] = field(default_factory=dict)
+    in_id_order: tuple[CompiledRule, ...] = ()  # the order explanations list rules in
     index: IndexNode | None = None
     decisions: dict[tuple[object, ...], dict[tuple[object, ...], Any]] = field(
         default_factory=dict
@@ -418,18 +454,21 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             citations[claim_id] = cite(ruleset.claims[claim_id])
         return citations[claim_id]
 
+    nodes = [compile_node(r.when, ruleset.facts) for r in ruleset.rules]
     compiled = tuple(
         CompiledRule(
             index=i,
             rule=r,
             permit=r.effect is Effect.PERMIT,
-            test=compile_condition(r.when, ruleset.facts),
+            test=node.test,
             reads=facts_read(r.when),
             overrides=frozenset(index[o] for o in r.overrides),
             period=rule_period(r, ruleset.claims),
             claims=tuple(cited(c) for c in r.because),
+            node=node,
+            overrides_ids=tuple(sorted(r.overrides)),
         )
-        for i, r in enumerate(ruleset.rules)
+        for (i, r), node in zip(enumerate(ruleset.rules), nodes, strict=True)
     )
     return CompiledRuleset(
         ruleset=ruleset,
@@ -437,4 +476,14 @@ def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
         by_id={r.id: r for r in compiled},
         domains=fact_domains(ruleset),
         fact_order={name: i for i, name in enumerate(ruleset.facts)},
+        value_sets={name: _value_set(f) for name, f in ruleset.facts.items()},
+        in_id_order=tuple(sorted(compiled, key=lambda r: r.id)),
     )
+
+
+def _value_set(fact: Fact) -> tuple[type, frozenset[object]] | None:
+    if fact.type is FactType.ENUM:
+        return str, frozenset(fact.value_names())
+    if fact.type is FactType.BOOL:
+        return bool, frozenset([True, False])
+    return None

@@ -14,7 +14,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from claimrules.compile import CompiledRule, CompiledRuleset, Facts, compile_condition
+from claimrules.compile import (
+    CompiledNode,
+    CompiledRule,
+    CompiledRuleset,
+    Facts,
+    compile_condition,
+)
 from claimrules.decision import (
     CitedClaim,
     ConditionFailed,
@@ -34,7 +40,7 @@ from claimrules.decision import (
 from claimrules.model import All, Condition, Fact, Not, Test
 from claimrules.model.vocabulary import FactValue
 from claimrules.ruleset import Ruleset
-from claimrules.scenario import coerce_facts
+from claimrules.scenario import coerce_facts, coerce_value
 
 #: Leaves explored before the evaluator gives up proving a verdict and says `indeterminate`.
 MAX_LEAVES = 50_000
@@ -50,8 +56,10 @@ def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[Compiled
     3. No applicable rule → `not_addressed`.
     """
     rules = tuple(applicable)
+    if not rules:
+        return Verdict.NOT_ADDRESSED, ()
     overridden = {i for r in rules for i in r.overrides}
-    standing = tuple(r for r in rules if r.index not in overridden)
+    standing = tuple(r for r in rules if r.index not in overridden) if overridden else rules
     permits = any(r.permit for r in standing)
     prohibits = any(not r.permit for r in standing)
     if permits and prohibits:
@@ -71,6 +79,7 @@ class Context:
     cited: Mapping[int, tuple[CitedClaim, ...]]
     inactive: Mapping[int, Reason]
     excluded_undated: tuple[str, ...]
+    active_ids: frozenset[int] | None = None  # None: every rule is active
 
 
 def _in_period(rule: CompiledRule, as_of: date) -> bool:
@@ -87,8 +96,9 @@ def build_context(
     """Filter the rules by valid time, knowledge time and source, and the claims they cite."""
     key = (as_of, known_by, sources)
     cache = compiled.contexts
-    if key in cache:
-        return cache[key]
+    known: Context | None = cache.get(key)
+    if known is not None:
+        return known
     active: list[CompiledRule] = []
     cited: dict[int, tuple[CitedClaim, ...]] = {}
     inactive: dict[int, Reason] = {}
@@ -114,7 +124,8 @@ def build_context(
             continue
         active.append(rule)
         cited[rule.index] = claims
-    ctx = Context(tuple(active), cited, inactive, tuple(sorted(excluded)))
+    ids = frozenset(cited) if inactive else None
+    ctx = Context(tuple(active), cited, inactive, tuple(sorted(excluded)), ids)
     if len(cache) < 256:
         cache[key] = ctx
     return ctx
@@ -254,16 +265,24 @@ def decide(
     """Evaluate already-typed facts. `explain=False` skips the per-rule trace and the
     per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay)."""
     ctx = build_context(compiled, as_of, known_by, sources)
-    values = {r.index: r.test(facts) for r in ctx.active}
-    applicable = [r for r in ctx.active if values[r.index] is True]
-    undecided = [r for r in ctx.active if values[r.index] is None]
+    candidates = _candidates(compiled, ctx, facts)
+    applicable: list[CompiledRule] = []
+    undecided: list[CompiledRule] = []
+    for r in candidates:
+        value = r.test(facts)
+        if value is True:
+            applicable.append(r)
+        elif value is None:
+            undecided.append(r)
     missing: tuple[MissingFactOutcome, ...] = ()
     missing_names: tuple[str, ...] = ()
     if not undecided:
         verdict, standing = combine(applicable)
         possible: tuple[Verdict, ...] = (verdict,)
     else:
-        leaves, complete = explore(compiled, tuple(ctx.active), facts)
+        # Rules outside the candidates are false in every completion: exploring without them
+        # visits the same leaves.
+        leaves, complete = explore(compiled, tuple(candidates), facts)
         verdicts = sorted({leaf.verdict for leaf in leaves})
         possible = tuple(verdicts)
         if len(verdicts) == 1 and complete:
@@ -289,12 +308,41 @@ def decide(
         known_by=known_by,
         sources=sources,
         facts=dict(facts),
-        rules=_outcomes(compiled, ctx, values, facts, applicable) if explain else (),
+        rules=_outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
+        if explain
+        else (),
         missing=missing,
         excluded_undated=ctx.excluded_undated,
         ruleset=compiled.ruleset.id,
         possible=possible,
     )
+
+
+def _candidates(
+    compiled: CompiledRuleset, ctx: Context, facts: Facts
+) -> tuple[CompiledRule, ...] | list[CompiledRule]:
+    """The active rules that may apply or stay undecided, in rule order; every other active
+    rule is false on these facts (the index found a required value contradicted)."""
+    try:
+        found = compiled.rule_index().lookup(facts)
+    except TypeError:  # an unhashable value: no index lookup, test every rule
+        return ctx.active
+    ids = ctx.active_ids
+    if ids is None:
+        return found
+    return [r for r in found if r.index in ids]
+
+
+def _values(
+    ctx: Context, applicable: list[CompiledRule], undecided: list[CompiledRule]
+) -> dict[int, bool | None]:
+    """Each active rule's condition value: true, unknown, or (for every other rule) false."""
+    values: dict[int, bool | None] = dict.fromkeys(ctx.cited, False)
+    for r in applicable:
+        values[r.index] = True
+    for r in undecided:
+        values[r.index] = None
+    return values
 
 
 def _deciding_under_unknowns(
@@ -337,7 +385,7 @@ def _outcomes(
         for i in r.overrides:
             by_override.setdefault(i, []).append(r.id)
     out = []
-    for r in sorted(compiled.rules, key=lambda r: r.id):
+    for r in compiled.in_id_order or sorted(compiled.rules, key=lambda r: r.id):
         reason: Reason
         claims = ctx.cited.get(r.index, r.claims)
         if r.index in ctx.inactive:
@@ -366,7 +414,7 @@ def _outcomes(
                 note=r.rule.note,
                 title=r.rule.title,
                 period=r.period,
-                overrides=tuple(sorted(r.rule.overrides)),
+                overrides=r.overrides_ids or tuple(sorted(r.rule.overrides)),
             )
         )
     return tuple(out)
@@ -375,7 +423,24 @@ def _outcomes(
 def _why_false(
     compiled: CompiledRuleset, rule: CompiledRule, facts: Facts
 ) -> tuple[TestOutcome, ...]:
-    return why(rule.rule.when, facts, False, compiled.ruleset.facts)
+    if rule.node is None:
+        return why(rule.rule.when, facts, False, compiled.ruleset.facts)
+    return _why_node(rule.node, facts, False)
+
+
+def _why_node(node: CompiledNode, facts: Facts, want: bool) -> tuple[TestOutcome, ...]:
+    """`why` over the compiled tree: the same tests, without compiling any of them again."""
+    if node.fact is not None:
+        return (TestOutcome(node.fact, node.kind, node.operand, facts[node.fact], want),)
+    if node.kind == "not":
+        return _why_node(node.parts[0], facts, not want)
+    settling = node.kind != "all"  # one False part settles `all`; one True part, `any`
+    if settling == want:
+        for part in node.parts:
+            if part.test(facts) is want:
+                return _why_node(part, facts, want)
+        return ()
+    return tuple(t for part in node.parts for t in _why_node(part, facts, want))
 
 
 def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -384,6 +449,98 @@ def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
     if isinstance(sources, str):
         sources = [sources]
     return tuple(sorted(set(sources)))
+
+
+#: Decisions remembered per (as_of, known_by, sources, explain) before that memo starts afresh.
+MEMO_DECISIONS = 1 << 16
+#: With explanations a decision holds one outcome per rule: the memo keeps at most this many.
+MEMO_OUTCOMES = 1 << 22
+#: Memos kept per ruleset (one per as_of, known_by, sources and explain) before starting afresh.
+MEMO_CONTEXTS = 256
+
+# A remembered decision: the decision, the scenario it answers (a private copy), and the
+# positions of its boolean values (equal to `True`/`False` is not enough: `1` is no boolean).
+_Entry = tuple[Decision, dict[str, object], tuple[int, ...]]
+_Memo = dict[tuple[object, ...], _Entry]
+
+
+def _memo(
+    compiled: CompiledRuleset, key: tuple[object, ...], explain: bool
+) -> tuple[_Memo | None, int]:
+    """The memo of decisions under one context, and how many decisions it may hold."""
+    memos = compiled.decisions
+    try:
+        memo = memos.get(key)
+    except TypeError:  # an unhashable date argument: no memo (and the evaluation will say why)
+        return None, 0
+    if memo is None:
+        if len(memos) >= MEMO_CONTEXTS:
+            memos.clear()
+        memo = memos[key] = {}
+    limit = MEMO_DECISIONS
+    if explain:
+        limit = max(1, min(limit, MEMO_OUTCOMES // max(1, len(compiled.rules))))
+    return memo, limit
+
+
+def _recall(memo: _Memo | None, facts: Mapping[str, object]) -> Decision | None:
+    """The decision already made for an equal scenario: same names and values, in the same
+    order, with booleans where it had booleans. Only plain dicts are looked up."""
+    if memo is None or facts.__class__ is not dict:
+        return None
+    values = tuple(facts.values())
+    try:
+        entry = memo.get(values)
+    except TypeError:  # an unhashable value (a list, a mapping): never remembered
+        return None
+    if entry is None or entry[1] != facts:
+        return None
+    for i in entry[2]:
+        if values[i].__class__ is not bool:
+            return None
+    return entry[0]
+
+
+def _remember(memo: _Memo | None, limit: int, facts: Mapping[str, object], decision: Decision) -> None:
+    """Remember a decision for a plain dict scenario of strings, booleans and Nones; numbers and
+    dates are left out (`1 == 1.0 == True` and `-0.0 == 0.0` would blur what was asked)."""
+    if memo is None or facts.__class__ is not dict:
+        return
+    values = tuple(facts.values())
+    bools = []
+    for i, v in enumerate(values):
+        kind = v.__class__
+        if kind is bool:
+            bools.append(i)
+        elif kind is not str and v is not None:
+            return
+    if len(memo) >= limit:
+        memo.clear()
+    memo[values] = (decision, dict(facts), tuple(bools))
+
+
+def _typed(compiled: CompiledRuleset, facts: Mapping[str, object]) -> dict[str, FactValue]:
+    """`coerce_facts` of the scenario, with a quick path for enum and boolean values given
+    exactly; anything else (and every error) goes through `coerce_facts` itself."""
+    vocabulary = compiled.ruleset.facts
+    sets = compiled.value_sets
+    out: dict[str, FactValue] = {}
+    for name, value in facts.items():
+        if name not in sets:
+            return coerce_facts(vocabulary, facts)  # reports the unknown fact (and the rest)
+        if value is None:
+            continue
+        kind = sets[name]
+        if kind is None:
+            try:
+                out[name] = coerce_value(vocabulary[name], value)
+            except ValueError:
+                return coerce_facts(vocabulary, facts)
+        elif value.__class__ is kind[0] and value in kind[1]:
+            out[name] = value  # type: ignore[assignment]  # a str or bool, checked just above
+        else:
+            return coerce_facts(vocabulary, facts)
+    return out
 
 
 def evaluate(
@@ -399,16 +556,25 @@ def evaluate(
 
     `facts` maps fact names to values (enum strings, booleans, numbers, dates or `YYYY-MM-DD`
     strings; `None` means unknown). Raises ScenarioError for unknown facts or bad values, and
-    ValueError for unknown source ids.
+    ValueError for unknown source ids. Decisions are remembered per ruleset: an equal scenario
+    asked again gets the same (frozen) Decision object back.
     """
     compiled = ruleset.compiled()
-    typed = coerce_facts(ruleset.facts, facts)
     wanted = _as_sources(sources)
+    memo, limit = _memo(compiled, (as_of, known_by, wanted, explain), explain)
+    known = _recall(memo, facts)
+    if known is not None:
+        return known
+    typed = _typed(compiled, facts)
     if wanted is not None:
         unknown = [s for s in wanted if s not in ruleset.sources]
         if unknown:
             raise ValueError(f"unknown source `{unknown[0]}`")
-    return decide(compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, explain=explain)
+    decision = decide(
+        compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, explain=explain
+    )
+    _remember(memo, limit, facts, decision)
+    return decision
 
 
 def evaluate_many(
@@ -420,8 +586,42 @@ def evaluate_many(
     sources: Iterable[str] | None = None,
     explain: bool = False,
 ) -> Iterator[Decision]:
-    """Evaluate many fact mappings lazily, in order. Explanations are off by default."""
+    """Evaluate many fact mappings lazily, in order. Explanations are off by default.
+
+    Each decision is the one `evaluate` gives; scenarios equal to one answered before get the
+    remembered (frozen) Decision object back without being validated or evaluated again.
+    """
+    compiled = ruleset.compiled()
+    wanted = _as_sources(sources)
+    if wanted is not None and any(s not in ruleset.sources for s in wanted):
+        for facts in scenarios:  # fails on the first scenario, exactly as `evaluate` does
+            yield evaluate(
+                ruleset, facts, as_of=as_of, known_by=known_by, sources=sources, explain=explain
+            )
+        return
+    memo, limit = _memo(compiled, (as_of, known_by, wanted, explain), explain)
+    if memo is None:
+        for facts in scenarios:
+            yield decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
+                         sources=wanted, explain=explain)
+        return
+    get = memo.get
     for facts in scenarios:
-        yield evaluate(
-            ruleset, facts, as_of=as_of, known_by=known_by, sources=sources, explain=explain
-        )
+        # The look-up of `_recall`, inlined: this loop is the batch fast path.
+        if facts.__class__ is dict:
+            values = tuple(facts.values())
+            try:
+                entry = get(values)
+            except TypeError:
+                entry = None
+            if entry is not None and entry[1] == facts:
+                for i in entry[2]:
+                    if values[i].__class__ is not bool:
+                        break
+                else:
+                    yield entry[0]
+                    continue
+        decision = decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
+                          sources=wanted, explain=explain)
+        _remember(memo, limit, facts, decision)
+        yield decision

@@ -46,6 +46,7 @@ _TITLES: dict[SchemaKind, str] = {
 }
 
 _OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
+_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 # Hover text for editors, keyed by (definition, property). Kept short; docs/FORMAT.md is the
 # full reference.
@@ -125,6 +126,19 @@ def _refine(name: str, definition: dict[str, Any]) -> None:
         definition["else"] = {"properties": {"values": {"type": "null"}}}
 
 
+def _date_patterns(node: object) -> None:
+    """Give every `format: date` a pattern too: validators need not check formats, and the
+    models accept only `YYYY-MM-DD`."""
+    if isinstance(node, dict):
+        if node.get("format") == "date":
+            node["pattern"] = _DATE_PATTERN
+        for value in node.values():
+            _date_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _date_patterns(value)
+
+
 def json_schema(kind: SchemaKind) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of one kind of file: ruleset, sources, claims, rules,
     cases or scenario. Raises ValueError for an unknown kind."""
@@ -144,6 +158,7 @@ def json_schema(kind: SchemaKind) -> dict[str, Any]:
     out.update(body)
     if defs:
         out["$defs"] = dict(sorted(defs.items()))
+    _date_patterns(out)
     return out
 
 

@@ -71,16 +71,21 @@ LONG_VALUE = 4000  # characters in the over-long value of `cli/long_value.yaml`
 
 
 def long_value() -> bytes:
-    """A 4000-character value where an enum value and a rule id are expected."""
-    word = "x" * LONG_VALUE
+    """A 4000-character value where an enum value is expected."""
+    return f"facts:\n  actor: {'x' * LONG_VALUE}\n".encode()
+
+
+def long_value_rule() -> bytes:
+    """A rule whose id (a slug of at most 120 characters) is 4000 characters long."""
     return (
-        f"facts:\n  actor: {word}\n"
-        f"rules:\n  - id: {word}\n"
+        f"rules:\n  - id: {'x' * LONG_VALUE}\n    effect: permit\n"
+        "    when: {fact: actor, is: ukraine}\n    because: [dw-go-ahead]\n    note: n\n"
     ).encode()
 
 
 CLI_FIXTURES: dict[str, bytes] = {
     "long_value.yaml": long_value(),
+    "long_value_rule.yaml": long_value_rule(),
 }
 
 

@@ -6,10 +6,10 @@ renders it as Markdown (here) or as one self-contained HTML file (`reporters.htm
 quoted statement carries an anchor (`claim-<id>`) and links to its source's URL when the
 source has one. User data is escaped in both formats.
 
-The whole-space sweep behind the last three sections is the evaluator's own exploration of
-every completion of the facts (`evaluator.explore`), with every rule in force (no date, no
-knowledge date, all sources): its leaves are boxes of the fact space with one verdict each,
-merged here into as few boxes as possible for reading.
+The whole-space sections come from `analysis`: the decision table is
+`analysis.table(ruleset, None, None, None)` (every rule counted, no date given), and the
+disagreements and gaps are `analysis.lint`'s `contested-region` and `not-addressed-region`
+findings, which sweep every stretch of valid time and say when each region holds.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from datetime import date
 from typing import Literal
 from urllib.parse import urlsplit
 
-from claimrules.compile import CompiledRuleset, cite, iter_tests, operand_value
+from claimrules import analysis
+from claimrules.analysis import Cell, Finding, Region, Table, TimeSlice, When
+from claimrules.compile import cite
 from claimrules.decision import Verdict
-from claimrules.evaluator import build_context, explore
-from claimrules.model import ClaimKind, Effect, Fact, FactType, Rule, Source
-from claimrules.model.vocabulary import FactValue
+from claimrules.model import ClaimKind, Effect, Fact, Rule, Source
 from claimrules.reporters.text import (
     attribution_text,
     dates_text,
@@ -49,6 +49,10 @@ AS_REPORTED = (
     "supports it and to its source."
 )
 
+#: Lint findings a reader of the brief should know about (besides regions), in this order.
+CAVEAT_CODES = ("partial-analysis", "speculative-rule", "dead-rule", "shadowed-rule",
+                "override-cycle")
+
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -59,26 +63,9 @@ _MONTHS = (
 
 
 @dataclass(frozen=True)
-class Region:
-    """A box of the fact space: each listed fact restricted to the listed values; facts not
-    listed may take any value. Facts are in the vocabulary's declared order."""
-
-    facts: tuple[tuple[str, tuple[FactValue, ...]], ...]
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One row of the decision table: a region, its verdict and the rules deciding it."""
-
-    region: Region
-    verdict: Verdict
-    rules: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Disagreement:
     """A permit rule and a prohibit rule that both apply, neither overriding the other, in
-    these regions: the sources they rest on disagree there."""
+    these regions (each with the valid times it holds at): the sources disagree there."""
 
     permit: Rule
     prohibit: Rule
@@ -102,12 +89,20 @@ class Brief:
     others: tuple[SourceGroup, ...]  # every other claim, grouped by source
     dated: tuple[tuple[date, tuple[ClaimRecord, ...]], ...]  # the timeline, by reported date
     undated: tuple[ClaimRecord, ...]  # claims with no date, listed apart
+    subject: Region  # what every rule is about (cases outside it are unaddressed by design)
     disagreements: tuple[Disagreement, ...]
-    not_addressed: tuple[Region, ...]
-    table: tuple[TableRow, ...]
-    complete: bool  # False when the sweep hit the evaluator's leaf limit
+    gaps: tuple[Region, ...]  # regions inside the subject that no rule addresses
+    gaps_note: str | None  # lint's count when it lists only the largest gaps
+    table: Table
+    caveats: tuple[Finding, ...]
     rules_citing: Mapping[str, tuple[str, ...]]  # claim id -> ids of the rules resting on it
-    thresholds: Mapping[str, tuple[FactValue, ...]]  # number/date fact -> the rules' cut points
+
+    @property
+    def complete(self) -> bool:
+        """False when the analysis could not explore the whole fact space."""
+        return self.table.complete and not any(
+            f.code == "partial-analysis" for f in self.caveats
+        )
 
 
 # --- building it --------------------------------------------------------------------------
@@ -160,95 +155,45 @@ def _timeline(
     )
 
 
-Box = dict[str, frozenset[FactValue]]
+def _subject(ruleset: Ruleset) -> Region:
+    """The policy's subject (`analysis.subject_scope`) as a region, in vocabulary order."""
+    scope = analysis.subject_scope(ruleset)
+    domains = ruleset.compiled().domains
+    return Region(tuple(
+        Cell(name, tuple(v for v in domains[name] if v in scope[name]))
+        for name in ruleset.facts if name in scope
+    ))
 
 
-def _merge(boxes: list[Box], domains: Mapping[str, tuple[FactValue, ...]]) -> list[Box]:
-    """Merge disjoint boxes that differ in one fact only, until none do; a fact whose values
-    cover its whole domain is dropped (any value). The union of the boxes is unchanged."""
-    boxes = [dict(b) for b in boxes]
-    changed = True
-    while changed:
-        changed = False
-        for name in domains:
-            groups: dict[tuple[object, ...], Box] = {}
-            order: list[tuple[object, ...]] = []
-            for b in boxes:
-                rest = tuple(sorted((k, tuple(sorted(map(repr, v)))) for k, v in b.items()
-                                    if k != name))
-                key = (name in b, rest)
-                if key in groups and name in b:
-                    groups[key][name] = groups[key][name] | b[name]
-                    changed = True
-                elif key in groups:  # two boxes equal except both leave `name` open: dupes
-                    changed = True
-                else:
-                    groups[key] = dict(b)
-                    order.append(key)
-            boxes = [groups[k] for k in order]
-            for b in boxes:
-                if name in b and len(b[name]) == len(domains[name]):
-                    del b[name]
-    return boxes
-
-
-def _region(box: Box, compiled: CompiledRuleset) -> Region:
-    domains = compiled.domains
-    return Region(
-        tuple(
-            (name, tuple(v for v in domains[name] if v in box[name]))
-            for name in compiled.fact_order
-            if name in box
-        )
-    )
-
-
-def _thresholds(ruleset: Ruleset) -> dict[str, tuple[FactValue, ...]]:
-    points: dict[str, set[FactValue]] = {}
-    for rule in ruleset.rules:
-        for t in iter_tests(rule.when):
-            fact = ruleset.facts.get(t.fact)
-            if fact is None or fact.type not in (FactType.NUMBER, FactType.DATE):
-                continue
-            v = operand_value(t, fact)
-            for x in v if isinstance(v, list) else [v]:
-                points.setdefault(t.fact, set()).add(x)  # type: ignore[arg-type]
-    return {k: tuple(sorted(v)) for k, v in points.items()}  # type: ignore[type-var]
+def _first_date(region: Region) -> date:
+    spans = region.when.spans if region.when else ()
+    starts = [s.start or date.min for s in spans]
+    return min(starts) if starts else date.max
 
 
 def build_brief(ruleset: Ruleset) -> Brief:
     """Gather what a brief says about a ruleset. Pure: no I/O, no clock."""
-    compiled = ruleset.compiled()
-    ctx = build_context(compiled, None, None, None)
-    leaves, complete = explore(compiled, ctx.active, {})
+    findings = analysis.lint(ruleset)
     rules = {r.id: r for r in ruleset.rules}
-
-    rows: dict[tuple[Verdict, tuple[str, ...]], list[Box]] = {}
-    pairs: dict[tuple[str, str], list[Box]] = {}
-    gaps: list[Box] = []
-    for leaf in leaves:
-        box: Box = {k: frozenset([v]) for k, v in leaf.assigned}
-        ids = tuple(sorted(r.id for r in leaf.standing))
-        rows.setdefault((leaf.verdict, ids), []).append(box)
-        if leaf.verdict is Verdict.CONTESTED:
-            permits = sorted(r.id for r in leaf.standing if r.permit)
-            prohibits = sorted(r.id for r in leaf.standing if not r.permit)
-            for p in permits:
-                for q in prohibits:
-                    pairs.setdefault((p, q), []).append(box)
-        elif leaf.verdict is Verdict.NOT_ADDRESSED:
-            gaps.append(box)
-
-    def regions(boxes: list[Box]) -> tuple[Region, ...]:
-        return tuple(_region(b, compiled) for b in _merge(boxes, compiled.domains))
-
-    table = tuple(
-        TableRow(region, verdict, ids)
-        for (verdict, ids), boxes in rows.items()
-        for region in regions(boxes)
+    pairs: dict[tuple[str, str], list[Region]] = {}
+    gaps: list[Region] = []
+    gaps_note: str | None = None
+    for f in findings:
+        if f.code == "contested-region" and f.region is not None and len(f.rules) == 2:
+            pairs.setdefault((f.rules[0], f.rules[1]), []).append(f.region)
+        elif f.code == "not-addressed-region":
+            if f.region is not None:
+                gaps.append(f.region)
+            else:
+                gaps_note = f.message
+    disagreements = sorted(
+        (Disagreement(rules[p], rules[q], tuple(sorted(rs, key=_first_date)))
+         for (p, q), rs in pairs.items()),
+        key=lambda d: (min(_first_date(r) for r in d.regions), d.permit.id, d.prohibit.id),
     )
-    disagreements = tuple(
-        Disagreement(rules[p], rules[q], regions(boxes)) for (p, q), boxes in sorted(pairs.items())
+    caveats = sorted(
+        (f for f in findings if f.code in CAVEAT_CODES),
+        key=lambda f: (CAVEAT_CODES.index(f.code), f.message),
     )
     citing: dict[str, list[str]] = {}
     for rule in ruleset.rules:
@@ -263,12 +208,13 @@ def build_brief(ruleset: Ruleset) -> Brief:
         others=_groups(ruleset, others),
         dated=dated,
         undated=undated,
-        disagreements=disagreements,
-        not_addressed=regions(gaps),
-        table=table,
-        complete=complete,
+        subject=_subject(ruleset),
+        disagreements=tuple(disagreements),
+        gaps=tuple(gaps),
+        gaps_note=gaps_note,
+        table=analysis.table(ruleset, None, None, None),
+        caveats=tuple(caveats),
         rules_citing={k: tuple(sorted(v)) for k, v in citing.items()},
-        thresholds=_thresholds(ruleset),
     )
 
 
@@ -316,40 +262,48 @@ def fact_title(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _interval(value: FactValue, points: Sequence[FactValue], is_date: bool) -> str:
-    shown = value_text
-    if value in points:
-        return shown(value)
-    lower = [p for p in points if p < value]  # type: ignore[operator]
-    upper = [p for p in points if p > value]  # type: ignore[operator]
-    below, above = ("before", "after") if is_date else ("below", "above")
-    if not lower and upper:
-        return f"{below} {shown(upper[0])}"
-    if lower and not upper:
-        return f"{above} {shown(lower[-1])}"
-    if lower and upper:
-        return f"between {shown(lower[-1])} and {shown(upper[0])}"
-    return "any value"
-
-
-def value_phrase(brief: Brief, name: str, value: FactValue, *, labels: bool = True) -> str:
-    """One value of a region as a reader sees it: an enum value's label (or its name when
-    `labels` is false), yes/no, or for number and date facts the interval it stands for."""
-    fact: Fact | None = brief.ruleset.facts.get(name)
-    if fact is not None and fact.type in (FactType.NUMBER, FactType.DATE):
-        return _interval(value, brief.thresholds.get(name, ()), fact.type is FactType.DATE)
+def cell_values(brief: Brief, cell: Cell, *, labels: bool = True) -> list[str]:
+    """A cell's values as a reader sees them: enum labels (or names when `labels` is false),
+    yes/no, or for number and date facts the ranges the values stand for (`< 300`)."""
+    if cell.intervals:
+        return [cell.value_text()]
+    fact: Fact | None = brief.ruleset.facts.get(cell.fact)
     if labels:
-        return value_label(fact, value)
-    return value_text(value)
+        return [value_label(fact, v) for v in cell.values]
+    return [value_text(v) for v in cell.values]
 
 
-def region_parts(brief: Brief, region: Region, *, labels: bool = True) -> list[tuple[str, str]]:
-    """A region as (fact in words, its values in words joined by "or") pairs."""
+def region_parts(brief: Brief, region: Region, *, labels: bool = True,
+                 skip: Region | None = None) -> list[tuple[str, list[str]]]:
+    """A region as (fact in words, its values in words) pairs, leaving out cells equal to
+    those of `skip` (the policy's subject, which every region shares)."""
+    shared = set(skip.cells) if skip else set()
     return [
-        (fact_title(name), " or ".join(value_phrase(brief, name, v, labels=labels)
-                                      for v in values))
-        for name, values in region.facts
+        (fact_title(c.fact), cell_values(brief, c, labels=labels))
+        for c in region.cells if c not in shared
     ]
+
+
+def _slice_text(s: TimeSlice) -> str:
+    if s.start and s.until:
+        return long_date(s.start) if s.start == s.until else (
+            f"{long_date(s.start)} to {long_date(s.until)}"
+        )
+    if s.start:
+        return f"from {long_date(s.start)}"
+    if s.until:
+        return f"until {long_date(s.until)}"
+    return "at every date"
+
+
+def when_text(when: When | None) -> str:
+    """When a region holds, in words: "from 17 November 2024", "at every date", or "only when
+    no date is given (every rule counted at once)"."""
+    if when is None or when.always:
+        return "at every date"
+    if not when.spans:
+        return "only when no date is given (every rule counted at once)"
+    return "; ".join(_slice_text(s) for s in when.spans)
 
 
 def effect_word(effect: Effect) -> str:
@@ -363,18 +317,24 @@ def rule_period_text(brief: Brief, rule_id: str) -> str:
     return dates_text(p.start, p.until)
 
 
-def summary_counts(brief: Brief) -> list[tuple[int, str]]:
-    """The numbers at the top of a brief, with their nouns."""
+def summary_counts(brief: Brief) -> list[tuple[int, str, str]]:
+    """The numbers at the top of a brief: (count, noun, id of the section that lists them)."""
     rs = brief.ruleset
     provisions = sum(len(g.claims) for g in brief.provisions)
     return [
-        (len(rs.sources), "sources"),
-        (len(rs.claims), "claims quoted verbatim"),
-        (provisions, "provisions"),
-        (len(rs.rules), "rules read from them"),
-        (len(brief.disagreements), "points where sources disagree"),
-        (len(brief.not_addressed), "areas the reporting leaves unaddressed"),
+        (len(rs.sources), "sources", "sources"),
+        (len(rs.claims), "claims quoted verbatim", "provisions"),
+        (provisions, "provisions", "provisions"),
+        (len(rs.rules), "rules read from them", "rules"),
+        (len(brief.disagreements), "points where sources disagree", "disagreements"),
+        (len(brief.gaps), "areas the reporting leaves unaddressed", "unaddressed"),
     ]
+
+
+def caveat_text_parts(message: str) -> list[tuple[str, bool]]:
+    """A finding's message as (text, is_code) parts: `backticked` names are code."""
+    parts = message.split("`")
+    return [(part, i % 2 == 1) for i, part in enumerate(parts) if part]
 
 
 def verdict_words(verdict: Verdict) -> str:
@@ -442,8 +402,7 @@ def _md_claim(brief: Brief, r: ClaimRecord) -> list[str]:
 def _md_group_heading(group: SourceGroup) -> str:
     s = group.source
     when = long_date(s.published) if s.published else "undated"
-    head = f"### {md(source_name(s))} · {when}"
-    return head
+    return f"### {md(source_name(s))} · {when}"
 
 
 def _md_groups(brief: Brief, groups: Sequence[SourceGroup]) -> list[str]:
@@ -459,11 +418,11 @@ def _md_groups(brief: Brief, groups: Sequence[SourceGroup]) -> list[str]:
     return out
 
 
-def _md_region(brief: Brief, region: Region) -> str:
-    parts = region_parts(brief, region)
+def _md_region(brief: Brief, region: Region, skip: Region | None = None) -> str:
+    parts = region_parts(brief, region, skip=skip)
     if not parts:
-        return "every case"
-    return "; ".join(f"{md(k)}: {md(v)}" for k, v in parts)
+        return "every such case"
+    return "; ".join(f"{md(k)}: {md(' / '.join(v))}" for k, v in parts)
 
 
 def _md_timeline(brief: Brief) -> list[str]:
@@ -503,58 +462,89 @@ def _md_rule_side(brief: Brief, rule: Rule) -> str:
     return f"**{rule.effect}** {_md_rule_link(rule.id)}{title}, resting on {claims}"
 
 
+def _md_subject(brief: Brief) -> str:
+    return _md_region(brief, brief.subject) if brief.subject.cells else "every case"
+
+
 def _md_disagreements(brief: Brief) -> list[str]:
     out = ["## Where the sources disagree", ""]
     if not brief.disagreements:
-        return [*out, "No region of the fact space has a permit and a prohibit rule in force "
-                "together: the sources, as read here, do not contradict each other.", ""]
+        return [*out, "At no date does a permit rule apply together with a prohibit rule that "
+                "neither overrides nor is overridden by it: the sources, as read here, do not "
+                "contradict each other.", ""]
     out += [
         "In each case below a permit rule and a prohibit rule both apply, and neither is "
-        "written as an exception to the other, so the verdict there is *contested*. Rules are "
-        "compared with every rule in force (no date filter).", "",
+        "written as an exception to the other, so the verdict there is *contested*. Each place "
+        "is given with the dates at which both rules are in force. Every place is within the "
+        f"policy's subject: {_md_subject(brief)}.", "",
     ]
     for n, d in enumerate(brief.disagreements, 1):
         out += [
             f'<a id="disagreement-{n}"></a>', "",
-            f"### {n}. {_md_code(d.permit.id)} vs {_md_code(d.prohibit.id)}", "",
+            f"### {n}. {md(d.permit.title or d.permit.id)} vs "
+            f"{md(d.prohibit.title or d.prohibit.id)}", "",
             f"- {_md_rule_side(brief, d.permit)}",
             f"- {_md_rule_side(brief, d.prohibit)}",
             "",
-            "Where:", "",
+            "Where both apply:", "",
         ]
-        out += [f"- {_md_region(brief, region)}" for region in d.regions]
+        out += [
+            f"- {when_text(region.when)}: {_md_region(brief, region, brief.subject)}"
+            for region in d.regions
+        ]
         out.append("")
     return out
 
 
 def _md_gaps(brief: Brief) -> list[str]:
-    out = ["## What the reporting leaves unaddressed", ""]
-    if not brief.not_addressed:
-        return [*out, "Every case of the fact space falls under some rule.", ""]
-    out += ["No rule applies in these cases, whatever the other facts: the reporting, as read "
-            "here, says nothing about them.", ""]
-    out += [f"- {_md_region(brief, region)}" for region in brief.not_addressed]
+    out = ["## What the reporting leaves unaddressed", "",
+           f"Every rule is about {_md_subject(brief)}; the reporting, as read here, says "
+           "nothing about cases outside that.", ""]
+    if not brief.gaps:
+        return [*out, "Within that subject, every case falls under some rule.", ""]
+    out += ["Within it, no rule applies in these cases, whatever the other facts:", ""]
+    out += [
+        f"- {when_text(region.when)}: {_md_region(brief, region, brief.subject)}"
+        for region in brief.gaps
+    ]
+    if brief.gaps_note:
+        out += ["", _md_message(brief.gaps_note)]
+    return [*out, ""]
+
+
+def _md_message(message: str) -> str:
+    return "".join(_md_code(t) if is_code else md(t) for t, is_code in caveat_text_parts(message))
+
+
+def _md_caveats(brief: Brief) -> list[str]:
+    if not brief.caveats:
+        return []
+    out = ["### Caveats from the analysis", ""]
+    out += [f"- {_md_message(f.message)}" for f in brief.caveats]
     return [*out, ""]
 
 
 def _md_table(brief: Brief) -> list[str]:
-    names = list(brief.ruleset.facts)
+    table = brief.table
+    names = list(table.facts)
     out = ["## Decision table", "",
-           "Every case of the fact space, with every rule in force: each row is a set of cases "
-           "with one verdict (— means any value).", ""]
-    if not brief.complete:
-        out += ["*The table is incomplete: the fact space is larger than the sweep's limit.*",
-                ""]
+           "Every case the fact vocabulary can describe, with every rule counted at once (no "
+           "date given): each row is a set of cases with one verdict and the rules deciding it "
+           "(— means any value).", ""]
+    if not table.complete:
+        out += ["*The table is incomplete: the fact space is larger than the analysis can "
+                "explore.*", ""]
     out.append("| verdict | " + " | ".join(_md_code(n) for n in names) + " | deciding rules |")
     out.append("|" + "---|" * (len(names) + 2))
-    for row in brief.table:
-        given = dict(row.region.facts)
-        cells = [
-            " or ".join(md(value_phrase(brief, n, v, labels=False)) for v in given[n])
-            if n in given else "—"
-            for n in names
-        ]
-        rules = ", ".join(_md_rule_link(x) for x in row.rules) or "—"
+    for row in table.rows:
+        cells = []
+        for n in names:
+            cell = row.cell(n)
+            cells.append(
+                " / ".join(md(v) for v in cell_values(brief, cell, labels=False))
+                if cell else "—"
+            )
+        rules = ", ".join(_md_rule_link(x) for x in row.deciding_rules) or "—"
         out.append(f"| {verdict_words(row.verdict)} | " + " | ".join(cells) + f" | {rules} |")
     return [*out, ""]
 
@@ -565,7 +555,8 @@ def _md_rules(brief: Brief) -> list[str]:
         title = f" — {md(rule.title)}" if rule.title else ""
         out += [f'<a id="rule-{rule.id}"></a>', "",
                 f"### {rule.effect}: {_md_code(rule.id)}{title}", ""]
-        out.append(f"- In force {rule_period_text(brief, rule.id)}.")
+        basis = f" ({md(rule.effective.basis)})" if rule.effective else ""
+        out.append(f"- In force {rule_period_text(brief, rule.id)}{basis}.")
         out.append("- Rests on " + ", ".join(_md_claim_link(c) for c in rule.because) + ".")
         if rule.overrides:
             out.append("- An exception to " + ", ".join(_md_rule_link(o) for o in rule.overrides)
@@ -591,7 +582,7 @@ def render_markdown(brief: Brief) -> str:
     out = [f"# {md(rs.meta.title)}", "", f"**As reported.** {md(AS_REPORTED)}", ""]
     if rs.meta.description:
         out += [md(rs.meta.description), ""]
-    out.append(" · ".join(f"{n} {noun}" for n, noun in summary_counts(brief)))
+    out.append(" · ".join(f"{n} {noun}" for n, noun, _ in summary_counts(brief)))
     out += ["", "## The policy as reported", "",
             "The provisions — what the reporting says is allowed or barred, and within which "
             "limits — quoted verbatim, source by source, earliest first.", ""]
@@ -599,6 +590,7 @@ def render_markdown(brief: Brief) -> str:
     out += _md_timeline(brief)
     out += _md_disagreements(brief)
     out += _md_gaps(brief)
+    out += _md_caveats(brief)
     out += _md_table(brief)
     out += _md_rules(brief)
     out += ["## Other statements in the reporting", "",

@@ -10,13 +10,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from claimrules import __version__
+from claimrules.analysis import Region
 from claimrules.decision import Verdict
 from claimrules.model import Rule, Source
 from claimrules.reporters.brief import (
     AS_REPORTED,
     Brief,
-    Region,
     SourceGroup,
+    caveat_text_parts,
+    cell_values,
     claim_when,
     fact_title,
     long_date,
@@ -26,15 +28,17 @@ from claimrules.reporters.brief import (
     safe_url,
     source_name,
     summary_counts,
-    value_phrase,
     verdict_words,
+    when_text,
     who_text,
 )
 from claimrules.ruleset import ClaimRecord
 
-#: Dates closer than this share one column of the timeline (percent of its width), so that
-#: dots a day apart do not overlap on a phone.
-_COLUMN_GAP = 3.5
+#: Dates closer than this (percent of the timeline's width) share one column of dots.
+_SAME_COLUMN = 1.5
+#: Columns are at least this far apart (percent of the width), so that dots do not overlap on
+#: a phone: a column drifts right of its date rather than cover its neighbour.
+_COLUMN_GAP = 3.6
 #: Height of one dot's slot in a timeline column, in CSS pixels.
 _DOT_STEP = 14
 
@@ -68,6 +72,7 @@ padding:0;margin:1rem 0}
 @media (min-width:40rem){.stats{grid-template-columns:repeat(3,1fr)}}
 .stats li{background:var(--card);border-radius:8px;padding:.6rem .75rem;font-size:.85rem;
 color:var(--muted);line-height:1.3}
+.stats a{color:inherit;text-decoration:none;display:block}
 .stats b{display:block;font-size:1.5rem;color:var(--ink)}
 nav ol{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0;margin:.5rem 0}
 nav a{display:inline-block;padding:.25rem .65rem;border:1px solid var(--line);
@@ -84,18 +89,19 @@ figcaption{margin-top:.5rem;font-size:.82rem;color:var(--muted);line-height:1.45
 .chips{display:flex;flex-wrap:wrap;gap:.3rem;margin-top:.35rem}
 .chip{display:inline-block;border:1px solid var(--line);border-radius:999px;
 padding:0 .5rem;font-size:.75rem;line-height:1.6;white-space:nowrap;color:var(--muted)}
+.read{display:block;margin-top:.3rem}
 .chip.k-provision{border-color:var(--dot);color:var(--dot)}
 .tl{position:relative;margin:1rem 0 .5rem;border-bottom:2px solid var(--ink)}
-.tl .col{position:absolute;bottom:4px;transform:translateX(-50%);display:flex;
+.tl .col{position:absolute;z-index:1;bottom:4px;transform:translateX(-50%);display:flex;
 flex-direction:column-reverse;align-items:center;gap:4px}
 .tl .dot{display:block;width:10px;height:10px;border-radius:50%;background:var(--dot)}
 .tl .dot.other{background:var(--dot2)}
 .tl .dot:focus,.tl .dot:hover{outline:2px solid var(--contested)}
 .tl .n{font-size:.7rem;color:var(--muted);line-height:1}
 .axis{position:relative;height:1.6rem;font-size:.72rem;color:var(--muted)}
-.axis span{position:absolute;top:.2rem;transform:translateX(-50%);white-space:nowrap}
-.axis span::before{content:"";position:absolute;left:50%;top:-.45rem;height:.35rem;
-border-left:1px solid var(--ink)}
+.axis span{position:absolute;top:.15rem;transform:translateX(-50%);white-space:nowrap}
+.axis span.tick{top:0;height:.4rem;border-left:1px solid var(--ink);transform:none}
+.years{margin:0;text-align:center;font-size:.72rem;color:var(--muted)}
 .legend{font-size:.8rem;color:var(--muted);display:flex;gap:1rem;flex-wrap:wrap}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:50%;
 background:var(--dot);margin-right:.3rem;vertical-align:-1px}
@@ -105,7 +111,8 @@ ol.days>li{display:grid;grid-template-columns:6.2rem 1fr;gap:.5rem;padding:.45re
 border-top:1px solid var(--line)}
 ol.days time{font-weight:700;font-size:.9rem}
 ol.days ul{list-style:none;padding:0;margin:0;font-size:.9rem}
-ol.days ul li{margin:0 0 .3rem}
+ol.days ul li{margin:0 0 .35rem}
+ol.days li.src{font-weight:700;margin:.1rem 0 .15rem}
 .undated{background:var(--card);border-radius:8px;padding:.6rem .9rem;margin-top:1rem}
 .undated ul{padding-left:1.1rem;margin:.3rem 0;font-size:.9rem}
 .card{border:1px solid var(--line);border-radius:10px;padding:.85rem .9rem;margin:1rem 0}
@@ -120,14 +127,23 @@ ol.days ul li{margin:0 0 .3rem}
 .eff.permit{color:var(--permit)}.eff.prohibit{color:var(--prohibit)}
 .where{font-size:.9rem;margin:.6rem 0 0;padding-left:1.1rem}
 .where li{margin:.25rem 0}
+ul.places{list-style:none;padding:0;margin:.3rem 0 0}
+ul.places>li{padding:.45rem 0;border-top:1px dashed var(--line)}
+.when{margin:0 0 .3rem;font-weight:700;font-size:.85rem;color:var(--contested)}
 .common{font-size:.9rem;color:var(--muted)}
-dl.region{display:grid;grid-template-columns:auto 1fr;gap:.1rem .6rem;margin:0}
-dl.region dt{color:var(--muted)}dl.region dd{margin:0}
+.wh{font-weight:700;font-size:.9rem;margin:.8rem 0 .3rem}
+dl.region{display:grid;grid-template-columns:minmax(0,8.5rem) 1fr;gap:.25rem .75rem;
+margin:0;font-size:.88rem}
+dl.region dt{color:var(--muted)}dl.region dd{margin:0;font-weight:600}
 .scroll{overflow-x:auto;border:1px solid var(--line);border-radius:8px;max-height:75vh}
-table{border-collapse:collapse;font-size:.78rem;min-width:100%}
+table{border-collapse:separate;border-spacing:0;font-size:.78rem;min-width:100%}
 th,td{padding:.35rem .5rem;border-bottom:1px solid var(--line);text-align:left;
 vertical-align:top}
-thead th{position:sticky;top:0;background:var(--card);white-space:nowrap}
+thead th{position:sticky;top:0;background:var(--card);white-space:nowrap;z-index:2}
+tbody td{white-space:nowrap;background:var(--paper)}
+th:first-child,td:first-child{position:sticky;left:0;z-index:1;border-right:1px solid var(--line)}
+thead th:first-child{z-index:3}
+td.rules code{overflow-wrap:normal}
 td.any{color:var(--line)}
 .v{font-weight:700;white-space:nowrap}
 .v.permitted{color:var(--permit)}.v.prohibited{color:var(--prohibit)}
@@ -197,7 +213,7 @@ def _claim(brief: Brief, r: ClaimRecord) -> str:
         f'<span class="chips"><span class="chip k-{_e(c.kind)}">{_e(c.kind)}</span>'
         f'<span class="chip">{_e(c.modality)}</span>'
         f'<a class="chip" href="#claim-{_e(c.id)}">claim {_e(c.id)}</a></span>'
-        f"<span>{read}</span></figcaption></figure>"
+        f'<span class="read">{read}</span></figcaption></figure>'
     )
 
 
@@ -248,17 +264,20 @@ def _timeline_chart(brief: Brief) -> str:
     columns: list[_Column] = []
     for d, records in brief.dated:
         x = pos(d)
-        if columns and x - pos(columns[-1].dates[0]) < _COLUMN_GAP:
+        if columns and x - pos(columns[-1].dates[-1]) < _SAME_COLUMN:
             columns[-1].dates.append(d)
             columns[-1].claims.extend(records)
         else:
             columns.append(_Column(x, [d], list(records)))
+    edge = _COLUMN_GAP / 2  # keeps the first column's dots inside the chart
+    for col in columns:
+        col.x = max(sum(pos(d) for d in col.dates) / len(col.dates), edge)
+        edge = col.x + _COLUMN_GAP
     tallest = max(len(c.claims) for c in columns)
     height = tallest * _DOT_STEP + 26
     parts = [f'<div class="tl" style="height:{height}px" role="img" '
              f'aria-label="dated claims on a date axis">']
     for col in columns:
-        x = sum(pos(d) for d in col.dates) / len(col.dates)
         days = " – ".join(long_date(d) for d in sorted({col.dates[0], col.dates[-1]}))
         dots = []
         for r in col.claims:
@@ -269,19 +288,21 @@ def _timeline_chart(brief: Brief) -> str:
                 f'aria-label="{_e(label)}"></a>'
             )
         parts.append(
-            f'<div class="col" style="left:{x:.2f}%" title="{_e(days)}">'
-            f'{"".join(dots)}<span class="n">{len(col.claims)}</span></div>'
+            f'<div class="col" style="left:{min(col.x, 100 - _COLUMN_GAP / 2):.2f}%" '
+            f'title="{_e(days)}">{"".join(dots)}<span class="n">{len(col.claims)}</span></div>'
         )
     parts.append("</div>")
     ticks = []
     month = start
     while month <= end:
-        label = month.strftime("%b")
-        if month.month == 1 or month == start:
-            label += f" {month.year}"
-        ticks.append(f'<span style="left:{pos(month):.2f}%">{_e(label)}</span>')
-        month = _month_end(month) + timedelta(days=1)
+        following = _month_end(month) + timedelta(days=1)
+        middle = (pos(month) + pos(following)) / 2
+        ticks.append(f'<span class="tick" style="left:{pos(month):.2f}%"></span>'
+                     f'<span style="left:{middle:.2f}%">{_e(month.strftime("%b"))}</span>')
+        month = following
+    years = sorted({start.year, end.year})
     parts.append(f'<div class="axis" aria-hidden="true">{"".join(ticks)}</div>')
+    parts.append(f'<p class="years">{"–".join(str(y) for y in years)}</p>')
     parts.append('<p class="legend"><span><i></i>provision</span>'
                  '<span><i class="other"></i>other statement</span>'
                  "<span>each dot is one claim; tap it to read the quote</span></p>")
@@ -305,22 +326,24 @@ def _timeline(brief: Brief) -> str:
     out.append(_timeline_chart(brief))
     out.append('<ol class="days">')
     for d, records in brief.dated:
-        items = "".join(
-            f"<li><b>{_e(source_name(r.source))}</b> "
-            f'<span class="chip k-{_e(r.claim.kind)}">{_e(r.claim.kind)}</span> '
-            f'<a href="#claim-{_e(r.id)}">“{_e(_opening(quote_of(brief, r)))}”</a></li>'
-            for r in records
-        )
+        items = []
+        for i, r in enumerate(records):
+            if i == 0 or records[i - 1].claim.source != r.claim.source:
+                items.append(f'<li class="src">{_e(source_name(r.source))}</li>')
+            items.append(
+                f'<li><span class="chip k-{_e(r.claim.kind)}">{_e(r.claim.kind)}</span> '
+                f'<a href="#claim-{_e(r.id)}">“{_e(_opening(quote_of(brief, r)))}”</a></li>'
+            )
         out.append(
             f'<li><time datetime="{d.isoformat()}">{_e(long_date(d))}</time>'
-            f"<ul>{items}</ul></li>"
+            f"<ul>{''.join(items)}</ul></li>"
         )
     out.append("</ol>")
     if brief.undated:
         by_source: dict[str, list[ClaimRecord]] = {}
         for r in brief.undated:
             by_source.setdefault(r.claim.source, []).append(r)
-        items = "".join(
+        listed = "".join(
             f"<li><b>{_e(source_name(rs[0].source))}</b>: "
             + ", ".join(_claim_link(r.id) for r in rs)
             + "</li>"
@@ -329,36 +352,23 @@ def _timeline(brief: Brief) -> str:
         out.append(
             f'<div class="undated" id="undated"><h3>Undated ({len(brief.undated)} claims)</h3>'
             "<p>These sources show no date, and none is guessed.</p>"
-            f"<ul>{items}</ul></div>"
+            f"<ul>{listed}</ul></div>"
         )
     out.append("</section>")
     return "".join(out)
 
 
-def _common(brief: Brief, regions: Sequence[Region]) -> tuple[Region, list[Region]]:
-    """The fact restrictions every region shares, and each region without them."""
-    if not regions:
-        return Region(()), []
-    shared = set(regions[0].facts)
-    for r in regions[1:]:
-        shared &= set(r.facts)
-    common = Region(tuple(f for f in regions[0].facts if f in shared))
-    return common, [Region(tuple(f for f in r.facts if f not in shared)) for r in regions]
+def _region_inline(brief: Brief, region: Region, skip: Region | None = None) -> str:
+    parts = region_parts(brief, region, skip=skip)
+    return "; ".join(f"{_e(k)}: <b>{_e(' / '.join(v))}</b>" for k, v in parts) or "every case"
 
 
-def _region_values(
-    brief: Brief, region: Region, parts: list[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    # Labels may contain "or" themselves ("Moscow or the Kremlin"): join values with " / ".
-    return [
-        (k, " / ".join(value_phrase(brief, name, v) for v in values))
-        for (k, _), (name, values) in zip(parts, region.facts, strict=True)
-    ]
-
-
-def _region_inline(brief: Brief, region: Region) -> str:
-    parts = _region_values(brief, region, region_parts(brief, region))
-    return "; ".join(f"{_e(k)}: <b>{_e(v)}</b>" for k, v in parts) or "every case"
+def _region_list(brief: Brief, region: Region, skip: Region | None = None) -> str:
+    parts = region_parts(brief, region, skip=skip)
+    if not parts:
+        return '<p class="common">in every case of the subject</p>'
+    rows = "".join(f"<dt>{_e(k)}</dt><dd>{_e(' / '.join(v))}</dd>" for k, v in parts)
+    return f'<dl class="region">{rows}</dl>'
 
 
 def _side(brief: Brief, rule: Rule) -> str:
@@ -378,89 +388,112 @@ def _side(brief: Brief, rule: Rule) -> str:
     return (
         f'<div class="side {eff}"><span class="eff {eff}">{eff}</span> '
         f"{_rule_link(rule.id, rule.title or rule.id)}"
-        f'<p class="common">{_e(rule_period_text(brief, rule.id))} · '
+        f'<p class="common">in force {_e(rule_period_text(brief, rule.id))} · '
         f"<code>{_e(rule.id)}</code></p>{quote}{also}</div>"
     )
+
+
+def _subject(brief: Brief) -> str:
+    return _region_inline(brief, brief.subject) if brief.subject.cells else "every case"
 
 
 def _disagreements(brief: Brief) -> str:
     out = ['<section id="disagreements"><h2>Where the sources disagree</h2>']
     if not brief.disagreements:
-        out.append("<p>No case has a permit and a prohibit rule in force together: the "
-                   "sources, as read here, do not contradict each other.</p></section>")
+        out.append("<p>At no date does a permit rule apply together with a prohibit rule that "
+                   "neither overrides nor is overridden by it: the sources, as read here, do "
+                   "not contradict each other.</p></section>")
         return "".join(out)
     out.append(
         f"<p>In {len(brief.disagreements)} places a rule read as a permission and a rule read "
         "as a bar both apply, and neither is written as an exception to the other: the verdict "
-        "there is <b class=\"v contested\">contested</b>. Both sides are quoted. Rules are "
-        "compared with every rule in force at once (no date filter), so a disagreement may "
-        "also be a change over time that the reporting does not mark as one.</p>"
+        'there is <b class="v contested">contested</b>. Both sides are quoted, with the dates '
+        "at which both are in force. Every place is within the policy's subject: "
+        f"{_subject(brief)}.</p>"
     )
     for n, d in enumerate(brief.disagreements, 1):
-        common, rest = _common(brief, d.regions)
         heading = (f"{_e(d.permit.title or d.permit.id)} <i>vs</i> "
                    f"{_e(d.prohibit.title or d.prohibit.id)}")
-        where = "".join(f"<li>{_region_inline(brief, r)}</li>" for r in rest if r.facts)
+        where = "".join(
+            f'<li><p class="when">{_e(when_text(r.when))}</p>'
+            f"{_region_list(brief, r, brief.subject)}</li>"
+            for r in d.regions
+        )
         out.append(
             f'<div class="card contested" id="disagreement-{n}"><h3>{n}. {heading}</h3>'
             f'<div class="sides">{_side(brief, d.permit)}{_side(brief, d.prohibit)}</div>'
-            f'<p class="common"><b>Where:</b> {_region_inline(brief, common)}</p>'
-            + (f'<ul class="where">{where}</ul>' if where else "")
-            + "</div>"
+            f'<p class="wh">Where both apply:</p><ul class="places">{where}</ul></div>'
         )
     out.append("</section>")
     return "".join(out)
 
 
+def _message(message: str) -> str:
+    return "".join(f"<code>{_e(t)}</code>" if is_code else _e(t)
+                   for t, is_code in caveat_text_parts(message))
+
+
 def _gaps(brief: Brief) -> str:
-    out = ['<section id="unaddressed"><h2>What the reporting leaves unaddressed</h2>']
-    if not brief.not_addressed:
-        out.append("<p>Every case falls under some rule.</p></section>")
-        return "".join(out)
-    out.append(
-        "<p>No rule applies in these cases, whatever the other facts are: the reporting, as "
-        "read here, says nothing about them (verdict "
-        '<b class="v not_addressed">not addressed</b>).</p><ul class="where">'
-    )
-    out += [f"<li>{_region_inline(brief, r)}</li>" for r in brief.not_addressed]
-    out.append("</ul></section>")
+    out = ['<section id="unaddressed"><h2>What the reporting leaves unaddressed</h2>',
+           f"<p>Every rule is about {_subject(brief)}; the reporting, as read here, says "
+           "nothing about cases outside that.</p>"]
+    if not brief.gaps:
+        out.append("<p>Within that subject, every case falls under some rule.</p>")
+    else:
+        out.append(
+            "<p>Within it, no rule applies in these cases, whatever the other facts are "
+            '(verdict <b class="v not_addressed">not addressed</b>):</p><ul class="places">'
+        )
+        out += [
+            f'<li><p class="when">{_e(when_text(r.when))}</p>'
+            f"{_region_list(brief, r, brief.subject)}</li>"
+            for r in brief.gaps
+        ]
+        out.append("</ul>")
+        if brief.gaps_note:
+            out.append(f"<p>{_message(brief.gaps_note)}</p>")
+    if brief.caveats:
+        items = "".join(f"<li>{_message(f.message)}</li>" for f in brief.caveats)
+        out.append(f'<h3 id="caveats">Caveats from the analysis</h3><ul>{items}</ul>')
+    out.append("</section>")
     return "".join(out)
 
 
 def _table(brief: Brief) -> str:
-    names = list(brief.ruleset.facts)
+    table = brief.table
+    names = list(table.facts)
     head = "".join(f"<th>{_e(fact_title(n))}</th>" for n in names)
     rows = []
-    for row in brief.table:
-        given = dict(row.region.facts)
-        cells = "".join(
-            "<td>" + " / ".join(_e(value_phrase(brief, n, v, labels=False)) for v in given[n])
-            + "</td>" if n in given else '<td class="any">—</td>'
-            for n in names
-        )
-        rules = ", ".join(_rule_link(x) for x in row.rules) or "—"
+    counts: dict[Verdict, int] = {}
+    for row in table.rows:
+        counts[row.verdict] = counts.get(row.verdict, 0) + 1
+        cells = []
+        for n in names:
+            cell = row.cell(n)
+            cells.append(
+                "<td>" + " / ".join(_e(v) for v in cell_values(brief, cell, labels=False))
+                + "</td>" if cell else '<td class="any">—</td>'
+            )
+        rules = ", ".join(_rule_link(x) for x in row.deciding_rules) or "—"
         v = str(row.verdict)
         rows.append(
             f'<tr><td><span class="v {v}">{_e(verdict_words(row.verdict))}</span></td>'
-            f"{cells}<td>{rules}</td></tr>"
+            f'{"".join(cells)}<td class="rules">{rules}</td></tr>'
         )
-    counts: dict[Verdict, int] = {}
-    for row in brief.table:
-        counts[row.verdict] = counts.get(row.verdict, 0) + 1
     tally = ", ".join(
         f'<span class="v {v}">{n} {_e(verdict_words(v))}</span>' for v, n in counts.items()
     )
     note = (
-        "" if brief.complete
-        else "<p><b>The table is incomplete:</b> the fact space is larger than the sweep's "
-        "limit.</p>"
+        "" if table.complete
+        else "<p><b>The table is incomplete:</b> the fact space is larger than the analysis "
+        "can explore.</p>"
     )
     return (
         '<section id="table"><h2>Decision table</h2>'
-        "<p>Every case the fact vocabulary can describe, with every rule in force: each row is "
-        "a set of cases with one verdict, and the rules that decide it (— means any value). "
-        f"Rows: {tally}.</p>{note}"
-        f'<details open><summary>{len(brief.table)} rows</summary><div class="scroll">'
+        "<p>Every case the fact vocabulary can describe, with every rule counted at once (no "
+        "date given): each row is a set of cases with one verdict, and the rules that decide "
+        f"it (— means any value). Rows: {tally}.</p>{note}"
+        f'<details open><summary>{len(table.rows)} rows</summary><div class="scroll">'
         f'<table><thead><tr><th>verdict</th>{head}<th>deciding rules</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></details></section>"
     )
@@ -481,7 +514,9 @@ def _rules(brief: Brief) -> str:
             f'<div class="rule" id="rule-{_e(rule.id)}"><span class="eff {eff}">{eff}</span>'
             f"<h3>{title or f'<code>{_e(rule.id)}</code>'}</h3>"
             f"<ul><li>Rule <code>{_e(rule.id)}</code>, in force "
-            f"{_e(rule_period_text(brief, rule.id))}.</li>"
+            f"{_e(rule_period_text(brief, rule.id))}"
+            + (f" ({_e(_one_line(rule.effective.basis))})" if rule.effective else "")
+            + ".</li>"
             "<li>Rests on " + ", ".join(_claim_link(c) for c in rule.because) + ".</li>"
             f"{overrides}<li>Reading: {_e(_one_line(rule.note))}</li></ul></div>"
         )
@@ -523,9 +558,15 @@ _NAV = (
 def render_html(brief: Brief) -> str:
     """The brief as one self-contained HTML document, ending with one newline."""
     rs = brief.ruleset
-    stats = "".join(f"<li><b>{n}</b>{_e(noun)}</li>" for n, noun in summary_counts(brief))
+    stats = "".join(
+        f'<li><a href="#{section}"><b>{n}</b>{_e(noun)}</a></li>'
+        for n, noun, section in summary_counts(brief)
+    )
     nav = "".join(f'<li><a href="#{k}">{_e(v)}</a></li>' for k, v in _NAV)
-    desc = f'<p class="lede">{_e(_one_line(rs.meta.description))}</p>' if rs.meta.description else ""
+    desc = (
+        f'<p class="lede">{_e(_one_line(rs.meta.description))}</p>'
+        if rs.meta.description else ""
+    )
     body = [
         '<header id="top"><p class="kicker">Reported-policy brief · as reported</p>',
         f"<h1>{_e(rs.meta.title)}</h1>{desc}",

@@ -1,0 +1,459 @@
+"""The fast path (rule index, memo, quick fact checks) against a plain reference evaluator.
+
+The reference below is written to be obviously correct rather than fast: Kleene logic over the
+model's condition tree, the rules in force under as_of / known_by / sources read straight from
+DESIGN.md, every completion of the missing facts enumerated by brute force, and the combining
+rule from the verdict table. Speed must never change a verdict, so the property is equality.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claimrules import Verdict, evaluate, evaluate_many
+from claimrules.compile import IndexNode, compile_ruleset
+from claimrules.decision import ConditionFailed, RuleStatus
+from claimrules.evaluator import decide, why
+from claimrules.model import All, Claim, Condition, Not, Rule, RulesetMeta, Source
+from claimrules.model import Test as FactTest
+from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.scenario import ScenarioError
+
+# --- the reference evaluator ------------------------------------------------------------------
+
+
+def _typed_operand(value: object, kind: str) -> object:
+    if kind == "date":
+        if isinstance(value, list):
+            return [date.fromisoformat(str(v)) for v in value]
+        return date.fromisoformat(str(value))
+    return value
+
+
+def _test_holds(test: FactTest, value: object, kind: str) -> bool:
+    op = test.operator
+    arg = _typed_operand(test.operand, kind)
+    if op == "is":
+        return value == arg
+    if op == "in":
+        return value in arg  # type: ignore[operator]
+    return {
+        "lt": lambda: value < arg,  # type: ignore[operator]
+        "le": lambda: value <= arg,  # type: ignore[operator]
+        "gt": lambda: value > arg,  # type: ignore[operator]
+        "ge": lambda: value >= arg,  # type: ignore[operator]
+    }[op]()
+
+
+def kleene(cond: Condition, facts: Mapping[str, object], kinds: Mapping[str, str]) -> bool | None:
+    """True, False or None (unknown), by Kleene's strong three-valued logic."""
+    if isinstance(cond, FactTest):
+        if cond.fact not in facts:
+            return None
+        return _test_holds(cond, facts[cond.fact], kinds[cond.fact])
+    if isinstance(cond, Not):
+        inner = kleene(cond.not_, facts, kinds)
+        return None if inner is None else not inner
+    values = [kleene(c, facts, kinds) for c in (cond.all if isinstance(cond, All) else cond.any)]
+    if isinstance(cond, All):
+        return False if False in values else None if None in values else True
+    return True if True in values else None if None in values else False
+
+
+def _period(rule: Rule, rs: Ruleset) -> tuple[date | None, date | None]:
+    if rule.effective is not None:
+        return rule.effective.from_, rule.effective.until
+    dated = [rs.claims[c].reported_on for c in rule.because if rs.claims[c].reported_on]
+    return (min(dated) if dated else None), None  # type: ignore[type-var]
+
+
+def rules_in_force(
+    rs: Ruleset, as_of: date | None, known_by: date | None, sources: set[str] | None
+) -> dict[str, list[str]]:
+    """Rule id → the claim ids it may cite, for the rules that count (DESIGN.md, "Time has
+    two axes"): a claim from a named source, reported by known_by, and as_of in its period."""
+    out: dict[str, list[str]] = {}
+    for rule in rs.rules:
+        claims = [c for c in rule.because if sources is None or rs.claims[c].source.id in sources]
+        if known_by is not None:
+            claims = [
+                c for c in claims
+                if rs.claims[c].reported_on is not None and rs.claims[c].reported_on <= known_by
+            ]
+        start, until = _period(rule, rs)
+        in_period = as_of is None or (
+            (start is None or start <= as_of) and (until is None or as_of <= until)
+        )
+        if claims and in_period:
+            out[rule.id] = claims
+    return out
+
+
+def combining_rule(applicable: list[Rule]) -> tuple[Verdict, list[str]]:
+    """The verdict table of DESIGN.md, and the standing rules."""
+    overridden = {o for r in applicable for o in r.overrides}
+    standing = [r for r in applicable if r.id not in overridden]
+    permits = any(r.effect == "permit" for r in standing)
+    prohibits = any(r.effect == "prohibit" for r in standing)
+    if permits and prohibits:
+        verdict = Verdict.CONTESTED
+    elif permits:
+        verdict = Verdict.PERMITTED
+    elif prohibits:
+        verdict = Verdict.PROHIBITED
+    else:
+        return Verdict.NOT_ADDRESSED, []
+    return verdict, sorted(r.id for r in standing)
+
+
+def representatives(rs: Ruleset, name: str) -> list[object]:
+    """Values of a fact that between them meet every region its tests can tell apart."""
+    fact = rs.facts[name]
+    if fact.type == "enum":
+        return list(fact.value_names())
+    if fact.type == "bool":
+        return [True, False]
+    points: set[object] = set()
+
+    def collect(cond: Condition) -> None:
+        if isinstance(cond, FactTest):
+            if cond.fact == name:
+                arg = _typed_operand(cond.operand, fact.type)
+                points.update(arg if isinstance(arg, list) else [arg])
+        elif isinstance(cond, Not):
+            collect(cond.not_)
+        else:
+            for c in cond.all if isinstance(cond, All) else cond.any:
+                collect(c)
+
+    for rule in rs.rules:
+        collect(rule.when)
+    one: object = timedelta(days=1) if fact.type == "date" else 1
+    ordered = sorted(points)  # type: ignore[type-var]
+    if not ordered:
+        return [date(2024, 1, 1) if fact.type == "date" else 0]
+    out: list[object] = [ordered[0] - one]  # type: ignore[operator]
+    for a, b in itertools.pairwise(ordered):
+        out += [a, a + one if fact.type == "date" else (a + b) / 2]  # type: ignore[operator]
+    return [*out, ordered[-1], ordered[-1] + one]  # type: ignore[operator]
+
+
+def reference(
+    rs: Ruleset,
+    facts: Mapping[str, object],
+    as_of: date | None = None,
+    known_by: date | None = None,
+    sources: set[str] | None = None,
+) -> tuple[Verdict, set[Verdict], list[str], set[str]]:
+    """(verdict, verdicts of every completion, deciding rules, cited claim ids); the last two
+    only when the facts are complete."""
+    in_force = rules_in_force(rs, as_of, known_by, sources)
+    rules = [r for r in rs.rules if r.id in in_force]
+    kinds = {name: str(f.type) for name, f in rs.facts.items()}
+    missing = [n for n in rs.facts if n not in facts]
+    possible = set()
+    for values in itertools.product(*(representatives(rs, n) for n in missing)):
+        full = {**facts, **dict(zip(missing, values, strict=True))}
+        possible.add(combining_rule([r for r in rules if kleene(r.when, full, kinds) is True])[0])
+    verdict = next(iter(possible)) if len(possible) == 1 else Verdict.INDETERMINATE
+    if missing:
+        return verdict, possible, [], set()
+    _, deciding = combining_rule([r for r in rules if kleene(r.when, facts, kinds) is True])
+    return verdict, possible, deciding, {c for r in deciding for c in in_force[r]}
+
+
+# --- generated rulesets -----------------------------------------------------------------------
+
+FACTS = [
+    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d", "question": "a?"},
+    {"name": "c", "type": "enum", "values": ["c1", "c2"], "description": "d", "question": "c?"},
+    {"name": "b", "type": "bool", "description": "d", "question": "b?"},
+    {"name": "n", "type": "number", "description": "d", "question": "n?"},
+    {"name": "t", "type": "date", "description": "d", "question": "t?"},
+]
+ENUMS = {"a": ["a1", "a2", "a3"], "c": ["c1", "c2"]}
+DATES = [date(2024, 5, 1), date(2024, 6, 1), date(2024, 11, 17)]
+SOURCES = ["s1", "s2"]
+CLAIMS = {  # claim id → (source, reported_on)
+    "k1": ("s1", date(2024, 5, 30)),
+    "k2": ("s1", None),
+    "k3": ("s2", date(2024, 6, 10)),
+    "k4": ("s2", date(2024, 11, 17)),
+}
+
+
+def _test_of(draw: st.DrawFn, name: str) -> dict[str, object]:
+    if name in ENUMS:
+        if draw(st.booleans()):
+            return {"fact": name, "is": draw(st.sampled_from(ENUMS[name]))}
+        return {"fact": name, "in": draw(st.lists(st.sampled_from(ENUMS[name]), min_size=1,
+                                                  max_size=2, unique=True))}
+    if name == "b":
+        return {"fact": "b", "is": draw(st.booleans())}
+    op = draw(st.sampled_from(["lt", "le", "gt", "ge", "is"]))
+    if name == "n":
+        return {"fact": "n", op: draw(st.integers(0, 4))}
+    return {"fact": "t", op: draw(st.sampled_from(DATES)).isoformat()}
+
+
+@st.composite
+def conditions(draw: st.DrawFn, depth: int = 2) -> dict[str, object]:
+    """A condition tree over the generated vocabulary."""
+    if depth == 0 or draw(st.integers(0, 2)) == 0:
+        return _test_of(draw, draw(st.sampled_from([f["name"] for f in FACTS])))
+    kind = draw(st.sampled_from(["all", "any", "not"]))
+    if kind == "not":
+        return {"not": draw(conditions(depth - 1))}
+    return {kind: draw(st.lists(conditions(depth - 1), min_size=1, max_size=3))}
+
+
+@st.composite
+def rule_conditions(draw: st.DrawFn) -> dict[str, object]:
+    """Mostly a top-level `all` whose `is`/`in` tests the index can use, sometimes anything."""
+    if draw(st.integers(0, 4)) == 0:
+        return draw(conditions())
+    keyed = draw(st.lists(st.sampled_from(["a", "c", "b"]), min_size=1, max_size=3, unique=True))
+    extra = draw(st.lists(conditions(1), max_size=2))
+    return {"all": [_test_of(draw, k) for k in keyed] + extra}
+
+
+@st.composite
+def rulesets(draw: st.DrawFn) -> Ruleset:
+    """A ruleset of up to 14 rules (enough for the index to split), with periods, overrides
+    (acyclic: a rule only overrides earlier ones) and claims from two sources, some undated."""
+    count = draw(st.integers(1, 14))
+    rules = []
+    for i in range(count):
+        effective = None
+        if draw(st.integers(0, 3)) == 0:
+            start, until = sorted(draw(st.lists(st.sampled_from(DATES), min_size=2, max_size=2)))
+            effective = {"from": start.isoformat() if draw(st.booleans()) else None,
+                         "until": until.isoformat() if draw(st.booleans()) else None,
+                         "basis": "b"}
+        earlier = [f"r{j:02d}" for j in range(i)]
+        rules.append(Rule.model_validate({
+            "id": f"r{i:02d}",
+            "effect": draw(st.sampled_from(["permit", "prohibit"])),
+            "when": draw(rule_conditions()),
+            "because": draw(st.lists(st.sampled_from(sorted(CLAIMS)), min_size=1, max_size=2,
+                                     unique=True)),
+            "overrides": draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
+            if earlier else [],
+            "effective": effective,
+            "note": "n",
+        }))
+    return make_ruleset(FACTS, rules)
+
+
+def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
+    """An in-memory ruleset over the generated sources and claims."""
+    sources = {
+        s: Source.model_validate(
+            {"id": s, "archive": {"file": f"{s}.txt", "sha256": "0" * 64, "content": "full"}}
+        )
+        for s in SOURCES
+    }
+    claims = {}
+    for cid, (sid, reported) in CLAIMS.items():
+        claim = Claim.model_validate(
+            {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
+        )
+        claims[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
+    meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
+    return Ruleset(
+        meta=meta,
+        facts={f.name: f for f in meta.facts},
+        sources=sources,
+        claims=claims,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        cases=(),
+        archives={s: "q" for s in SOURCES},
+    )
+
+
+def _value(draw: st.DrawFn, name: str) -> object:
+    if name in ENUMS:
+        return draw(st.sampled_from(ENUMS[name]))
+    if name == "b":
+        return draw(st.booleans())
+    if name == "n":
+        return draw(st.sampled_from([-1, 0, 1, 1.5, 2, 3, 4, 5]))
+    day = draw(st.sampled_from([*DATES, date(2024, 1, 1), date(2024, 6, 2), date(2025, 1, 1)]))
+    return day.isoformat() if draw(st.booleans()) else day  # strings are typed by the evaluator
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, names: list[str], value: object = None) -> dict[str, object]:
+    """Some of the facts (the rest missing: absent or None)."""
+    out: dict[str, object] = {}
+    for name in names:
+        present = draw(st.integers(0, 4))
+        if present == 0:
+            continue
+        if present == 1:
+            out[name] = None
+        else:
+            out[name] = value(draw, name) if callable(value) else _value(draw, name)
+    return out
+
+
+@st.composite
+def time_axes(draw: st.DrawFn) -> dict[str, object]:
+    """as_of, known_by and sources, each sometimes given."""
+    days = [None, date(2024, 5, 15), date(2024, 6, 1), date(2024, 7, 1), date(2024, 12, 1)]
+    return {
+        "as_of": draw(st.sampled_from(days)),
+        "known_by": draw(st.sampled_from(days)),
+        "sources": draw(st.sampled_from([None, ["s1"], ["s2"], ["s1", "s2"]])),
+    }
+
+
+def _typed(rs: Ruleset, facts: Mapping[str, object]) -> dict[str, object]:
+    out = {}
+    for name, value in facts.items():
+        if value is None:
+            continue
+        out[name] = date.fromisoformat(value) if rs.facts[name].type == "date" and isinstance(
+            value, str) else value
+    return out
+
+
+def _no_index(rs: Ruleset) -> object:
+    """A compiled ruleset whose index is one leaf of every rule: every rule is tested."""
+    compiled = compile_ruleset(rs)
+    compiled.index = IndexNode(None, compiled.rules)
+    return compiled
+
+
+def check(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]) -> None:
+    """The fast paths agree with the reference and with each other on one scenario."""
+    sources = axes["sources"]
+    expected, possible, deciding, claims = reference(
+        rs, _typed(rs, facts), axes["as_of"], axes["known_by"],  # type: ignore[arg-type]
+        set(sources) if sources else None,  # type: ignore[call-overload]
+    )
+    full = evaluate(rs, facts, **axes)  # type: ignore[arg-type]
+    again = evaluate(rs, dict(facts), **axes)  # type: ignore[arg-type]
+    [quick] = evaluate_many(rs, [facts], **axes)  # type: ignore[arg-type]
+    assert full.verdict is expected, (facts, axes)
+    assert set(full.possible) == possible
+    assert again == full
+    assert quick.verdict is expected
+    assert quick.deciding_rules == full.deciding_rules
+    assert quick.claims == full.claims
+    assert quick.missing_facts == full.missing_facts
+    if not [n for n in rs.facts if n not in _typed(rs, facts)]:
+        assert list(full.deciding_rules) == deciding
+        assert {c.id for c in full.claims} == claims
+    # The index changes nothing at all, explanations included.
+    wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
+    plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],  # type: ignore[arg-type]
+                   known_by=axes["known_by"], sources=wanted)  # type: ignore[arg-type]
+    assert plain == full
+    # A failed rule's explanation is what the reference `why` finds.
+    typed = _typed(rs, facts)
+    for outcome in full.rules:
+        if outcome.status is RuleStatus.DOES_NOT_APPLY:
+            assert isinstance(outcome.reason, ConditionFailed)
+            rule = next(r for r in rs.rules if r.id == outcome.rule)
+            assert outcome.reason.tests == why(rule.when, typed, False, rs.facts)
+
+
+@settings(max_examples=300)
+@given(rulesets(), st.data())
+def test_generated_rulesets_match_the_reference(rs: Ruleset, data: st.DataObject) -> None:
+    for _ in range(3):
+        check(rs, data.draw(scenarios([f["name"] for f in FACTS])), data.draw(time_axes()))
+
+
+SHIPPED_AXES = st.fixed_dictionaries({
+    "as_of": st.sampled_from(
+        [None, date(2024, 5, 29), date(2024, 5, 31), date(2024, 6, 15), date(2024, 11, 18)]),
+    "known_by": st.sampled_from([None, date(2024, 5, 31), date(2024, 6, 30), date(2024, 12, 1)]),
+    "sources": st.sampled_from(
+        [None, ["biden-decision-article"], ["liga-axios-2024-11"], ["cbs-2024-11-17", "dw-2024-05-30"]]),
+})
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_shipped_ruleset_matches_the_reference(shipped: Ruleset, data: st.DataObject) -> None:
+    def value(draw: st.DrawFn, name: str) -> object:
+        fact = shipped.facts[name]
+        return draw(st.booleans()) if fact.type == "bool" else draw(
+            st.sampled_from(fact.value_names()))
+
+    axes = data.draw(SHIPPED_AXES)
+    axes["sources"] = [s for s in axes["sources"] or () if s in shipped.sources] or None
+    check(shipped, data.draw(scenarios(list(shipped.facts), value)), axes)
+
+
+def test_every_complete_shipped_scenario_matches_the_reference(shipped: Ruleset) -> None:
+    names = list(shipped.facts)
+    domains = [
+        [True, False] if shipped.facts[n].type == "bool" else shipped.facts[n].value_names()
+        for n in names
+    ]
+    space = [dict(zip(names, values, strict=True)) for values in itertools.product(*domains)]
+    for as_of in (None, date(2024, 6, 15)):
+        fast = list(evaluate_many(shipped, space, as_of=as_of))
+        twice = list(evaluate_many(shipped, space, as_of=as_of))  # from the memo
+        for facts, decision, again in zip(space, fast, twice, strict=True):
+            verdict, _, deciding, _ = reference(shipped, facts, as_of)
+            assert decision.verdict is verdict, facts
+            assert list(decision.deciding_rules) == deciding
+            assert again is decision
+
+
+# --- the memo never blurs what was asked ------------------------------------------------------
+
+
+def test_a_remembered_boolean_does_not_admit_an_integer(shipped: Ruleset) -> None:
+    facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
+             "directly_involved_in_invasion": True}
+    evaluate(shipped, facts)
+    list(evaluate_many(shipped, [facts]))
+    for bad in (1, 1.0):
+        with pytest.raises(ScenarioError):
+            evaluate(shipped, {**facts, "directly_involved_in_invasion": bad})
+        with pytest.raises(ScenarioError):
+            list(evaluate_many(shipped, [{**facts, "directly_involved_in_invasion": bad}]))
+
+
+def test_a_remembered_value_under_another_name_is_still_an_error(shipped: Ruleset) -> None:
+    facts = {"actor": "ukraine", "munitions_origin": "us"}
+    list(evaluate_many(shipped, [facts]))
+    with pytest.raises(ScenarioError):
+        list(evaluate_many(shipped, [{"actor": "ukraine", "munitions_orign": "us"}]))
+
+
+def test_memo_is_per_context_and_unknown_sources_still_fail(shipped: Ruleset) -> None:
+    facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
+             "target_type": "military_unit", "directly_involved_in_invasion": True,
+             "area": "across_from_kharkiv", "weapon_class": "short_range",
+             "in_kursk_region": False}
+    early = evaluate(shipped, facts, as_of=date(2024, 5, 1))
+    late = evaluate(shipped, facts, as_of=date(2024, 6, 15))
+    assert early.as_of != late.as_of
+    assert evaluate(shipped, facts, as_of=date(2024, 5, 1)) is early
+    with pytest.raises(ValueError, match="unknown source"):
+        evaluate(shipped, facts, sources=["no-such-source"])
+    with pytest.raises(ValueError, match="unknown source"):
+        list(evaluate_many(shipped, [facts], sources=["no-such-source"]))
+    assert list(evaluate_many(shipped, [], sources=["no-such-source"])) == []
+
+
+def test_unhashable_and_mapping_inputs_take_the_plain_path(shipped: Ruleset) -> None:
+    from types import MappingProxyType
+
+    facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "ukraine"}
+    expected = evaluate(shipped, facts)
+    assert evaluate(shipped, MappingProxyType(facts)) == expected
+    with pytest.raises(ScenarioError):
+        evaluate(shipped, {**facts, "area": ["moscow"]})

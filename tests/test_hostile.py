@@ -1,0 +1,536 @@
+"""Hostile input, end to end: every fixture in tests/hostile/ as a rule file (and, for some, as a
+claims file, a sources file or the ruleset.yaml itself) and as a scenario file.
+
+Each must end in clean `file:line:col: error: message [code]` lines (or `file: error: ...` where
+there is no position) on stderr, with the documented exit code (1 under `claimrules check`, 2 for
+`claimrules eval`), no traceback, within the time and memory budget:
+
+- in a child process (10 s timeout, address space capped at 600 MB as a guard): exit code,
+  stderr shape, peak RSS < 150 MB, and the messages byte for byte against
+  tests/golden/hostile/ (`UPDATE_GOLDEN=1` rewrites them and fails);
+- in process (the loader and scenario reader without interpreter start-up): a result or a
+  LoadError and nothing else, in under a second, with a tracemalloc peak under 150 MB.
+
+Also here: exit codes (0 ok · 1 findings · 2 usage/input · 3 internal error, nothing else
+escapes `main`) and the static bans on dangerous calls in src/.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from _proc import Job, Run, claimrules_argv, run_many
+from claimrules import LoadError, Ruleset, load_ruleset
+from claimrules.diagnostics import Diagnostic, Span
+from claimrules.loader import load_scenario
+from claimrules.scenario import coerce_facts
+from claimrules.yamlsafe import read_text
+from conftest import ROOT, SHIPPED, check_golden
+
+TESTS = Path(__file__).resolve().parent
+HOSTILE = TESTS / "hostile"
+GOLDEN = TESTS / "golden" / "hostile"
+
+MEMORY_MB = 150  # peak, in process (tracemalloc) and for the whole child (RSS)
+SECONDS = 1.0  # in process
+MAX_LINE = 400  # characters in one line of stderr
+
+
+def _load_make_fixtures() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_fixtures", HOSTILE / "make_fixtures.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MAKE = _load_make_fixtures()
+
+# --- the fixtures ------------------------------------------------------------------------
+
+#: Fixtures that are not files in tests/hostile/: built in the case directory.
+GENERATED: dict[str, Callable[[Path], object]] = {
+    "big_5mb.yaml": MAKE.write_big_file,
+    "node_bomb.yaml": MAKE.write_node_bomb,
+    "dev_zero.yaml": lambda dest: dest.symlink_to("/dev/zero"),
+    "fifo.yaml": os.mkfifo,
+}
+
+
+def _fixture_files() -> dict[str, Path]:
+    files = {p.name: p for p in HOSTILE.glob("*.yaml")}
+    files.update({p.name: p for p in (HOSTILE / "cli").glob("*.yaml")})
+    return dict(sorted(files.items()))
+
+
+FILES = _fixture_files()
+ALL = sorted([*FILES, *GENERATED])
+
+#: Scenario fixtures that are valid (their YAML-1.1 look-alike is read as the string it means).
+SCENARIO_OK = {"unquoted_date.yaml"}
+
+#: A few fixtures in other places of the ruleset than rules/.
+CLAIMS_ROLE = ["alias_cycle.yaml", "duplicate_key.yaml", "empty.yaml", "merge_key.yaml",
+               "non_utf8.yaml", "tag_python_object.yaml", "unknown_top_key.yaml",
+               "wrong_types.yaml"]
+META_ROLE = ["alias_bomb.yaml", "bare_string.yaml", "bom.yaml", "deep_flow.yaml",
+             "dev_zero.yaml", "fifo.yaml", "nonstring_key.yaml", "tag_python_apply.yaml",
+             "two_documents.yaml"]
+SOURCES_ROLE = ["archive_nul_path.yaml", "duplicate_key.yaml", "tag_python_object.yaml",
+                "wrong_types.yaml"]
+EVAL_BROKEN_ROLE = ["alias_bomb.yaml", "fifo.yaml", "non_utf8.yaml", "override_cycle.yaml",
+                    "tag_python_apply.yaml", "unknown_ids.yaml"]
+STDIN_ROLE = ["big_5mb.yaml", "dev_zero.yaml", "empty.yaml", "non_utf8.yaml",
+              "tag_python_apply.yaml"]
+ARCHIVE_ROLE = ["big_5mb.yaml", "non_utf8.yaml"]
+
+#: role -> (where the fixture goes in the ruleset copy `rs`, the command, the exit code)
+RULESET_ROLES: dict[str, tuple[str, str, int]] = {
+    "rule": ("rs/rules/zz-hostile.yaml", "check", 1),
+    "claims": ("rs/claims/zz.yaml", "check", 1),
+    "meta": ("rs/ruleset.yaml", "check", 1),
+    "sources": ("rs/sources/zz.yaml", "check", 1),
+    "eval-broken": ("rs/rules/zz.yaml", "eval", 2),
+    "archive": ("rs/archive/biden-decision-article.txt", "check", 1),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fixture in one role."""
+
+    fixture: str
+    role: str
+
+    @property
+    def id(self) -> str:
+        """`<fixture stem>.<role>`, also the golden file's stem."""
+        return f"{self.fixture.removesuffix('.yaml')}.{self.role}"
+
+    @property
+    def expect(self) -> int:
+        """The documented exit code."""
+        if self.role in RULESET_ROLES:
+            return RULESET_ROLES[self.role][2]
+        return 0 if self.fixture in SCENARIO_OK else 2
+
+    @property
+    def target(self) -> str:
+        """The file the error lines must name (relative to the case directory)."""
+        if self.role == "archive":
+            return "rs/sources.yaml"  # the recorded hash no longer matches
+        if self.role in RULESET_ROLES:
+            return RULESET_ROLES[self.role][0]
+        if self.role == "stdin":
+            return "<stdin>"
+        return "/dev/zero" if self.fixture == "dev_zero.yaml" else self.fixture
+
+
+def _cases() -> list[Case]:
+    cases = [Case(name, "rule") for name in ALL]
+    cases += [Case(name, "scenario") for name in ALL]
+    for role, names in [("claims", CLAIMS_ROLE), ("meta", META_ROLE), ("sources", SOURCES_ROLE),
+                        ("eval-broken", EVAL_BROKEN_ROLE), ("stdin", STDIN_ROLE),
+                        ("archive", ARCHIVE_ROLE)]:
+        cases += [Case(name, role) for name in names]
+    return cases
+
+
+CASES = _cases()
+IN_PROCESS = [c for c in CASES if c.role != "stdin"]  # the CLI, not the library, reads stdin
+
+
+def _place(fixture: str, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if dest.exists() or dest.is_symlink():
+        dest.unlink()
+    if fixture in GENERATED:
+        GENERATED[fixture](dest)
+    else:
+        shutil.copyfile(FILES[fixture], dest)
+
+
+def _prepare(case: Case, base: Path, shared: Path) -> tuple[Path, Job]:
+    """Build the case directory and the command that runs it."""
+    where = base / case.id
+    where.mkdir()
+    if case.role in RULESET_ROLES:
+        shutil.copytree(shared, where / "rs")
+        _place(case.fixture, where / RULESET_ROLES[case.role][0])
+        if RULESET_ROLES[case.role][1] == "check":
+            return where, Job(claimrules_argv("check", "rs"), where)
+        return where, Job(claimrules_argv("eval", "rs", "--fact", "actor=ukraine"), where)
+    (where / "rs").symlink_to(shared, target_is_directory=True)
+    if case.role == "stdin":
+        _place(case.fixture, where / "stdin.yaml")
+        return where, Job(claimrules_argv("eval", "rs", "-"), where, stdin=where / "stdin.yaml")
+    if case.fixture == "dev_zero.yaml":
+        return where, Job(claimrules_argv("eval", "rs", "/dev/zero"), where)
+    _place(case.fixture, where / case.fixture)
+    return where, Job(claimrules_argv("eval", "rs", case.fixture), where)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Job]]:
+    """Every case directory, built once."""
+    base = tmp_path_factory.mktemp("hostile")
+    shared = base / "shipped"
+    shutil.copytree(SHIPPED, shared)
+    return {c.id: _prepare(c, base, shared) for c in CASES}
+
+
+@pytest.fixture(scope="module")
+def runs(prepared: dict[str, tuple[Path, Job]]) -> dict[str, Run]:
+    """Every case run once through the installed command, a few at a time."""
+    jobs = [prepared[c.id][1] for c in CASES]
+    return {c.id: r for c, r in zip(CASES, run_many(jobs, parallel=3), strict=True)}
+
+
+# --- the command line -------------------------------------------------------------------
+
+ERROR_LINE = re.compile(
+    r"(?P<file>[^\s:][^:]*?)(?::(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*))?: error: "
+    r"(?P<message>\S.*) \[(?P<code>[a-z0-9]+(?:-[a-z0-9]+)*)\]"
+)
+HELP_LINE = re.compile(r"  help: \S.*")
+SUMMARY_LINE = re.compile(r"[1-9][0-9]* problems? found")
+CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(ALL) >= 25
+    assert len(CASES) >= 2 * len(ALL)
+    assert not (set(FILES) & set(GENERATED))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_cli_exit_code_and_stderr_shape(case: Case, runs: dict[str, Run]) -> None:
+    r = runs[case.id]
+    assert not r.timed_out, f"killed after {r.seconds:.1f} s"
+    stderr = r.stderr.decode("utf-8")  # raises if the messages are not UTF-8
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr, stderr
+    assert r.returncode == case.expect, stderr
+    bad = CONTROL.search(stderr)
+    assert bad is None, f"control character {bad.group()!r} in stderr: {stderr!r}"
+    lines = stderr.splitlines()
+    too_long = [line[:80] + "…" for line in lines if len(line) > MAX_LINE]
+    assert not too_long, f"stderr lines over {MAX_LINE} characters: {too_long}"
+    errors = [m for m in map(ERROR_LINE.fullmatch, lines) if m is not None]
+    for line in lines:
+        assert (ERROR_LINE.fullmatch(line) or HELP_LINE.fullmatch(line)
+                or SUMMARY_LINE.fullmatch(line)), f"not a diagnostic line: {line!r}"
+    if case.expect == 0:
+        assert not errors
+        return
+    assert errors, "no error line"
+    assert case.target in {m["file"] for m in errors}, f"no error names {case.target}"
+    assert r.stdout == b"", "an input error prints nothing on stdout"
+    if case.role in ("rule", "claims", "meta", "sources", "archive"):
+        n = len(errors)
+        assert lines[-1] == f"{n} problem{'s' if n != 1 else ''} found"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_cli_messages_match_golden(case: Case, runs: dict[str, Run]) -> None:
+    check_golden(GOLDEN / f"{case.id}.txt", runs[case.id].stderr.decode("utf-8", "replace"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_cli_peak_memory(case: Case, runs: dict[str, Run]) -> None:
+    r = runs[case.id]
+    assert r.max_rss_mb < MEMORY_MB, f"peak RSS {r.max_rss_mb:.0f} MB"
+
+
+# --- in process ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Ruleset:
+    """The shipped ruleset, whose vocabulary types the scenarios."""
+    return load_ruleset(SHIPPED)
+
+
+def _in_process(case: Case, where: Path, shipped: Ruleset) -> Callable[[], object]:
+    """The library work behind the case's command: load the ruleset, or read the scenario."""
+    if case.role in RULESET_ROLES:
+        return lambda: load_ruleset(where / "rs")
+    path = Path("/dev/zero") if case.fixture == "dev_zero.yaml" else where / case.fixture
+
+    def scenario() -> object:
+        text = read_text(path, case.fixture)
+        model, doc = load_scenario(text, case.fixture)
+        facts = coerce_facts(shipped.facts, model.facts, file=case.fixture,
+                             base=("facts",), positions=doc.positions)
+        unknown = sorted(set(model.sources or ()) - set(shipped.sources))
+        if unknown:
+            raise LoadError([Diagnostic("unknown-source", f"unknown source `{unknown[0]}`",
+                                        Span(case.fixture))])
+        return facts
+
+    return scenario
+
+
+class _Overrun(Exception):
+    """Raised by the alarm when work runs past its guard."""
+
+
+def _alarm(signum: int, frame: object) -> None:
+    raise _Overrun
+
+
+def _measure(
+    work: Callable[[], object], *, traced: bool, guard: float = 3.0
+) -> tuple[str, float, float]:
+    """Run `work` once: its outcome (`ok`, `LoadError`, or `overrun` past `guard` seconds; any
+    other exception propagates), seconds taken, and the tracemalloc peak in MB when `traced`."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    if traced:
+        tracemalloc.start()
+    signal.setitimer(signal.ITIMER_REAL, guard)
+    started = time.perf_counter()
+    try:
+        work()
+        outcome = "ok"
+    except LoadError:
+        outcome = "LoadError"
+    except _Overrun:
+        outcome = "overrun"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else 0.0
+        if traced:
+            tracemalloc.stop()
+        signal.signal(signal.SIGALRM, previous)
+    return outcome, seconds, peak
+
+
+@pytest.mark.parametrize("case", IN_PROCESS, ids=lambda c: c.id)
+def test_in_process_budget(
+    case: Case, prepared: dict[str, tuple[Path, Job]], vocabulary: Ruleset
+) -> None:
+    where, _ = prepared[case.id]
+    work = _in_process(case, where, vocabulary)
+    # A result or a LoadError, nothing else (another exception fails the test right here).
+    outcome, seconds, _ = _measure(work, traced=False)
+    _, traced_seconds, peak = _measure(work, traced=True)
+    assert seconds < SECONDS, f"took {seconds:.2f} s ({outcome})"
+    assert peak < MEMORY_MB, f"tracemalloc peak {peak:.0f} MB (after {traced_seconds:.1f} s)"
+    assert outcome == ("ok" if case.expect == 0 else "LoadError")
+
+
+# --- exit codes ---------------------------------------------------------------------------
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          *args: str) -> tuple[int, str, str]:
+    from claimrules.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def test_exit_0_ok(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    assert (code, err) == (0, "")
+
+
+def test_exit_1_findings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ruleset_copy: Path
+) -> None:
+    shutil.copyfile(HOSTILE / "cli" / "override_cycle.yaml", ruleset_copy / "rules" / "zz.yaml")
+    code, _, err = _main(monkeypatch, capsys, "check", str(ruleset_copy))
+    assert code == 1
+    assert "[override-cycle]" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["eval", str(SHIPPED), "--fact", "actr=ukraine"], id="unknown-fact"),
+        pytest.param(["eval", str(SHIPPED), "--fact", "actor"], id="bad-fact-option"),
+        pytest.param(["eval", str(SHIPPED), "--as-of", "2024-13-01"], id="bad-date-option"),
+        pytest.param(["eval", str(SHIPPED), "--no-such-option"], id="unknown-option"),
+        pytest.param(["eval", "/nonexistent/ruleset"], id="missing-ruleset"),
+        pytest.param(["eval", str(SHIPPED), "/nonexistent.yaml"], id="missing-scenario"),
+        pytest.param(["no-such-command"], id="unknown-command"),
+    ],
+)
+def test_exit_2_usage_or_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code, _, err = _main(monkeypatch, capsys, *args)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert "error" in err.lower()
+
+
+BUGS = [
+    RuntimeError("boom"),
+    KeyError("boom"),
+    TypeError("boom"),
+    ValueError("boom"),
+    AttributeError("boom"),
+    AssertionError("boom"),
+    IndexError("boom"),
+    ZeroDivisionError("boom"),
+    UnicodeDecodeError("utf-8", b"\xff", 0, 1, "boom"),
+    NotImplementedError("boom"),
+    MemoryError(),
+]
+
+
+@pytest.mark.parametrize("exc", BUGS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("command", ["check", "eval", "claims", "sources"])
+def test_exit_3_internal_error_for_any_bug(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    exc: BaseException,
+    command: str,
+) -> None:
+    import claimrules.loader
+
+    def broken(*_: object, **__: object) -> object:
+        raise exc
+
+    monkeypatch.setattr(claimrules.loader, "load_ruleset", broken)
+    code, out, err = _main(monkeypatch, capsys, command, str(SHIPPED))
+    assert code == 3, err
+    assert err.startswith(f"internal error: {type(exc).__name__}")
+    assert "this is a bug in claimrules; please report it" in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_exit_3_in_the_evaluator(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import claimrules.evaluator
+
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("combining went wrong")
+
+    monkeypatch.setattr(claimrules.evaluator, "decide", broken)
+    code, _, err = _main(monkeypatch, capsys, "eval", str(SHIPPED), "--fact", "actor=ukraine")
+    assert code == 3
+    assert "internal error: RuntimeError: combining went wrong" in err
+    assert "please report it" in err
+
+
+def test_exit_3_in_a_real_process() -> None:
+    """The installed entry point, patched in a fresh interpreter: exit 3, a hint, no traceback."""
+    code = (
+        "import sys, claimrules.loader as l\n"
+        "def broken(*a, **k): raise RuntimeError('boom')\n"
+        "l.load_ruleset = broken\n"
+        f"sys.argv = ['claimrules', 'check', {str(SHIPPED)!r}]\n"
+        "from claimrules.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 3
+    assert "internal error: RuntimeError: boom" in done.stderr
+    assert "please report it" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_keyboard_interrupt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import claimrules.loader
+
+    def interrupted(*_: object, **__: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(claimrules.loader, "load_ruleset", interrupted)
+    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    # click turns Ctrl-C into Abort before main() sees it: "aborted", exit 2.
+    assert (code, err.strip()) in {(2, "aborted"), (130, "interrupted")}
+
+
+def test_broken_pipe_is_quiet() -> None:
+    # In a fresh interpreter: main() closes stderr on a broken pipe (`claimrules … | head`).
+    code = (
+        "import sys, claimrules.loader as l\n"
+        "def broken(*a, **k): raise BrokenPipeError\n"
+        "l.load_ruleset = broken\n"
+        f"sys.argv = ['claimrules', 'sources', {str(SHIPPED)!r}]\n"
+        "from claimrules.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=30, check=False)
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
+
+
+# --- static bans --------------------------------------------------------------------------
+
+BANNED = [
+    (re.compile(r"(?<![\w.])eval\("), "eval("),
+    (re.compile(r"(?<![\w.])exec\("), "exec("),
+    (re.compile(r"\bpickle\b"), "pickle"),
+    (re.compile(r"\bmarshal\b"), "marshal"),
+    (re.compile(r"\byaml\.load\("), "yaml.load("),
+    (re.compile(r"\byaml\.load_all\("), "yaml.load_all("),
+    (re.compile(r"unsafe_load"), "yaml.unsafe_load"),
+    (re.compile(r"Loader\s*=\s*yaml\.(?:Loader|UnsafeLoader|FullLoader)\b"), "Loader=yaml.Loader"),
+    (re.compile(r"\bFullLoader\b"), "FullLoader"),
+    (re.compile(r"\bUnsafeLoader\b"), "UnsafeLoader"),
+    (re.compile(r"shell\s*=\s*True"), "shell=True"),
+    (re.compile(r"\bos\.(?:system|popen)\("), "os.system/os.popen"),
+    (re.compile(r"__import__"), "__import__"),
+]
+SOURCES = sorted((ROOT / "src").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_dangerous_calls_in_src(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    found = [(name, text.count("\n", 0, m.start()) + 1)
+             for pattern, name in BANNED for m in pattern.finditer(text)]
+    assert not found, f"banned in {path.name}: {found}"
+
+
+def test_no_security_suppressions_in_src() -> None:
+    suppressed = re.compile(r"#\s*noqa:[^\n]*\bS[0-9]{3}\b")
+    hits = [f"{p.relative_to(ROOT)}:{n}" for p in SOURCES
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+            if suppressed.search(line)]
+    assert not hits, f"`noqa: S…` suppressions: {hits}"
+
+
+def _ruff() -> list[str] | None:
+    if importlib.util.find_spec("ruff") is not None:
+        return [sys.executable, "-m", "ruff"]
+    exe = shutil.which("ruff")
+    return [exe] if exe else None
+
+
+def test_ruff_security_rules_clean_on_src() -> None:
+    ruff = _ruff()
+    assert ruff is not None, "ruff is part of the dev extra: pip install -e '.[dev]'"
+    done = subprocess.run([*ruff, "check", "--no-cache", "--select", "S", "src"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
