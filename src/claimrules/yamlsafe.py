@@ -4,7 +4,7 @@ The reader drives PyYAML at the *event* level and builds the data itself, so no
 constructor ever runs and no object other than dict/list/str/int/float/bool/None
 is ever made. It refuses tags, anchors, aliases, merge keys, duplicate keys,
 non-string keys, multiple documents, deep nesting and oversized input, and it
-resolves plain scalars with a small YAML-1.2-like rule set (see docs/FORMAT.md):
+resolves plain scalars with a small YAML-1.2-like rule set (see "File formats" in README.md):
 everything that is not plainly a boolean, null, integer or decimal stays a string.
 
 Errors are raised as `LoadError` carrying `Diagnostic`s with a file span; nothing
