@@ -9,6 +9,7 @@ missing facts equal the decision's missing facts as a set.
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,21 @@ from claimrules.loader import _Collector, _items, _read_doc
 from claimrules.model import Case, ClaimKind
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts
+
+#: Where each case read by `load_case_file` is defined, by object identity, so the span
+#: survives callers flattening several files into one list. Entries leave with their case.
+_ORIGINS: dict[int, Span] = {}
+
+
+def _remember(case: Case, span: Span) -> None:
+    key = id(case)
+    _ORIGINS[key] = span
+    weakref.finalize(case, _ORIGINS.pop, key, None)
+
+
+def case_span(case: Case) -> Span | None:
+    """Where a case read by `load_case_file` is defined (None for other cases)."""
+    return _ORIGINS.get(id(case))
 
 
 class CaseFile(list[Case]):
@@ -35,8 +51,9 @@ def load_case_file(path: str | os.PathLike[str], ruleset: Ruleset) -> CaseFile:
     """Read a `cases:` YAML file and check it against the ruleset (facts, sources, rules,
     verdicts, duplicate ids); raise LoadError with every problem found.
 
-    The result is a list of cases that also carries each case's span (`.spans`), which
-    `run_cases` uses when it is given the list.
+    The result is a list of cases that also carries each case's span (`.spans`); each case's
+    span is also remembered (`case_span`), so `run_cases` reports file:line for cases from
+    several files flattened into one list.
     """
     display = os.fspath(path)
     col = _Collector()
@@ -48,6 +65,8 @@ def load_case_file(path: str | os.PathLike[str], ruleset: Ruleset) -> CaseFile:
         col.add(checks.case_references(c, ruleset.facts, set(ruleset.sources), rule_ids))
     if any(d.severity == "error" for d in col.diagnostics):
         raise LoadError(col.diagnostics)
+    for c in located:
+        _remember(c.model, c.span())
     return CaseFile((c.model for c in located), {c.model.id: c.span() for c in located})
 
 
@@ -141,6 +160,11 @@ class CaseReport:
         """How many cases failed."""
         return len(self.results) - self.passed
 
+    @property
+    def coverage_percent(self) -> float:
+        """Coverage in percent (see `Coverage`)."""
+        return self.coverage.percent
+
     def ok(self, fail_under: float | None = None) -> bool:
         """True when every case passed and coverage is at least `fail_under` percent."""
         return self.failed == 0 and (fail_under is None or self.coverage.percent >= fail_under)
@@ -176,17 +200,17 @@ def run_cases(
 ) -> CaseReport:
     """Run the ruleset's own cases (or `cases`, e.g. from `load_case_file`), with coverage.
 
-    `spans` maps case ids to where they are defined; by default the spans a CaseFile carries,
-    then the ruleset's own.
+    `spans` maps case ids to where they are defined; by default each case's span comes from
+    the file `load_case_file` read it from, else from the ruleset.
 
     CLI: `claimrules test RULESET [CASES.yaml ...] [--fail-under PERCENT]
-    [--format text|json|markdown]`; exit 1 unless `report.ok(fail_under)`. With case files,
-    load each with `load_case_file(path, ruleset)` and pass their cases (and merged spans).
+    [--format text|json|markdown|github]`; exit 1 unless `report.ok(fail_under)`. With case
+    files, load each with `load_case_file(path, ruleset)` and pass all their cases.
     """
     chosen: Sequence[Case] = ruleset.cases if cases is None else cases
     where: dict[str, Span] = dict(getattr(cases, "spans", {}) or {})
     where.update(spans or {})
-    results = tuple(run_case(ruleset, c, where.get(c.id)) for c in chosen)
+    results = tuple(run_case(ruleset, c, where.get(c.id) or case_span(c)) for c in chosen)
     return CaseReport(ruleset.id, results, coverage(ruleset, [r.decision for r in results]))
 
 
@@ -223,6 +247,7 @@ __all__ = [
     "CaseResult",
     "Coverage",
     "Mismatch",
+    "case_span",
     "coverage",
     "load_case_file",
     "run_case",

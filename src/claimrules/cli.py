@@ -500,7 +500,7 @@ def ask(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "markdown", "github"]),
     default="text",
     show_default=True,
 )
@@ -531,7 +531,7 @@ def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: s
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(["text", "json", "markdown", "csv", "github"]),
     default="text",
     show_default=True,
 )

@@ -21,7 +21,7 @@ from claimrules.reporters import text as rtext
 from claimrules.ruleset import Ruleset
 from claimrules.timeline import SourceDay, Timeline
 
-CASE_FORMATS = ("text", "json", "markdown")
+CASE_FORMATS = ("text", "json", "markdown", "github")
 LINT_FORMATS = ("text", "json", "markdown", "csv", "github")
 TABLE_FORMATS = ("text", "csv", "markdown", "json")
 DIFF_FORMATS = ("text", "json", "markdown")
@@ -66,14 +66,20 @@ def _dumps(obj: object) -> str:
 
 
 def _cell_json(c: Cell) -> dict[str, Any]:
-    out: dict[str, Any] = {"fact": c.fact, "values": [rjson._value(v) for v in c.values]}
-    if c.intervals:
-        out["ranges"] = [
+    """Enum and bool cells list their `values`; number and date cells their `ranges` (and the
+    explored `representatives` those ranges stand for)."""
+    values = [rjson._value(v) for v in c.values]
+    if not c.intervals:
+        return {"fact": c.fact, "values": values}
+    return {
+        "fact": c.fact,
+        "ranges": [
             {"min": rjson._value(i.low), "min_inclusive": i.low_closed,
              "max": rjson._value(i.high), "max_inclusive": i.high_closed}
             for i in c.intervals
-        ]
-    return out
+        ],
+        "representatives": values,
+    }
 
 
 def _when_json(w: When | None) -> dict[str, Any] | None:
@@ -97,11 +103,16 @@ def render_cases(report: CaseReport, fmt: str, ruleset: Ruleset) -> str:
     """A case run: each case passed or failed (with expected vs got and, on failure, the
     decision's explanation), totals, and coverage.
 
+    `github` gives one `::error` workflow command per failing case, at the case's file:line,
+    and a `::notice` with the totals and coverage.
+
     CLI: `claimrules test RULESET [CASES.yaml ...] [--fail-under PERCENT]
-    [--format text|json|markdown]`.
+    [--format text|json|markdown|github]`.
     """
     if fmt == "text":
         return _cases_text(report, ruleset)
+    if fmt == "github":
+        return _cases_github(report)
     if fmt == "json":
         return _dumps(_cases_json(report))
     if fmt == "markdown":
@@ -158,6 +169,25 @@ def _cases_text(report: CaseReport, ruleset: Ruleset) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _cases_github(report: CaseReport) -> str:
+    lines = []
+    for r in report.results:
+        if r.passed:
+            continue
+        props = [f"file={_gh_prop(r.span.file)}"]
+        if r.span.line:
+            props += [f"line={r.span.line}", f"col={r.span.col}"]
+        props.append("title=case-failed")
+        message = f"case `{r.case.id}`: " + "; ".join(_mismatch_lines(r))
+        lines.append(f"::error {','.join(props)}::{_gh_data(message)}")
+    c = report.coverage
+    lines.append(
+        f"::notice title=claimrules test::{_plural(len(report.results), 'case')}: "
+        f"{report.passed} passed, {report.failed} failed; coverage {c.percent:.1f}%"
+    )
+    return "\n".join(lines) + "\n"
+
+
 def _coverage_json(c: Coverage) -> dict[str, Any]:
     return {
         "percent": round(c.percent, 2),
@@ -197,6 +227,7 @@ def _cases_json(report: CaseReport) -> dict[str, Any]:
         ],
         "summary": {"cases": len(report.results), "passed": report.passed,
                     "failed": report.failed},
+        "coverage_percent": round(report.coverage_percent, 2),
         "coverage": _coverage_json(report.coverage),
     }
 
@@ -388,8 +419,8 @@ def _table_text(table: Table, ruleset: Ruleset) -> str:
     context = _context(table.as_of, table.known_by, table.sources)
     head = [
         f"Decision table of {ruleset.id}, as reported — {context}",
-        f"{_plural(len(table.rows), 'row')} from {_plural(table.leaves, 'explored box', 'explored boxes')}; "
-        f"{ANY} = any value",
+        f"{_plural(len(table.rows), 'row')} from "
+        f"{_plural(table.leaves, 'explored box', 'explored boxes')}; {ANY} = any value",
     ]
     if not table.complete:
         head.append("PARTIAL: the fact space was too large to explore completely; rows cover "
