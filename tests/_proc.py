@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,10 +23,11 @@ TIMEOUT = 10.0
 
 
 def claimrules_argv(*args: str) -> list[str]:
-    """The installed console script, or the module when the script is not on PATH."""
-    script = shutil.which("claimrules")
-    if script is not None:
-        return [script, *args]
+    """The console script installed beside this interpreter (not whichever one is first on
+    PATH), or the module when there is none."""
+    script = Path(sys.executable).parent / "claimrules"
+    if script.is_file() and os.access(script, os.X_OK):
+        return [str(script), *args]
     return [sys.executable, "-m", "claimrules", *args]
 
 

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimrules import Verdict, evaluate, evaluate_many
-from claimrules.compile import IndexNode, compile_ruleset
+from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
+from claimrules.compile import RuleIndex, compile_ruleset
 from claimrules.decision import ConditionFailed, RuleStatus
 from claimrules.evaluator import decide, why
 from claimrules.model import All, Claim, Condition, Not, Rule, RulesetMeta, Source
 from claimrules.model import Test as FactTest
 from claimrules.ruleset import ClaimRecord, Ruleset
 from claimrules.scenario import ScenarioError
+from conftest import SHIPPED
 
 # --- the reference evaluator ------------------------------------------------------------------
 
@@ -42,12 +44,12 @@ def _test_holds(test: FactTest, value: object, kind: str) -> bool:
     if op == "is":
         return value == arg
     if op == "in":
-        return value in arg  # type: ignore[operator]
+        return value in arg
     return {
-        "lt": lambda: value < arg,  # type: ignore[operator]
-        "le": lambda: value <= arg,  # type: ignore[operator]
-        "gt": lambda: value > arg,  # type: ignore[operator]
-        "ge": lambda: value >= arg,  # type: ignore[operator]
+        "lt": lambda: value < arg,
+        "le": lambda: value <= arg,
+        "gt": lambda: value > arg,
+        "ge": lambda: value >= arg,
     }[op]()
 
 
@@ -70,7 +72,7 @@ def _period(rule: Rule, rs: Ruleset) -> tuple[date | None, date | None]:
     if rule.effective is not None:
         return rule.effective.from_, rule.effective.until
     dated = [rs.claims[c].reported_on for c in rule.because if rs.claims[c].reported_on]
-    return (min(dated) if dated else None), None  # type: ignore[type-var]
+    return (min(dated) if dated else None), None
 
 
 def rules_in_force(
@@ -135,13 +137,24 @@ def representatives(rs: Ruleset, name: str) -> list[object]:
     for rule in rs.rules:
         collect(rule.when)
     one: object = timedelta(days=1) if fact.type == "date" else 1
-    ordered = sorted(points)  # type: ignore[type-var]
+    ordered = sorted(points)
     if not ordered:
         return [date(2024, 1, 1) if fact.type == "date" else 0]
-    out: list[object] = [ordered[0] - one]  # type: ignore[operator]
+    out: list[object] = [ordered[0] - one]
     for a, b in itertools.pairwise(ordered):
-        out += [a, a + one if fact.type == "date" else (a + b) / 2]  # type: ignore[operator]
-    return [*out, ordered[-1], ordered[-1] + one]  # type: ignore[operator]
+        out += [a, a + one if fact.type == "date" else (a + b) / 2]
+    return [*out, ordered[-1], ordered[-1] + one]
+
+
+@dataclass
+class Expected:
+    """What the reference says about one scenario."""
+
+    verdict: Verdict
+    possible: set[Verdict]  # the verdicts of every completion
+    mattering: set[str]  # missing facts whose value alone changes the verdict somewhere
+    deciding: list[str] = field(default_factory=list)  # complete facts only
+    claims: set[str] = field(default_factory=set)  # complete facts only
 
 
 def reference(
@@ -150,28 +163,39 @@ def reference(
     as_of: date | None = None,
     known_by: date | None = None,
     sources: set[str] | None = None,
-) -> tuple[Verdict, set[Verdict], list[str], set[str]]:
-    """(verdict, verdicts of every completion, deciding rules, cited claim ids); the last two
-    only when the facts are complete."""
+) -> Expected:
+    """Every completion of the missing facts, evaluated one by one."""
     in_force = rules_in_force(rs, as_of, known_by, sources)
     rules = [r for r in rs.rules if r.id in in_force]
     kinds = {name: str(f.type) for name, f in rs.facts.items()}
     missing = [n for n in rs.facts if n not in facts]
-    possible = set()
-    for values in itertools.product(*(representatives(rs, n) for n in missing)):
+    domains = [representatives(rs, n) for n in missing]
+    grid = {}
+    for values in itertools.product(*domains):
         full = {**facts, **dict(zip(missing, values, strict=True))}
-        possible.add(combining_rule([r for r in rules if kleene(r.when, full, kinds) is True])[0])
+        grid[values] = combining_rule([r for r in rules if kleene(r.when, full, kinds) is True])[0]
+    possible = set(grid.values())
+    # A missing fact matters when changing its value alone changes the verdict somewhere.
+    mattering = {
+        name
+        for i, name in enumerate(missing)
+        for values, verdict in grid.items()
+        for other in domains[i]
+        if grid[(*values[:i], other, *values[i + 1:])] != verdict
+    }
     verdict = next(iter(possible)) if len(possible) == 1 else Verdict.INDETERMINATE
     if missing:
-        return verdict, possible, [], set()
+        return Expected(verdict, possible, mattering)
     _, deciding = combining_rule([r for r in rules if kleene(r.when, facts, kinds) is True])
-    return verdict, possible, deciding, {c for r in deciding for c in in_force[r]}
+    return Expected(verdict, possible, mattering, deciding,
+                    {c for r in deciding for c in in_force[r]})
 
 
 # --- generated rulesets -----------------------------------------------------------------------
 
 FACTS = [
-    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d", "question": "a?"},
+    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d",
+     "question": "a?"},
     {"name": "c", "type": "enum", "values": ["c1", "c2"], "description": "d", "question": "c?"},
     {"name": "b", "type": "bool", "description": "d", "question": "b?"},
     {"name": "n", "type": "number", "description": "d", "question": "n?"},
@@ -273,7 +297,7 @@ def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
         claims=claims,
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         cases=(),
-        archives={s: "q" for s in SOURCES},
+        archives=dict.fromkeys(SOURCES, "q"),
     )
 
 
@@ -325,36 +349,38 @@ def _typed(rs: Ruleset, facts: Mapping[str, object]) -> dict[str, object]:
 
 
 def _no_index(rs: Ruleset) -> object:
-    """A compiled ruleset whose index is one leaf of every rule: every rule is tested."""
+    """A compiled ruleset whose index keys no rule: every rule is tested."""
     compiled = compile_ruleset(rs)
-    compiled.index = IndexNode(None, compiled.rules)
+    compiled.index = RuleIndex((), compiled.rules)
     return compiled
 
 
 def check(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]) -> None:
     """The fast paths agree with the reference and with each other on one scenario."""
     sources = axes["sources"]
-    expected, possible, deciding, claims = reference(
-        rs, _typed(rs, facts), axes["as_of"], axes["known_by"],  # type: ignore[arg-type]
-        set(sources) if sources else None,  # type: ignore[call-overload]
+    expected = reference(
+        rs, _typed(rs, facts), axes["as_of"], axes["known_by"],
+        set(sources) if sources else None,
     )
-    full = evaluate(rs, facts, **axes)  # type: ignore[arg-type]
-    again = evaluate(rs, dict(facts), **axes)  # type: ignore[arg-type]
-    [quick] = evaluate_many(rs, [facts], **axes)  # type: ignore[arg-type]
-    assert full.verdict is expected, (facts, axes)
-    assert set(full.possible) == possible
+    full = evaluate(rs, facts, **axes)
+    again = evaluate(rs, dict(facts), **axes)
+    [quick] = evaluate_many(rs, [facts], **axes)
+    assert full.verdict is expected.verdict, (facts, axes)
+    assert set(full.possible) == expected.possible
+    if full.verdict is Verdict.INDETERMINATE:
+        assert set(full.missing_facts) == expected.mattering
     assert again == full
-    assert quick.verdict is expected
+    assert quick.verdict is expected.verdict
     assert quick.deciding_rules == full.deciding_rules
     assert quick.claims == full.claims
     assert quick.missing_facts == full.missing_facts
     if not [n for n in rs.facts if n not in _typed(rs, facts)]:
-        assert list(full.deciding_rules) == deciding
-        assert {c.id for c in full.claims} == claims
+        assert list(full.deciding_rules) == expected.deciding
+        assert {c.id for c in full.claims} == expected.claims
     # The index changes nothing at all, explanations included.
-    wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
-    plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],  # type: ignore[arg-type]
-                   known_by=axes["known_by"], sources=wanted)  # type: ignore[arg-type]
+    wanted = tuple(sorted(set(sources))) if sources else None
+    plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],
+                   known_by=axes["known_by"], sources=wanted)
     assert plain == full
     # A failed rule's explanation is what the reference `why` finds.
     typed = _typed(rs, facts)
@@ -376,8 +402,10 @@ SHIPPED_AXES = st.fixed_dictionaries({
     "as_of": st.sampled_from(
         [None, date(2024, 5, 29), date(2024, 5, 31), date(2024, 6, 15), date(2024, 11, 18)]),
     "known_by": st.sampled_from([None, date(2024, 5, 31), date(2024, 6, 30), date(2024, 12, 1)]),
-    "sources": st.sampled_from(
-        [None, ["biden-decision-article"], ["liga-axios-2024-11"], ["cbs-2024-11-17", "dw-2024-05-30"]]),
+    "sources": st.sampled_from([
+        None, ["biden-decision-article"], ["liga-axios-2024-11"],
+        ["cbs-2024-11-17", "dw-2024-05-30"],
+    ]),
 })
 
 
@@ -401,13 +429,14 @@ def test_every_complete_shipped_scenario_matches_the_reference(shipped: Ruleset)
         for n in names
     ]
     space = [dict(zip(names, values, strict=True)) for values in itertools.product(*domains)]
+    fresh = load_ruleset(SHIPPED)  # its memos hold nothing yet, whatever ran before
     for as_of in (None, date(2024, 6, 15)):
-        fast = list(evaluate_many(shipped, space, as_of=as_of))
-        twice = list(evaluate_many(shipped, space, as_of=as_of))  # from the memo
+        fast = list(evaluate_many(fresh, space, as_of=as_of))
+        twice = list(evaluate_many(fresh, space, as_of=as_of))  # from the memo
         for facts, decision, again in zip(space, fast, twice, strict=True):
-            verdict, _, deciding, _ = reference(shipped, facts, as_of)
-            assert decision.verdict is verdict, facts
-            assert list(decision.deciding_rules) == deciding
+            expected = reference(fresh, facts, as_of)
+            assert decision.verdict is expected.verdict, facts
+            assert list(decision.deciding_rules) == expected.deciding
             assert again is decision
 
 
@@ -433,7 +462,8 @@ def test_a_remembered_value_under_another_name_is_still_an_error(shipped: Rulese
         list(evaluate_many(shipped, [{"actor": "ukraine", "munitions_orign": "us"}]))
 
 
-def test_memo_is_per_context_and_unknown_sources_still_fail(shipped: Ruleset) -> None:
+def test_memo_is_per_context_and_unknown_sources_still_fail() -> None:
+    shipped = load_ruleset(SHIPPED)  # fresh memos
     facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
              "target_type": "military_unit", "directly_involved_in_invasion": True,
              "area": "across_from_kharkiv", "weapon_class": "short_range",
