@@ -6,14 +6,19 @@ A compiled test returns True, False, or None for *unknown* (a fact it reads is m
 
 from __future__ import annotations
 
+import gc
+import heapq
+import itertools
+import math
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from claimrules.decision import CitedClaim, Period
-from claimrules.model import All, Any_, Condition, Effect, Fact, FactType, Not, Rule, Test
+from claimrules.model import All, Condition, Effect, Fact, FactType, Not, Rule, Test
 from claimrules.model.vocabulary import FactValue
 from claimrules.ruleset import ClaimRecord, Ruleset
 
@@ -23,7 +28,7 @@ CompiledTest = Callable[[Facts], Kleene]
 
 _MISSING: object = object()
 
-_COMPARE: dict[str, Callable[[object, object], bool]] = {
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
     "le": operator.le,
     "gt": operator.gt,
@@ -33,7 +38,10 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 
 def operand_value(test: Test, fact: Fact) -> object:
     """The operand of a test, typed like the fact (dates parsed from their strings)."""
-    raw = test.operand
+    return _typed_operand(test.operand, fact)
+
+
+def _typed_operand(raw: object, fact: Fact) -> object:
     if fact.type is FactType.DATE:
         if isinstance(raw, list):
             return [date.fromisoformat(str(x)) for x in raw]
@@ -41,10 +49,12 @@ def operand_value(test: Test, fact: Fact) -> object:
     return raw
 
 
-def _compile_test(test: Test, fact: Fact) -> CompiledTest:
+def _compile_test(
+    test: Test, fact: Fact, known: tuple[str, object] | None = None
+) -> CompiledTest:
     name = test.fact
-    op = test.operator
-    arg = operand_value(test, fact)
+    op, raw = known or (test.operator, test.operand)  # the model computes both on each access
+    arg = _typed_operand(raw, fact)
     missing = _MISSING
 
     if op == "is":
@@ -84,7 +94,7 @@ def compile_condition(cond: Condition, facts: Mapping[str, Fact]) -> CompiledTes
     return compile_node(cond, facts).test
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)  # not frozen: built once per condition node, never changed
 class CompiledNode:
     """A condition with its compiled closure and its compiled parts, kept so that an
     explanation can find the tests that decided a rule without compiling anything again."""
@@ -100,8 +110,9 @@ class CompiledNode:
 def compile_node(cond: Condition, facts: Mapping[str, Fact]) -> CompiledNode:
     """The condition's closure (the one `compile_condition` builds) with its compiled parts."""
     if isinstance(cond, Test):
-        test = _compile_test(cond, facts[cond.fact])
-        return CompiledNode(cond, test, (), cond.operator, cond.fact, cond.operand)
+        op, operand = cond.operator, cond.operand
+        test = _compile_test(cond, facts[cond.fact], (op, operand))
+        return CompiledNode(cond, test, (), op, cond.fact, operand)
     if isinstance(cond, Not):
         node = compile_node(cond.not_, facts)
         return CompiledNode(cond, _not(node.test), (node,), "not")
@@ -230,59 +241,71 @@ class CompiledRule:
         return self.rule.effect
 
 
-#: An index node with this many rules or fewer is a leaf: testing them beats splitting further.
-_LEAF_RULES = 4
-#: A split must cut the expected number of candidate rules by this factor to be worth a level.
-_SPLIT_GAIN = 0.75
-#: Rules listed under several values (`in` tests) are copied; copies stop growing past this
-#: multiple of the number of rules, which keeps the index linear in the ruleset.
-_MAX_COPIES = 8
-#: Facts without a finite domain (numbers, dates) count as this many values when scoring a split.
+#: A group's key holds at most this many facts.
+_KEY_FACTS = 3
+#: A key is selective enough once it admits this fraction of scenarios or fewer.
+_SELECTIVE = 1 / 256
+#: A rule is listed under at most this many keys (the product of its key tests' value counts).
+_MAX_KEYS = 16
+#: One more group to look up costs about this many rule tests: a group is merged into the one
+#: keyed by one fact fewer when that adds fewer expected candidate rules than this.
+_LOOKUP_COST = 0.3
+#: Facts without a finite domain (numbers, dates) count as this many values for selectivity.
 _OPEN_DOMAIN = 16
 
 
-@dataclass(frozen=True, eq=False)
-class IndexNode:
-    """A node of the discrimination index over the rules' required values.
+@dataclass(frozen=True, eq=False, slots=True)
+class RuleGroup:
+    """Rules keyed by the values their top-level `is`/`in` tests require of the same facts."""
 
-    A leaf (`fact` None) lists its rules. An inner node splits on `fact`: `children` maps each
-    value some rule requires to the node of those rules, `rest` holds the rules that do not test
-    `fact`, and `rules` is every rule below, in rule order, for a scenario that lacks `fact`.
-    """
+    facts: tuple[str, ...]
+    key: Callable[[Mapping[str, object]], object]  # the key of a scenario (KeyError: missing)
+    table: Mapping[object, tuple[CompiledRule, ...]]  # key → rules, in rule order
+    by_fact: Mapping[str, Mapping[object, tuple[CompiledRule, ...]]]  # one fact's value → rules
+    rules: tuple[CompiledRule, ...]  # every rule of the group, in rule order
 
-    fact: str | None
-    rules: tuple[CompiledRule, ...]
-    children: Mapping[object, IndexNode] = field(default_factory=dict)
-    rest: IndexNode | None = None
+    def matching(self, facts: Mapping[str, object]) -> tuple[CompiledRule, ...]:
+        """The group's rules whose required values the facts do not contradict."""
+        try:
+            key = self.key(facts)
+        except KeyError:  # a key fact is missing: narrow by the key facts that are known
+            best = self.rules
+            for name in self.facts:
+                if name in facts:
+                    some = self.by_fact[name].get(facts[name], ())
+                    if len(some) < len(best):
+                        best = some
+            return best
+        return self.table.get(key, ())
 
-    def lookup(self, facts: Facts) -> list[CompiledRule]:
+
+@dataclass(frozen=True, eq=False, slots=True)
+class RuleIndex:
+    """The rules grouped by the facts their top-level `is`/`in` tests read, each group a table
+    from the values those tests admit to the rules. Finding the rules a scenario can trigger
+    costs one look-up per group, whatever the number of rules."""
+
+    groups: tuple[RuleGroup, ...]
+    unkeyed: tuple[CompiledRule, ...]  # rules with no usable test: always candidates
+
+    def lookup(self, facts: Mapping[str, object]) -> list[CompiledRule]:
         """The rules whose required values the facts do not contradict, in rule order.
 
         Every other rule has a top-level `is`/`in` test that is false on a known fact, so its
         condition is false whatever the missing facts are. Raises TypeError for an unhashable
         value (the caller then tests every rule).
         """
-        found: list[CompiledRule] = []
-        parts = 0
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            name = node.fact
-            if name is None:
-                if node.rules:
-                    found.extend(node.rules)
-                    parts += 1
-                continue
-            value = facts.get(name, _MISSING)
-            if value is _MISSING:
-                found.extend(node.rules)
+        found = list(self.unkeyed)
+        parts = 1 if found else 0
+        for group in self.groups:
+            # `matching`, inlined for the common case of every key fact known.
+            try:
+                hits = group.table.get(group.key(facts), ())
+            except KeyError:
+                hits = group.matching(facts)
+            if hits:
+                found.extend(hits)
                 parts += 1
-                continue
-            if node.rest is not None:
-                stack.append(node.rest)
-            child = node.children.get(value)
-            if child is not None:
-                stack.append(child)
         if parts > 1:
             found.sort(key=_rule_index)
         return found
@@ -308,63 +331,87 @@ def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, fro
     return out
 
 
-_Keyed = tuple[CompiledRule, dict[str, frozenset[object]]]
-
-
-def _split_fact(
-    keyed: list[_Keyed], used: frozenset[str], sizes: Mapping[str, int]
-) -> str | None:
-    """The fact that leaves the fewest expected candidates per scenario, if splitting pays."""
-    score: dict[str, float] = {}
-    for _, required in keyed:
-        for name, admitted in required.items():
-            if name not in used:
-                score[name] = score.get(name, 0.0) + 1.0 - len(admitted) / sizes.get(name, 1)
-    if not score:
-        return None
-    # The score is the expected number of rules a split removes; ties go to the first by name.
-    best = max(sorted(score), key=score.__getitem__)
-    if len(keyed) - score[best] > _SPLIT_GAIN * len(keyed):
-        return None
-    return best
-
-
-def _build_node(
-    keyed: list[_Keyed], used: frozenset[str], sizes: Mapping[str, int], budget: list[int]
-) -> IndexNode:
-    rules = tuple(sorted((r for r, _ in keyed), key=_rule_index))
-    name = None if len(keyed) <= _LEAF_RULES else _split_fact(keyed, used, sizes)
-    if name is None:
-        return IndexNode(None, rules)
-    copies = sum(len(req[name]) - 1 for _, req in keyed if name in req)
-    if copies > budget[0]:
-        return IndexNode(None, rules)
-    budget[0] -= copies
-    by_value: dict[object, list[_Keyed]] = {}
-    rest: list[_Keyed] = []
-    for item in keyed:
-        admitted = item[1].get(name)
-        if admitted is None:
-            rest.append(item)
+def _key_facts(
+    required: Mapping[str, frozenset[object]], sizes: Mapping[str, int]
+) -> list[tuple[str, float]]:
+    """A rule's key: its most selective required facts, with the fraction of their values each
+    admits, until the key is selective enough."""
+    ranked = sorted(required, key=lambda n: (len(required[n]) / sizes[n], n))
+    key: list[tuple[str, float]] = []
+    fraction, keys = 1.0, 1
+    for name in ranked:
+        if len(key) == _KEY_FACTS or fraction <= _SELECTIVE:
+            break
+        if keys * max(1, len(required[name])) > _MAX_KEYS:
             continue
-        for value in admitted:
-            by_value.setdefault(value, []).append(item)
-    below = used | {name}
-    children = {v: _build_node(items, below, sizes, budget) for v, items in by_value.items()}
-    return IndexNode(name, rules, children, _build_node(rest, below, sizes, budget) if rest else None)
+        share = len(required[name]) / sizes[name]
+        key.append((name, share))
+        fraction *= share
+        keys *= max(1, len(required[name]))
+    return key
 
 
-def build_index(rules: Iterable[CompiledRule], facts: Mapping[str, Fact]) -> IndexNode:
-    """A discrimination tree over the values each rule's top-level `is`/`in` tests require, so
-    that finding the rules a scenario can trigger costs about the depth of the tree, not the
-    number of rules. Each level splits on the fact that removes the most rules."""
-    keyed = [(r, required_values(r.rule.when, facts)) for r in rules]
+def _group(
+    names: tuple[str, ...], members: list[tuple[CompiledRule, dict[str, frozenset[object]]]]
+) -> RuleGroup:
+    members = sorted(members, key=lambda item: item[0].index)
+    table: dict[object, list[CompiledRule]] = {}
+    by_fact: dict[str, dict[object, list[CompiledRule]]] = {n: {} for n in names}
+    for rule, required in members:
+        for values in itertools.product(*(sorted(required[n], key=repr) for n in names)):
+            table.setdefault(values if len(names) > 1 else values[0], []).append(rule)
+        for n in names:
+            for v in required[n]:
+                by_fact[n].setdefault(v, []).append(rule)
+    return RuleGroup(
+        facts=names,
+        key=operator.itemgetter(*names),
+        table={k: tuple(v) for k, v in table.items()},
+        by_fact={n: {v: tuple(rs) for v, rs in d.items()} for n, d in by_fact.items()},
+        rules=tuple(rule for rule, _ in members),
+    )
+
+
+def build_index(rules: Iterable[CompiledRule], facts: Mapping[str, Fact]) -> RuleIndex:
+    """Group the rules by their keys (see RuleIndex). A group too small to pay for its own
+    look-up is merged into the group keyed by its key less its least selective fact, smallest
+    cost first, so that many rare keys do not cost a look-up each."""
     sizes = {
         name: len(f.value_names()) if f.type is FactType.ENUM
         else 2 if f.type is FactType.BOOL else _OPEN_DOMAIN
         for name, f in facts.items()
     }
-    return _build_node(keyed, frozenset(), sizes, [_MAX_COPIES * max(1, len(keyed))])
+    keyed: dict[tuple[str, ...], list[tuple[CompiledRule, dict[str, frozenset[object]]]]] = {}
+    shares: dict[tuple[str, ...], list[tuple[str, float]]] = {}  # most selective first
+    for rule in rules:
+        required = required_values(rule.rule.when, facts)
+        key = _key_facts(required, sizes)
+        group = tuple(sorted(name for name, _ in key))
+        keyed.setdefault(group, []).append((rule, required))
+        shares.setdefault(group, key)
+
+    def merge_cost(group: tuple[str, ...]) -> float:
+        """Expected candidates added per scenario by merging `group` one fact shorter."""
+        *rest, (_, last) = shares[group]
+        shorter = math.prod(share for _, share in rest)
+        return len(keyed[group]) * (shorter - shorter * last)
+
+    heap = [(merge_cost(g), len(members), g) for g, members in keyed.items() if g]
+    heapq.heapify(heap)
+    while heap:
+        cost, size, group = heapq.heappop(heap)
+        if len(keyed.get(group, ())) != size:
+            continue  # merged away, or grown since: a stale entry
+        if cost >= _LOOKUP_COST:
+            break
+        shorter = shares[group][:-1]
+        merged = tuple(sorted(name for name, _ in shorter))
+        keyed.setdefault(merged, []).extend(keyed.pop(group))
+        shares.setdefault(merged, shorter)
+        if merged:
+            heapq.heappush(heap, (merge_cost(merged), len(keyed[merged]), merged))
+    unkeyed = tuple(sorted((rule for rule, _ in keyed.pop((), [])), key=_rule_index))
+    return RuleIndex(tuple(_group(names, keyed[names]) for names in sorted(keyed)), unkeyed)
 
 
 @dataclass(eq=False)
@@ -385,15 +432,16 @@ class CompiledRuleset:
     # exactly, so `1` is no boolean); None for number and date facts.
     value_sets: dict[str, tuple[type, frozenset[object]] | None] = field(default_factory=dict)
     in_id_order: tuple[CompiledRule, ...] = ()  # the order explanations list rules in
-    index: IndexNode | None = None
+    index: RuleIndex | None = None
     decisions: dict[tuple[object, ...], dict[tuple[object, ...], Any]] = field(
         default_factory=dict
     )
 
-    def rule_index(self) -> IndexNode:
+    def rule_index(self) -> RuleIndex:
         """The discrimination index over every rule, built on first use."""
         if self.index is None:
-            self.index = build_index(self.rules, self.ruleset.facts)
+            with gc_paused():
+                self.index = build_index(self.rules, self.ruleset.facts)
         return self.index
 
 
@@ -401,24 +449,25 @@ def _threshold_domain(points: set[FactValue], kind: FactType) -> tuple[FactValue
     """Representative values: each threshold, one between each pair, one below and above."""
     if not points:
         return (date(2024, 1, 1),) if kind is FactType.DATE else (0,)
-    ordered = sorted(points)  # type: ignore[type-var]
     out: list[FactValue] = []
     if kind is FactType.DATE:
+        days = cast(list[date], sorted(points))  # a fact has one type
         step = timedelta(days=1)
-        out.append(ordered[0] - step)  # type: ignore[operator]
-        for a, b in zip(ordered, ordered[1:], strict=False):
+        out.append(days[0] - step)
+        for a, b in itertools.pairwise(days):
             out.append(a)
-            if (b - a).days > 1:  # type: ignore[operator]
-                out.append(a + step)  # type: ignore[operator]
-        out.append(ordered[-1])
-        out.append(ordered[-1] + step)  # type: ignore[operator]
+            if (b - a).days > 1:
+                out.append(a + step)
+        out.append(days[-1])
+        out.append(days[-1] + step)
         return tuple(out)
-    out.append(ordered[0] - 1)  # type: ignore[operator]
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        out.append(a)
-        out.append((a + b) / 2)  # type: ignore[operator]
-    out.append(ordered[-1])
-    out.append(ordered[-1] + 1)  # type: ignore[operator]
+    numbers = cast(list[float], sorted(points))  # a fact has one type
+    out.append(numbers[0] - 1)
+    for low, high in itertools.pairwise(numbers):
+        out.append(low)
+        out.append((low + high) / 2)
+    out.append(numbers[-1])
+    out.append(numbers[-1] + 1)
     return tuple(out)
 
 
@@ -443,8 +492,27 @@ def fact_domains(ruleset: Ruleset) -> dict[str, tuple[FactValue, ...]]:
     return out
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects: with a
+    large ruleset in memory, each automatic collection walks all of it, and compiling 10,000
+    rules would spend most of its time there. Restores the collector's previous state."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     """Compile every rule of a checked ruleset."""
+    with gc_paused():
+        return _compile_ruleset(ruleset)
+
+
+def _compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     index = {r.id: i for i, r in enumerate(ruleset.rules)}
     citations: dict[str, CitedClaim] = {}
 

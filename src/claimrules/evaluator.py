@@ -6,12 +6,20 @@ evaluator splits the space of completions of the missing facts it reads (each en
 and representatives of number/date facts split at the rules' thresholds), re-evaluating at each
 branch, until no rule is undecided. The leaves partition every completion, so a verdict other
 than `indeterminate` holds for every completion (the soundness law).
+
+Speed never changes an answer (tests/test_equivalence.py holds the fast path to a plain
+reference evaluator): the rule index (`compile.RuleIndex`) finds the few rules a scenario can
+trigger, every other rule being false on a known fact; rule outcomes of explanations are shared
+between decisions; and `evaluate` / `evaluate_many` remember the decision for each scenario
+already answered (a plain dict of strings, booleans and Nones), per (as_of, known_by, sources,
+explain), in memos bounded in size and kept on the compiled ruleset.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from claimrules.compile import (
@@ -20,6 +28,7 @@ from claimrules.compile import (
     CompiledRuleset,
     Facts,
     compile_condition,
+    gc_paused,
 )
 from claimrules.decision import (
     CitedClaim,
@@ -44,6 +53,8 @@ from claimrules.scenario import coerce_facts, coerce_value
 
 #: Leaves explored before the evaluator gives up proving a verdict and says `indeterminate`.
 MAX_LEAVES = 50_000
+
+_MISSING: object = object()
 
 
 def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[CompiledRule, ...]]:
@@ -80,6 +91,10 @@ class Context:
     inactive: Mapping[int, Reason]
     excluded_undated: tuple[str, ...]
     active_ids: frozenset[int] | None = None  # None: every rule is active
+    # Rule outcomes already built under this context, shared between decisions.
+    outcomes: dict[tuple[object, ...], RuleOutcome] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _in_period(rule: CompiledRule, as_of: date) -> bool:
@@ -113,7 +128,9 @@ def build_context(
                 continue
         if known_by is not None:
             excluded.update(c.id for c in claims if c.reported_on is None)
-            kept = tuple(c for c in claims if c.reported_on is not None and c.reported_on <= known_by)
+            kept = tuple(
+                c for c in claims if c.reported_on is not None and c.reported_on <= known_by
+            )
             if not kept:
                 dates = [c.reported_on for c in claims if c.reported_on is not None]
                 inactive[rule.index] = NotYetReported(known_by, min(dates) if dates else None)
@@ -172,9 +189,9 @@ class _Search:
             return
         order = self.compiled.fact_order
         name = min(counts, key=lambda n: (-counts[n], order[n]))
-        for value in self.compiled.domains[name]:
-            facts[name] = value
-            assigned.append((name, value))
+        for choice in self.compiled.domains[name]:
+            facts[name] = choice
+            assigned.append((name, choice))
             self.run(facts, assigned)
             assigned.pop()
             del facts[name]
@@ -198,17 +215,81 @@ def explore(
 
 def _mattering_facts(leaves: list[Leaf]) -> set[str]:
     """Facts whose value alone changes the verdict somewhere: two leaves with different verdicts
-    whose fixed facts differ in exactly that fact (and agree wherever both are fixed)."""
+    whose fixed facts differ in exactly that fact (and agree wherever both are fixed).
+
+    Two leaves first part ways at the search node where they took different values of its
+    fact, so that fact is the one they may differ in alone. Rather than comparing every pair of
+    leaves, each node's branches are compared: a leaf of one branch is matched only against the
+    leaves of another branch that agree with it wherever both are fixed (found by following
+    its values down that branch), and a fact is settled by the first pair that differs.
+    """
     out: set[str] = set()
-    boxes = [(dict(leaf.assigned), leaf.verdict) for leaf in leaves]
-    for i, (a, va) in enumerate(boxes):
-        for b, vb in boxes[i + 1 :]:
-            if va == vb:
-                continue
-            differ = [k for k in a.keys() & b.keys() if a[k] != b[k]]
-            if len(differ) == 1:
-                out.add(differ[0])
+    if len(leaves) < 2:
+        return out
+    stack = [_search_tree(leaves)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Branch):
+            branches = list(node.children.values())
+            if node.fact not in out and any(
+                _parts_ways(a, b) for a, b in itertools.combinations(branches, 2)
+            ):
+                out.add(node.fact)
+            stack.extend(branches)
     return out
+
+
+@dataclass(eq=False, slots=True)
+class _Branch:
+    """A node of the search: the fact it split on, and a subtree per value."""
+
+    fact: str
+    children: dict[FactValue, _Branch | Leaf]
+
+
+def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
+    """The search tree again, from the leaves' paths (each path lists the facts split on)."""
+    if len(leaves) == 1 and not leaves[0].assigned:
+        return leaves[0]
+    root = _Branch(leaves[0].assigned[0][0], {})
+    for leaf in leaves:
+        node = root
+        *through, (_, last) = leaf.assigned
+        for depth, (_, value) in enumerate(through):
+            child = node.children.get(value)
+            if not isinstance(child, _Branch):
+                child = node.children[value] = _Branch(leaf.assigned[depth + 1][0], {})
+            node = child
+        node.children[last] = leaf
+    return root
+
+
+def _leaves_below(node: _Branch | Leaf) -> Iterator[Leaf]:
+    if isinstance(node, Leaf):
+        yield node
+        return
+    for child in node.children.values():
+        yield from _leaves_below(child)
+
+
+def _parts_ways(one: _Branch | Leaf, other: _Branch | Leaf) -> bool:
+    """Whether a leaf under `one` and a leaf under `other` that agree wherever both are fixed
+    (other than on the fact that split them) have different verdicts."""
+    for leaf in _leaves_below(one):
+        fixed = dict(leaf.assigned)
+        stack = [other]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Leaf):
+                if node.verdict != leaf.verdict:
+                    return True
+            elif node.fact in fixed:
+                below = node.children.get(fixed[node.fact])
+                if below is not None:
+                    stack.append(below)
+            else:
+                stack.extend(node.children.values())
+    return False
 
 
 def why(
@@ -308,14 +389,32 @@ def decide(
         known_by=known_by,
         sources=sources,
         facts=dict(facts),
-        rules=_outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
-        if explain
-        else (),
+        rules=_explained(compiled, ctx, applicable, undecided, facts) if explain else (),
         missing=missing,
         excluded_undated=ctx.excluded_undated,
         ruleset=compiled.ruleset.id,
         possible=possible,
     )
+
+
+#: From this many rules, an explanation (one outcome per rule) pauses the cyclic garbage
+#: collector while it is built: its many small acyclic objects would otherwise set off
+#: collections that walk the whole (large) ruleset, several times per decision.
+GC_PAUSE_RULES = 500
+
+
+def _explained(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+    facts: Facts,
+) -> tuple[RuleOutcome, ...]:
+    values = _values(ctx, applicable, undecided)
+    if len(compiled.rules) < GC_PAUSE_RULES:
+        return _outcomes(compiled, ctx, values, facts, applicable)
+    with gc_paused():
+        return _outcomes(compiled, ctx, values, facts, applicable)
 
 
 def _candidates(
@@ -324,7 +423,9 @@ def _candidates(
     """The active rules that may apply or stay undecided, in rule order; every other active
     rule is false on these facts (the index found a required value contradicted)."""
     try:
-        found = compiled.rule_index().lookup(facts)
+        # A plain dict: a look-up must not call a mapping's own __getitem__ (a defaultdict's
+        # would add keys).
+        found = compiled.rule_index().lookup(facts if facts.__class__ is dict else dict(facts))
     except TypeError:  # an unhashable value: no index lookup, test every rule
         return ctx.active
     ids = ctx.active_ids
@@ -364,13 +465,16 @@ def _deciding_under_unknowns(
 
 def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
     outcomes = []
+    fixed = [(dict(leaf.assigned).get(name, _MISSING), leaf.verdict) for leaf in leaves]
     for value in compiled.domains[name]:
-        verdicts = {
-            leaf.verdict for leaf in leaves if dict(leaf.assigned).get(name, value) == value
-        }
+        verdicts = {verdict for v, verdict in fixed if v is _MISSING or v == value}
         outcomes.append((value, tuple(sorted(verdicts))))
     fact = compiled.ruleset.facts[name]
     return MissingFactOutcome(name, fact.question, tuple(outcomes))
+
+
+#: Rule outcomes kept per context for reuse across decisions, before that cache starts afresh.
+OUTCOME_CACHE = 1 << 14
 
 
 def _outcomes(
@@ -384,40 +488,83 @@ def _outcomes(
     for r in applicable:
         for i in r.overrides:
             by_override.setdefault(i, []).append(r.id)
+    cache = ctx.outcomes
+    if len(cache) > OUTCOME_CACHE:
+        cache.clear()
     out = []
     for r in compiled.in_id_order or sorted(compiled.rules, key=lambda r: r.id):
-        reason: Reason
-        claims = ctx.cited.get(r.index, r.claims)
-        if r.index in ctx.inactive:
-            status, reason = RuleStatus.INACTIVE, ctx.inactive[r.index]
-        elif values[r.index] is True:
-            if r.index in by_override:
-                status = RuleStatus.OVERRIDDEN
-                reason = OverriddenBy(tuple(sorted(by_override[r.index])))
-            else:
-                status, reason = RuleStatus.APPLIES, None
-        elif values[r.index] is False:
-            status = RuleStatus.DOES_NOT_APPLY
-            reason = ConditionFailed(_why_false(compiled, r, facts))
+        i = r.index
+        value = None if i in ctx.inactive else values[i]
+        failing: tuple[tuple[CompiledNode, bool], ...] = ()
+        # Equal outcomes are one shared (frozen) value: the key says all the outcome depends on.
+        key: tuple[object, ...] | None
+        if i in ctx.inactive:
+            key = (i,)
+        elif value is True:
+            key = (i, True, tuple(sorted(by_override.get(i, ()))))
+        elif value is False and r.node is not None:
+            failing = _failing(r.node, facts, False)
+            key = (i, False, *((n, w, facts[n.fact].__class__, facts[n.fact])  # type: ignore[index]
+                               for n, w in failing))
         else:
-            status = RuleStatus.UNDECIDED
-            order = compiled.fact_order
-            names = sorted((n for n in r.reads if n not in facts), key=order.__getitem__)
-            reason = MissingFacts(tuple(names))
-        out.append(
-            RuleOutcome(
-                rule=r.id,
-                effect=r.effect,
-                status=status,
-                reason=reason,
-                claims=claims,
-                note=r.rule.note,
-                title=r.rule.title,
-                period=r.period,
-                overrides=r.overrides_ids or tuple(sorted(r.rule.overrides)),
-            )
-        )
+            key = None
+        try:
+            known = cache.get(key) if key is not None else None
+        except TypeError:  # an unhashable fact value (only `decide` with untyped facts)
+            key, known = None, None
+        if known is None:
+            known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
+            if key is not None:
+                cache[key] = known
+        out.append(known)
     return tuple(out)
+
+
+def _outcome(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    r: CompiledRule,
+    value: bool | None,
+    facts: Facts,
+    by_override: Mapping[int, list[str]],
+    failing: tuple[tuple[CompiledNode, bool], ...],
+) -> RuleOutcome:
+    reason: Reason
+    claims = ctx.cited.get(r.index, r.claims)
+    if r.index in ctx.inactive:
+        status, reason = RuleStatus.INACTIVE, ctx.inactive[r.index]
+    elif value is True:
+        if r.index in by_override:
+            status = RuleStatus.OVERRIDDEN
+            reason = OverriddenBy(tuple(sorted(by_override[r.index])))
+        else:
+            status, reason = RuleStatus.APPLIES, None
+    elif value is False:
+        status = RuleStatus.DOES_NOT_APPLY
+        if failing:
+            tests = tuple(
+                TestOutcome(n.fact, n.kind, n.operand, facts[n.fact], w)  # type: ignore[arg-type,index]
+                for n, w in failing
+            )
+        else:
+            tests = _why_false(compiled, r, facts)
+        reason = ConditionFailed(tests)
+    else:
+        status = RuleStatus.UNDECIDED
+        order = compiled.fact_order
+        names = sorted((n for n in r.reads if n not in facts), key=order.__getitem__)
+        reason = MissingFacts(tuple(names))
+    return RuleOutcome(
+        rule=r.id,
+        effect=r.effect,
+        status=status,
+        reason=reason,
+        claims=claims,
+        note=r.rule.note,
+        title=r.rule.title,
+        period=r.period,
+        overrides=r.overrides_ids or tuple(sorted(r.rule.overrides)),
+    )
 
 
 def _why_false(
@@ -426,6 +573,24 @@ def _why_false(
     if rule.node is None:
         return why(rule.rule.when, facts, False, compiled.ruleset.facts)
     return _why_node(rule.node, facts, False)
+
+
+def _failing(
+    node: CompiledNode, facts: Facts, want: bool
+) -> tuple[tuple[CompiledNode, bool], ...]:
+    """The fact tests that make a decided condition `want`, found as `why` finds them, as
+    (test node, held) pairs."""
+    if node.fact is not None:
+        return ((node, want),)
+    if node.kind == "not":
+        return _failing(node.parts[0], facts, not want)
+    settling = node.kind != "all"  # one False part settles `all`; one True part, `any`
+    if settling == want:
+        for part in node.parts:
+            if part.test(facts) is want:
+                return _failing(part, facts, want)
+        return ()
+    return tuple(t for part in node.parts for t in _failing(part, facts, want))
 
 
 def _why_node(node: CompiledNode, facts: Facts, want: bool) -> tuple[TestOutcome, ...]:
@@ -451,12 +616,15 @@ def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(sorted(set(sources)))
 
 
-#: Decisions remembered per (as_of, known_by, sources, explain) before that memo starts afresh.
-MEMO_DECISIONS = 1 << 16
-#: With explanations a decision holds one outcome per rule: the memo keeps at most this many.
-MEMO_OUTCOMES = 1 << 22
-#: Memos kept per ruleset (one per as_of, known_by, sources and explain) before starting afresh.
-MEMO_CONTEXTS = 256
+#: Decisions a ruleset remembers, shared out between its memos (one per as_of, known_by,
+#: sources and explain); a memo that reaches its share starts afresh.
+MEMO_DECISIONS = 1 << 14
+#: A memo's share never drops below this many decisions...
+MEMO_MIN_SHARE = 1 << 12
+#: ...and a ruleset keeps at most this many memos before starting them all afresh.
+MEMO_CONTEXTS = 8
+#: With explanations a decision holds one outcome per rule: a memo keeps at most this many.
+MEMO_OUTCOMES = 1 << 20
 
 # A remembered decision: the decision, the scenario it answers (a private copy), and the
 # positions of its boolean values (equal to `True`/`False` is not enough: `1` is no boolean).
@@ -477,7 +645,7 @@ def _memo(
         if len(memos) >= MEMO_CONTEXTS:
             memos.clear()
         memo = memos[key] = {}
-    limit = MEMO_DECISIONS
+    limit = max(MEMO_MIN_SHARE, MEMO_DECISIONS // len(memos))
     if explain:
         limit = max(1, min(limit, MEMO_OUTCOMES // max(1, len(compiled.rules))))
     return memo, limit
@@ -501,7 +669,9 @@ def _recall(memo: _Memo | None, facts: Mapping[str, object]) -> Decision | None:
     return entry[0]
 
 
-def _remember(memo: _Memo | None, limit: int, facts: Mapping[str, object], decision: Decision) -> None:
+def _remember(
+    memo: _Memo | None, limit: int, facts: Mapping[str, object], decision: Decision
+) -> None:
     """Remember a decision for a plain dict scenario of strings, booleans and Nones; numbers and
     dates are left out (`1 == 1.0 == True` and `-0.0 == 0.0` would blur what was asked)."""
     if memo is None or facts.__class__ is not dict:
