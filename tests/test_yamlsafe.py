@@ -70,7 +70,7 @@ def load_make_fixtures() -> ModuleType:
 def test_limits_are_module_constants() -> None:
     assert MAX_FILE_BYTES == 2 * 1024 * 1024
     assert MAX_DEPTH == 64
-    assert MAX_NODES == 200_000
+    assert MAX_NODES == 50_000
 
 
 # --- positions -------------------------------------------------------------------------

@@ -247,6 +247,33 @@ def _unknown_source(source: str, known: list[str]) -> NoReturn:
     )
 
 
+def _read_stdin() -> str:
+    """Standard input, bounded like a file and decoded as strict UTF-8."""
+    from claimrules.yamlsafe import MAX_FILE_BYTES  # noqa: PLC0415
+
+    buffer = getattr(sys.stdin, "buffer", None)
+    raw = buffer.read(MAX_FILE_BYTES + 1) if buffer is not None else None
+    if raw is None:
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        raw = text.encode("utf-8", "surrogatepass")
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadError(
+            [
+                Diagnostic(
+                    "file-too-large",
+                    f"input is too large: more than {MAX_FILE_BYTES} bytes",
+                    Span("<stdin>"),
+                )
+            ]
+        )
+    try:
+        return bytes(raw).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [Diagnostic("file-encoding", f"not valid UTF-8 at byte {exc.start}", Span("<stdin>"))]
+        ) from None
+
+
 def _parse_fact_options(pairs: tuple[str, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
@@ -274,7 +301,7 @@ def _scenario_from(
     file_sources: list[str] | None = None
     if scenario is not None:
         if scenario == "-":
-            name, text = "<stdin>", sys.stdin.read()
+            name, text = "<stdin>", _read_stdin()
         else:
             name, text = scenario, read_text(Path(scenario), scenario)
         model, doc = load_scenario(text, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -48,10 +49,14 @@ class Diagnostic:
         return (self.span.file, self.span.line, self.span.col, self.code, self.message)
 
     def render(self) -> str:
-        """The one-line form `file:line:col: error: message [code]`, plus an indented help line."""
-        text = f"{self.span}: {self.severity}: {self.message} [{self.code}]"
+        """The one-line form `file:line:col: error: message [code]`, plus an indented help line.
+
+        User values may carry control characters or line breaks (from escapes in quoted YAML):
+        they are escaped, and long messages truncated, so one diagnostic stays one safe line.
+        """
+        text = f"{_safe(str(self.span))}: {self.severity}: {_safe(self.message)} [{self.code}]"
         if self.help:
-            text += f"\n  help: {self.help}"
+            text += f"\n  help: {_safe(self.help)}"
         return text
 
     def to_dict(self) -> dict[str, object]:
@@ -66,6 +71,18 @@ class Diagnostic:
             "path": format_path(self.path),
             "help": self.help,
         }
+
+
+_MAX_MESSAGE = 300
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _safe(text: str) -> str:
+    """Escape control characters and line breaks; truncate very long messages."""
+    text = _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    if len(text) > _MAX_MESSAGE:
+        text = text[: _MAX_MESSAGE - 1] + "…"
+    return text
 
 
 def format_path(path: DataPath) -> str:

@@ -22,7 +22,7 @@ from claimrules.yamlsafe import Document, load_yaml_file, parse_yaml, position_o
 M = TypeVar("M", bound=BaseModel)
 
 #: Largest archived text read, in bytes.
-MAX_ARCHIVE_BYTES = 20 * 1024 * 1024
+MAX_ARCHIVE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,10 @@ def _walk_loc(data: object, loc: tuple[int | str, ...], missing: bool) -> DataPa
     path: list[str | int] = []
     cur = data
     for i, part in enumerate(loc):
-        in_dict = isinstance(cur, dict) and part in cur
-        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
-        if in_dict or in_list:
+        if isinstance(cur, dict) and part in cur:  # noqa: SIM114 - separate so mypy narrows each type
+            cur = cur[part]
+            path.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
             cur = cur[part]
             path.append(part)
         elif missing and i == len(loc) - 1:
@@ -274,8 +275,11 @@ def _read_archive(root: Path, display_root: str, src: Located, col: _Collector) 
     source: Source = src.model
     rel = source.archive.file
     span = src.span("archive", "file")
-    target = (root / rel).resolve()
-    if os.path.isabs(rel) or not target.is_relative_to(root.resolve()):
+    try:
+        target = (root / rel).resolve()
+    except (ValueError, OSError):  # e.g. an embedded NUL byte
+        target = None
+    if target is None or os.path.isabs(rel) or not target.is_relative_to(root.resolve()):
         col.add(
             [
                 Diagnostic(
@@ -355,7 +359,8 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
         raise LoadError(
             [Diagnostic("ruleset-missing", "not a ruleset directory", Span(display_root))]
         )
-    if not meta_file.is_file():
+    # a FIFO or device named ruleset.yaml is read below, and refused there as not a regular file
+    if not meta_file.exists() and not meta_file.is_symlink():
         raise LoadError(
             [
                 Diagnostic(

@@ -48,8 +48,8 @@ _TITLES: dict[SchemaKind, str] = {
 _OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
 _DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
-# Hover text for editors, keyed by (definition, property). Kept short; README.md ("File formats") is the
-# full reference.
+# Hover text for editors, keyed by (definition, property). Kept short; README.md
+# ("File formats") is the full reference.
 _DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("RulesetMeta", "id"): "The ruleset's id, a slug: [a-z0-9][a-z0-9._-]*.",
     ("RulesetMeta", "facts"): "The fact vocabulary: the scenario space this ruleset declares.",

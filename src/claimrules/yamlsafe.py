@@ -48,7 +48,7 @@ __all__ = [
 
 MAX_FILE_BYTES: Final = 2 * 1024 * 1024
 MAX_DEPTH: Final = 64
-MAX_NODES: Final = 200_000
+MAX_NODES: Final = 50_000
 
 # Stop collecting after this many problems in one file: the rest is noise.
 _MAX_ERRORS: Final = 20
