@@ -76,6 +76,21 @@ def _write_output(text: str, output: str | None, force: bool) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def _format_option(
+    *choices: str, default: str | None = None, help_text: str | None = None
+) -> Callable[[F], F]:
+    """The `--format` option every command shares: its choices, the first by default."""
+    option: Callable[[F], F] = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default or choices[0],
+        show_default=True,
+        help=help_text,
+    )
+    return option
+
+
 ruleset_arg = click.argument("ruleset", type=click.Path(file_okay=False, dir_okay=True))
 
 
@@ -114,14 +129,7 @@ def _expand_rulesets(paths: tuple[str, ...]) -> list[str]:
 
 @cli.command()
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="How to print findings.",
-)
+@_format_option("text", "json", "github", help_text="How to print findings.")
 def check(rulesets: tuple[str, ...], fmt: str) -> None:
     """Load and validate rulesets and verify every quote against its archived text.
 
@@ -186,9 +194,7 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
     type=click.Choice(["provision", "rationale", "context", "reaction", "assessment", "forecast"]),
     help="Only claims of this kind.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@_format_option("text", "json")
 def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None:
     """List claims with their quotes, kind, modality, attribution, date and offsets.
 
@@ -214,9 +220,7 @@ def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None
 
 @cli.command()
 @ruleset_arg
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@_format_option("text", "json")
 def sources(ruleset: str, fmt: str) -> None:
     """List the sources: outlet, date (or undated), headline, URL, archive and claim count.
 
@@ -337,13 +341,7 @@ def _scenario_from(
     help="A fact of the scenario (repeatable); typed by the vocabulary.",
 )
 @_time_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown")
 @click.option(
     "--batch",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -524,13 +522,7 @@ def ask(
     metavar="PERCENT",
     help="Fail when coverage is below PERCENT.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown", "github"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown", "github")
 def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: str) -> None:
     """Run the ruleset's cases (or CASES files) and report rule and provision-claim coverage.
 
@@ -555,13 +547,7 @@ def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: s
 
 @cli.command()
 @ruleset_arg
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown", "csv", "github"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown", "csv", "github")
 def lint(ruleset: str, fmt: str) -> None:
     """Analyse the whole fact space: contested regions, unaddressed regions, dead or shadowed
     rules, unused claims and facts, rules resting on speculation.
@@ -582,13 +568,7 @@ def lint(ruleset: str, fmt: str) -> None:
 @cli.command()
 @ruleset_arg
 @_time_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "csv", "markdown", "json"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "csv", "markdown", "json")
 def table(
     ruleset: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...], fmt: str
 ) -> None:
@@ -619,13 +599,7 @@ def table(
 @click.option(
     "--source", "sources", multiple=True, metavar="ID", help="According to these sources only."
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown")
 def diff(
     rulesets: tuple[str, ...],
     as_of: tuple[str, ...],
@@ -672,13 +646,7 @@ def diff(
 
 @cli.command()
 @ruleset_arg
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-)
+@_format_option("text", "json", "markdown")
 def timeline(ruleset: str, fmt: str) -> None:
     """Claims and rule periods in date order, grouped by source; undated ones listed apart.
 
@@ -693,13 +661,7 @@ def timeline(ruleset: str, fmt: str) -> None:
 
 @cli.command()
 @ruleset_arg
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["markdown", "html"]),
-    default="markdown",
-    show_default=True,
-)
+@_format_option("markdown", "html")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
@@ -716,9 +678,7 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
 @cli.command()
 @ruleset_arg
-@click.option(
-    "--format", "fmt", type=click.Choice(["jsonld", "json"]), default="jsonld", show_default=True
-)
+@_format_option("jsonld", "json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
