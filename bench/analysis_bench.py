@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,52 +23,52 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimrules import analysis, load_ruleset  # noqa: E402
-from claimrules.model import Fact, Rule, RulesetMeta  # noqa: E402
+from claimrules.domain import All, Any_, Condition, Fact, FactType, Not, Rule, Test  # noqa: E402
 from claimrules.ruleset import ClaimRecord, Ruleset  # noqa: E402
 
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
 
 
-def _rename(node: Any, facts: dict[str, str]) -> Any:
-    if isinstance(node, dict):
-        return {k: (facts[v] if k == "fact" else _rename(v, facts)) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_rename(x, facts) for x in node]
-    return node
+def _rename(cond: Condition, facts: dict[str, str]) -> Condition:
+    if isinstance(cond, Test):
+        return replace(cond, fact=facts[cond.fact])
+    if isinstance(cond, Not):
+        return Not(_rename(cond.not_, facts))
+    if isinstance(cond, All):
+        return All(tuple(_rename(c, facts) for c in cond.all))
+    return Any_(tuple(_rename(c, facts) for c in cond.any))
 
 
 def scaled(base: Ruleset, k: int) -> Ruleset:
     """k renamed copies of `base`, told apart by a shared `policy` fact."""
     facts: dict[str, Fact] = {
-        "policy": Fact.model_validate({
-            "name": "policy", "type": "enum", "values": [f"p{i}" for i in range(k)],
-            "description": "Which copy of the policy.", "question": "Which policy?",
-        })
+        "policy": Fact(
+            name="policy", type=FactType.ENUM, values=tuple(f"p{i}" for i in range(k)),
+            description="Which copy of the policy.", question="Which policy?",
+        )
     }
     claims: dict[str, ClaimRecord] = {}
     rules: list[Rule] = []
     for i in range(k):
         names = {n: f"{n}_{i}" for n in base.facts}
         for n, f in base.facts.items():
-            data = f.model_dump(by_alias=True, exclude_none=True)
-            data.update(name=names[n], motivated_by=[f"{c}-{i}" for c in f.motivated_by])
-            facts[names[n]] = Fact.model_validate(data)
+            facts[names[n]] = replace(
+                f, name=names[n], motivated_by=tuple(f"{c}-{i}" for c in f.motivated_by)
+            )
         for cid, rec in base.claims.items():
-            claim = rec.claim.model_copy(update={"id": f"{cid}-{i}"})
+            claim = replace(rec.claim, id=f"{cid}-{i}")
             claims[claim.id] = ClaimRecord(claim, rec.source, rec.reported_on, rec.start, rec.end)
         for r in base.rules:
-            data = r.model_dump(by_alias=True, exclude_none=True)
-            data["id"] = f"{r.id}-{i}"
-            data["when"] = {"all": [{"fact": "policy", "is": f"p{i}"},
-                                    _rename(data["when"], names)]}
-            data["because"] = [f"{c}-{i}" for c in r.because]
-            data["overrides"] = [f"{o}-{i}" for o in r.overrides]
-            rules.append(Rule.model_validate(data))
-    meta = base.meta.model_dump(by_alias=True, exclude_none=True)
-    meta.update(id=f"{base.id}-x{k}", facts=[f.model_dump(by_alias=True, exclude_none=True)
-                                             for f in facts.values()])
+            rules.append(replace(
+                r,
+                id=f"{r.id}-{i}",
+                when=All((Test("policy", "is", f"p{i}"), _rename(r.when, names))),
+                because=tuple(f"{c}-{i}" for c in r.because),
+                overrides=tuple(f"{o}-{i}" for o in r.overrides),
+            ))
+    meta = replace(base.meta, id=f"{base.id}-x{k}", facts=tuple(facts.values()))
     return Ruleset(
-        meta=RulesetMeta.model_validate(meta), facts=facts, sources=dict(base.sources),
+        meta=meta, facts=facts, sources=dict(base.sources),
         claims=dict(sorted(claims.items())), rules=tuple(sorted(rules, key=lambda r: r.id)),
         cases=(), root=f"<bench x{k}>",
     )

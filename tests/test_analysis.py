@@ -20,8 +20,9 @@ from claimrules import LoadError, analysis, load_ruleset
 from claimrules.analysis import Finding, TimeSlice
 from claimrules.decision import Verdict
 from claimrules.diagnostics import Severity, Span
+from claimrules.domain import Rule
 from claimrules.evaluator import Leaf, build_context, decide, explore
-from claimrules.model import Rule
+from claimrules.model import Rule as RuleModel
 from claimrules.reporters.analysis import (
     render_diff,
     render_lint,
@@ -162,10 +163,10 @@ def test_subject_scope_is_the_guard_every_rule_shares(shipped: Ruleset) -> None:
 
 
 def _rule(rid: str, overrides: list[str]) -> Rule:
-    return Rule.model_validate({
+    return RuleModel.model_validate({
         "id": rid, "effect": "permit", "when": {"fact": "x", "is": True}, "because": ["c"],
         "overrides": overrides, "note": "n",
-    })
+    }).to_domain()
 
 
 @pytest.mark.parametrize(
@@ -189,8 +190,8 @@ def test_override_cycles_on_raw_rules(
 def test_lint_reports_a_cycle_it_is_handed() -> None:
     rs = planted("clean")
     rules = tuple(
-        r.model_copy(update={"overrides": {"border-permit": ["civilian-bar"],
-                                           "civilian-bar": ["border-permit"]}.get(r.id, [])})
+        dataclasses.replace(r, overrides={"border-permit": ("civilian-bar",),
+                                          "civilian-bar": ("border-permit",)}.get(r.id, ()))
         for r in rs.rules
     )
     cyclic = dataclasses.replace(rs, rules=rules, _compiled=None)

@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
 from claimrules.compile import RuleIndex, compile_ruleset
 from claimrules.decision import ConditionFailed, RuleStatus
+from claimrules.domain import All, Condition, Not, Rule
+from claimrules.domain import Test as FactTest
 from claimrules.evaluator import decide, why
-from claimrules.model import All, Claim, Condition, Not, Rule, RulesetMeta, Source
-from claimrules.model import Test as FactTest
+from claimrules.model import Claim, RulesetMeta, Source
+from claimrules.model import Rule as RuleModel
 from claimrules.ruleset import ClaimRecord, Ruleset
 from claimrules.scenario import ScenarioError
 from conftest import SHIPPED
@@ -32,7 +34,7 @@ from conftest import SHIPPED
 
 def _typed_operand(value: object, kind: str) -> object:
     if kind == "date":
-        if isinstance(value, list):
+        if isinstance(value, tuple | list):
             return [date.fromisoformat(str(v)) for v in value]
         return date.fromisoformat(str(value))
     return value
@@ -127,7 +129,7 @@ def representatives(rs: Ruleset, name: str) -> list[object]:
         if isinstance(cond, FactTest):
             if cond.fact == name:
                 arg = _typed_operand(cond.operand, fact.type)
-                points.update(arg if isinstance(arg, list) else [arg])
+                points.update(arg if isinstance(arg, tuple | list) else [arg])
         elif isinstance(cond, Not):
             collect(cond.not_)
         else:
@@ -261,7 +263,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
                          "until": until.isoformat() if draw(st.booleans()) else None,
                          "basis": "b"}
         earlier = [f"r{j:02d}" for j in range(i)]
-        rules.append(Rule.model_validate({
+        rules.append(RuleModel.model_validate({
             "id": f"r{i:02d}",
             "effect": draw(st.sampled_from(["permit", "prohibit"])),
             "when": draw(rule_conditions()),
@@ -271,7 +273,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
             if earlier else [],
             "effective": effective,
             "note": "n",
-        }))
+        }).to_domain())
     return make_ruleset(FACTS, rules)
 
 
@@ -280,16 +282,18 @@ def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
     sources = {
         s: Source.model_validate(
             {"id": s, "archive": {"file": f"{s}.txt", "sha256": "0" * 64, "content": "full"}}
-        )
+        ).to_domain()
         for s in SOURCES
     }
     claims = {}
     for cid, (sid, reported) in CLAIMS.items():
         claim = Claim.model_validate(
             {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
-        )
+        ).to_domain()
         claims[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
-    meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
+    meta = RulesetMeta.model_validate(
+        {"id": "gen", "title": "generated", "facts": facts}
+    ).to_domain()
     return Ruleset(
         meta=meta,
         facts={f.name: f for f in meta.facts},

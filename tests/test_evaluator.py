@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many
 from claimrules.compile import compile_ruleset
+from claimrules.domain import Rule
 from claimrules.evaluator import combine
-from claimrules.model import Claim, Fact, Rule, RulesetMeta, Source
+from claimrules.model import Claim, RulesetMeta, Source
+from claimrules.model import Rule as RuleModel
 from claimrules.ruleset import ClaimRecord, Ruleset
 from claimrules.scenario import ScenarioError
 
@@ -20,21 +22,23 @@ BASE = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia
 
 
 def _rule(rid: str, effect: str, when: dict, overrides=()) -> Rule:
-    return Rule.model_validate(
+    return RuleModel.model_validate(
         {"id": rid, "effect": effect, "when": when, "because": ["c"], "overrides": list(overrides),
          "note": "n"}
-    )
+    ).to_domain()
 
 
 def make_ruleset(facts: list[dict], rules: list[Rule]) -> Ruleset:
     """An in-memory ruleset with one source and one claim every rule cites."""
     source = Source.model_validate(
         {"id": "s", "archive": {"file": "a.txt", "sha256": "0" * 64, "content": "full"}}
-    )
+    ).to_domain()
     claim = Claim.model_validate(
         {"id": "c", "source": "s", "quote": "q", "kind": "provision", "modality": "asserted"}
-    )
-    meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
+    ).to_domain()
+    meta = RulesetMeta.model_validate(
+        {"id": "gen", "title": "generated", "facts": facts}
+    ).to_domain()
     return Ruleset(
         meta=meta,
         facts={f.name: f for f in meta.facts},

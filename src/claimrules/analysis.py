@@ -42,9 +42,18 @@ from claimrules.compile import (
 )
 from claimrules.decision import CitedClaim, Verdict
 from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
+from claimrules.domain import (
+    All,
+    ClaimKind,
+    Effect,
+    Fact,
+    FactType,
+    FactValue,
+    Modality,
+    Rule,
+    Test,
+)
 from claimrules.evaluator import MAX_LEAVES, Leaf, build_context, combine
-from claimrules.model import All, ClaimKind, Effect, Fact, FactType, Modality, Rule, Test
-from claimrules.model.vocabulary import FactValue
 from claimrules.ruleset import Ruleset
 
 L = TypeVar("L", bound=Hashable)
@@ -504,7 +513,7 @@ def _points(rulesets: Iterable[Ruleset]) -> dict[str, list[FactValue]]:
                 fact = rs.facts[t.fact]
                 if fact.type in (FactType.NUMBER, FactType.DATE):
                     v = operand_value(t, fact)
-                    values = cast("list[FactValue]", v if isinstance(v, list) else [v])
+                    values = cast("list[FactValue]", v if isinstance(v, tuple | list) else [v])
                     out.setdefault(t.fact, set()).update(values)
     return {k: sorted(v) for k, v in out.items()}
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from claimrules import checks
 from claimrules.decision import Decision, RuleStatus
 from claimrules.diagnostics import LoadError, Span
+from claimrules.domain import Case, ClaimKind
 from claimrules.evaluator import decide
 from claimrules.loader import _Collector, _items, _read_doc
-from claimrules.model import Case, ClaimKind
+from claimrules.model import Case as CaseModel
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts
 
@@ -58,16 +59,17 @@ def load_case_file(path: str | os.PathLike[str], ruleset: Ruleset) -> CaseFile:
     display = os.fspath(path)
     col = _Collector()
     doc = _read_doc(Path(path), display, col)
-    located = _items(doc, "cases", Case, col) if doc is not None else []
+    located = _items(doc, "cases", CaseModel, col) if doc is not None else []
     col.add(checks.duplicates("case", [(c.model.id, c.span(), c.path) for c in located]))
     rule_ids = {r.id for r in ruleset.rules}
     for c in located:
         col.add(checks.case_references(c, ruleset.facts, set(ruleset.sources), rule_ids))
     if any(d.severity == "error" for d in col.diagnostics):
         raise LoadError(col.diagnostics)
-    for c in located:
-        _remember(c.model, c.span())
-    return CaseFile((c.model for c in located), {c.model.id: c.span() for c in located})
+    cases = [c.model.to_domain() for c in located]
+    for case, c in zip(cases, located, strict=True):
+        _remember(case, c.span())
+    return CaseFile(cases, {c.model.id: c.span() for c in located})
 
 
 @dataclass(frozen=True)

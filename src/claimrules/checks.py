@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from claimrules.diagnostics import DataPath, Diagnostic, Span, did_you_mean
-from claimrules.model import Fact, FactType, Rule, Source
+from claimrules.domain import Fact, FactType, parse_iso_date
+from claimrules.model import Rule, Source
 from claimrules.quotes import closest_fragment
 from claimrules.scenario import ScenarioError, coerce_facts
 
@@ -72,7 +73,7 @@ def quote_not_found(claim: Located, source: Source, text: str) -> Diagnostic:
 
 def _check_operand(fact: Fact, op: str, operand: Any) -> str | None:
     """A message when a test's operator or operand does not fit the fact's type."""
-    values = operand if isinstance(operand, list) else [operand]
+    values = operand if isinstance(operand, list | tuple) else [operand]
     if fact.type in (FactType.ENUM, FactType.BOOL) and op in ("lt", "le", "gt", "ge"):
         return f"`{op}` compares numbers and dates; `{fact.name}` is {fact.type}"
     for v in values:
@@ -87,8 +88,6 @@ def _check_operand(fact: Fact, op: str, operand: Any) -> str | None:
             if isinstance(v, bool) or not isinstance(v, int | float):
                 return f"`{fact.name}` is a number: `{v}` is not"
         else:
-            from claimrules.model.base import parse_iso_date  # noqa: PLC0415
-
             try:
                 parse_iso_date(v)
             except ValueError:

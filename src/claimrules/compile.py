@@ -18,8 +18,7 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from claimrules.decision import CitedClaim, Period
-from claimrules.model import All, Condition, Effect, Fact, FactType, Not, Rule, Test
-from claimrules.model.vocabulary import FactValue
+from claimrules.domain import All, Condition, Effect, Fact, FactType, FactValue, Not, Rule, Test
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 Facts = Mapping[str, FactValue]
@@ -43,7 +42,7 @@ def operand_value(test: Test, fact: Fact) -> object:
 
 def _typed_operand(raw: object, fact: Fact) -> object:
     if fact.type is FactType.DATE:
-        if isinstance(raw, list):
+        if isinstance(raw, tuple | list):
             return [date.fromisoformat(str(x)) for x in raw]
         return date.fromisoformat(str(raw))
     return raw
@@ -67,7 +66,7 @@ def _compile_test(
 
         return is_
     if op == "in":
-        members = frozenset(arg) if isinstance(arg, list) else frozenset([arg])
+        members = frozenset(arg) if isinstance(arg, tuple | list) else frozenset([arg])
 
         def in_(facts: Facts) -> Kleene:
             v = facts.get(name, missing)
@@ -325,7 +324,7 @@ def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, fro
         if not isinstance(part, Test) or part.operator not in ("is", "in"):
             continue
         arg = operand_value(part, facts[part.fact])
-        admitted = frozenset(arg) if isinstance(arg, list) else frozenset([arg])
+        admitted = frozenset(arg) if isinstance(arg, tuple | list) else frozenset([arg])
         previous = out.get(part.fact)
         out[part.fact] = admitted if previous is None else previous & admitted
     return out
@@ -479,7 +478,7 @@ def fact_domains(ruleset: Ruleset) -> dict[str, tuple[FactValue, ...]]:
             fact = ruleset.facts[t.fact]
             if fact.type in (FactType.NUMBER, FactType.DATE):
                 v = operand_value(t, fact)
-                for x in v if isinstance(v, list) else [v]:
+                for x in v if isinstance(v, tuple | list) else [v]:
                     points[t.fact].add(x)  # type: ignore[arg-type]
     out: dict[str, tuple[FactValue, ...]] = {}
     for name, fact in ruleset.facts.items():

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from claimrules.model import Attribution, ClaimKind, Effect, Modality
-from claimrules.model.vocabulary import FactValue
+from claimrules.domain import Attribution, ClaimKind, Effect, FactValue, Modality
 
 
 class Verdict(StrEnum):

@@ -46,8 +46,7 @@ from claimrules.decision import (
     TestOutcome,
     Verdict,
 )
-from claimrules.model import All, Condition, Fact, Not, Test
-from claimrules.model.vocabulary import FactValue
+from claimrules.domain import All, Condition, Fact, FactValue, Not, Test
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts, coerce_value
 

@@ -19,7 +19,7 @@ import re
 from datetime import date
 from typing import Any
 
-from claimrules.model import Attribution, Source
+from claimrules.domain import Attribution, Source
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Characters of archived text kept either side of a quote in its TextQuoteSelector.

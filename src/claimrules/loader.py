@@ -415,6 +415,7 @@ def build_ruleset(
     """Cross-check validated models and assemble the Ruleset (raises LoadError)."""
     col = col or _Collector()
     m: RulesetMeta = meta.model
+    plain = m.to_domain()
     col.add(
         checks.duplicates(
             "fact",
@@ -428,7 +429,7 @@ def build_ruleset(
     col.add(checks.duplicates("claim", [(c.model.id, c.span(), c.path) for c in claims]))
     col.add(checks.duplicates("rule", [(r.model.id, r.span(), r.path) for r in rules]))
     col.add(checks.duplicates("case", [(c.model.id, c.span(), c.path) for c in cases]))
-    facts = {f.name: f for f in m.facts}
+    facts = {f.name: f for f in plain.facts}
     source_map = {s.model.id: s.model for s in sources}
     claim_ids: set[str] = {c.model.id for c in claims} | col.broken_ids
     rule_ids: set[str] = {r.model.id for r in rules} | col.broken_ids
@@ -441,6 +442,7 @@ def build_ruleset(
         sid: Archive.of(text, excerpts=source_map[sid].archive.content == "excerpts")
         for sid, text in archives.items()
     }
+    plain_sources = {sid: s.to_domain() for sid, s in sorted(source_map.items())}
     records: dict[str, ClaimRecord] = {}
     for c in claims:
         claim: Claim = c.model
@@ -467,7 +469,10 @@ def build_ruleset(
             continue  # the archive's own error is reported already
         start, end = offsets or (-1, -1)
         reported = claim.reported_on or source.published
-        records.setdefault(claim.id, ClaimRecord(claim, source, reported, start, end))
+        if claim.id not in records:
+            records[claim.id] = ClaimRecord(
+                claim.to_domain(), plain_sources[source.id], reported, start, end
+            )
     for r in rules:
         col.add(checks.rule_references(r, facts, claim_ids, rule_ids))
     col.add(checks.override_cycles(rules))
@@ -483,12 +488,12 @@ def build_ruleset(
         for it in items:
             spans[f"{kind}:{it.model.id}"] = it.span()
     return Ruleset(
-        meta=m,
+        meta=plain,
         facts=facts,
-        sources=dict(sorted(source_map.items())),
+        sources=plain_sources,
         claims=dict(sorted(records.items())),
-        rules=tuple(sorted((r.model for r in rules), key=lambda r: r.id)),
-        cases=tuple(sorted((c.model for c in cases), key=lambda c: c.id)),
+        rules=tuple(sorted((r.model.to_domain() for r in rules), key=lambda r: r.id)),
+        cases=tuple(sorted((c.model.to_domain() for c in cases), key=lambda c: c.id)),
         spans=spans,
         archives=dict(archives),
         root=root,

@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Span
-from claimrules.model import Case, Claim, Fact, Rule, RulesetMeta, Source
+from claimrules.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
 
 if TYPE_CHECKING:
     from claimrules.compile import CompiledRuleset

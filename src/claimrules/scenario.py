@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
-from claimrules.model import Fact, FactType
-from claimrules.model.base import parse_iso_date
-from claimrules.model.vocabulary import FactValue
+from claimrules.domain import Fact, FactType, FactValue, parse_iso_date
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

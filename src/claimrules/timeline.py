@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from claimrules.compile import cite
 from claimrules.decision import CitedClaim, Period
-from claimrules.model import Effect
+from claimrules.domain import Effect
 from claimrules.ruleset import Ruleset
 
 

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+from claimrules.domain import parse_iso_date
 
-
-def parse_iso_date(value: object) -> object:
-    """Accept a `YYYY-MM-DD` string (or a date); refuse numbers and other strings."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _DATE_RE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"`{value}` is not a valid calendar date") from None
-    raise ValueError(f"expected a date written `YYYY-MM-DD`, got `{value}`")
+__all__ = ["IsoDate", "Model", "Name", "Slug", "Text", "parse_iso_date"]
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, JsonValue
 
+from claimrules import domain
 from claimrules.model.base import IsoDate, Model, Name, Slug, Text
 
 
@@ -23,6 +24,14 @@ class Expectation(Model):
     deciding_rules: list[Slug] | None = None
     missing_facts: list[Name] | None = None
 
+    def to_domain(self) -> domain.Expectation:
+        """The plain value."""
+        return domain.Expectation(
+            self.verdict,
+            tuple(self.deciding_rules) if self.deciding_rules is not None else None,
+            tuple(self.missing_facts) if self.missing_facts is not None else None,
+        )
+
 
 class Case(Model):
     """A test case of a ruleset."""
@@ -34,6 +43,18 @@ class Case(Model):
     known_by: IsoDate | None = None
     sources: list[Slug] | None = None
     expect: Expectation
+
+    def to_domain(self) -> domain.Case:
+        """The plain value."""
+        return domain.Case(
+            id=self.id,
+            expect=self.expect.to_domain(),
+            facts=dict(self.facts),
+            description=self.description,
+            as_of=self.as_of,
+            known_by=self.known_by,
+            sources=tuple(self.sources) if self.sources is not None else None,
+        )
 
 
 class CasesFile(Model):

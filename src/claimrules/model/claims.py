@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, Strict, StringConstraints
 
+from claimrules import domain
+from claimrules.domain import ClaimKind, Modality
 from claimrules.model.base import IsoDate, Model, Slug, Text
 
-
-class ClaimKind(StrEnum):
-    """What a claim does in the reporting."""
-
-    PROVISION = "provision"
-    RATIONALE = "rationale"
-    CONTEXT = "context"
-    REACTION = "reaction"
-    ASSESSMENT = "assessment"
-    FORECAST = "forecast"
-
-
-class Modality(StrEnum):
-    """How firmly the source states the claim."""
-
-    ASSERTED = "asserted"
-    ATTRIBUTED = "attributed"
-    HEDGED = "hedged"
-    SPECULATIVE = "speculative"
+__all__ = ["Attribution", "Claim", "ClaimKind", "ClaimsFile", "Modality", "Period"]
 
 
 class Attribution(Model):
@@ -37,12 +20,20 @@ class Attribution(Model):
     on_record: bool
     via: Text | None = None
 
+    def to_domain(self) -> domain.Attribution:
+        """The plain value."""
+        return domain.Attribution(self.who, self.on_record, self.via)
+
 
 class Period(Model):
     """A date range; either end may be open (null). Both ends are inclusive."""
 
     from_: IsoDate | None = Field(default=None, alias="from")
     until: IsoDate | None = None
+
+    def to_domain(self) -> domain.Period:
+        """The plain value."""
+        return domain.Period(self.from_, self.until)
 
 
 class Claim(Model):
@@ -58,6 +49,21 @@ class Claim(Model):
     effective: Period | None = None
     tags: list[Slug] = Field(default_factory=list)
     note: Text | None = None
+
+    def to_domain(self) -> domain.Claim:
+        """The plain value."""
+        return domain.Claim(
+            id=self.id,
+            source=self.source,
+            quote=self.quote,
+            kind=self.kind,
+            modality=self.modality,
+            attributed_to=self.attributed_to.to_domain() if self.attributed_to else None,
+            reported_on=self.reported_on,
+            effective=self.effective.to_domain() if self.effective else None,
+            tags=tuple(self.tags),
+            note=self.note,
+        )
 
 
 class ClaimsFile(Model):

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, Strict, Tag, model_validator
 
+from claimrules import domain
+from claimrules.domain import OPERATORS as _OPERATORS
+from claimrules.domain import Effect
 from claimrules.model.base import IsoDate, Model, Name, Slug, Text
 
-
-class Effect(StrEnum):
-    """What a rule does when it applies."""
-
-    PERMIT = "permit"
-    PROHIBIT = "prohibit"
+__all__ = [
+    "All",
+    "Any_",
+    "Condition",
+    "Effect",
+    "Not",
+    "Rule",
+    "RuleEffective",
+    "RulesFile",
+    "Test",
+]
 
 
 class Test(Model):
@@ -49,8 +56,13 @@ class Test(Model):
         """The operator's argument as written."""
         return getattr(self, _FIELD[self.operator])
 
+    def to_domain(self) -> domain.Test:
+        """The plain value: the operator and its operand (a tuple for `in`)."""
+        op = self.operator
+        operand = self.operand
+        return domain.Test(self.fact, op, tuple(operand) if op == "in" else operand)
 
-_OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
+
 _FIELD = {"is": "is_", "in": "in_", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
 
 
@@ -59,17 +71,29 @@ class All(Model):
 
     all: list[Condition] = Field(min_length=1)
 
+    def to_domain(self) -> domain.All:
+        """The plain value."""
+        return domain.All(tuple(c.to_domain() for c in self.all))
+
 
 class Any_(Model):
     """True when some part is true (Kleene disjunction)."""
 
     any: list[Condition] = Field(min_length=1)
 
+    def to_domain(self) -> domain.Any_:
+        """The plain value."""
+        return domain.Any_(tuple(c.to_domain() for c in self.any))
+
 
 class Not(Model):
     """Negation (Kleene)."""
 
     not_: Condition = Field(alias="not")
+
+    def to_domain(self) -> domain.Not:
+        """The plain value."""
+        return domain.Not(self.not_.to_domain())
 
 
 def _condition_kind(value: object) -> str | None:
@@ -103,6 +127,10 @@ class RuleEffective(Model):
     until: IsoDate | None = None
     basis: Text
 
+    def to_domain(self) -> domain.RuleEffective:
+        """The plain value."""
+        return domain.RuleEffective(self.basis, self.from_, self.until)
+
 
 class Rule(Model):
     """A rule derived from claims."""
@@ -115,6 +143,19 @@ class Rule(Model):
     overrides: list[Slug] = Field(default_factory=list)
     effective: RuleEffective | None = None
     note: Text
+
+    def to_domain(self) -> domain.Rule:
+        """The plain value."""
+        return domain.Rule(
+            id=self.id,
+            effect=self.effect,
+            when=self.when.to_domain(),
+            because=tuple(self.because),
+            note=self.note,
+            title=self.title,
+            overrides=tuple(self.overrides),
+            effective=self.effective.to_domain() if self.effective else None,
+        )
 
 
 class RulesFile(Model):

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
+from claimrules import domain
 from claimrules.model.base import IsoDate, Model, Slug, Text
 
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -17,6 +18,10 @@ class Archive(Model):
     file: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     sha256: Sha256
     content: Literal["full", "excerpts"]
+
+    def to_domain(self) -> domain.Archive:
+        """The plain value."""
+        return domain.Archive(self.file, self.sha256, self.content)
 
 
 class Source(Model):
@@ -30,6 +35,19 @@ class Source(Model):
     retrieved: IsoDate | None = None
     archive: Archive
     note: Text | None = None
+
+    def to_domain(self) -> domain.Source:
+        """The plain value."""
+        return domain.Source(
+            id=self.id,
+            archive=self.archive.to_domain(),
+            title=self.title,
+            outlet=self.outlet,
+            url=self.url,
+            published=self.published,
+            retrieved=self.retrieved,
+            note=self.note,
+        )
 
 
 class SourcesFile(Model):

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, Strict, model_validator
 
+from claimrules import domain
+from claimrules.domain import FactType, FactValue
 from claimrules.model.base import Model, Name, Slug, Text
 
-FactValue = str | bool | int | float | date
-
-
-class FactType(StrEnum):
-    """The type of a fact."""
-
-    ENUM = "enum"
-    BOOL = "bool"
-    DATE = "date"
-    NUMBER = "number"
+__all__ = ["EnumValue", "Fact", "FactType", "FactValue", "RulesetMeta"]
 
 
 class EnumValue(Model):
@@ -27,6 +18,10 @@ class EnumValue(Model):
 
     value: Name
     label: Text | None = None
+
+    def to_domain(self) -> domain.EnumValue:
+        """The plain value."""
+        return domain.EnumValue(self.value, self.label)
 
 
 class Fact(Model):
@@ -54,6 +49,23 @@ class Fact(Model):
             raise ValueError(f"`values` is only for enum facts, not `{self.type}`")
         return self
 
+    def to_domain(self) -> domain.Fact:
+        """The plain value."""
+        values = None
+        if self.values is not None:
+            values = tuple(v if isinstance(v, str) else v.to_domain() for v in self.values)
+        return domain.Fact(
+            name=self.name,
+            type=self.type,
+            description=self.description,
+            question=self.question,
+            values=values,
+            unit=self.unit,
+            minimum=self.minimum,
+            maximum=self.maximum,
+            motivated_by=tuple(self.motivated_by),
+        )
+
     def value_names(self) -> list[str]:
         """The enum's values in declared order (empty for other types)."""
         return [v if isinstance(v, str) else v.value for v in self.values or ()]
@@ -74,3 +86,13 @@ class RulesetMeta(Model):
     description: Text | None = None
     version: str | None = None
     facts: list[Fact]
+
+    def to_domain(self) -> domain.RulesetMeta:
+        """The plain value."""
+        return domain.RulesetMeta(
+            id=self.id,
+            title=self.title,
+            facts=tuple(f.to_domain() for f in self.facts),
+            description=self.description,
+            version=self.version,
+        )

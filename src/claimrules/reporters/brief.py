@@ -25,7 +25,7 @@ from claimrules import analysis
 from claimrules.analysis import Cell, Finding, Region, Table, TimeSlice, When
 from claimrules.compile import cite
 from claimrules.decision import Verdict
-from claimrules.model import ClaimKind, Effect, Fact, Rule, Source
+from claimrules.domain import ClaimKind, Effect, Fact, Rule, Source
 from claimrules.reporters.text import (
     attribution_text,
     dates_text,

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from claimrules import __version__
 from claimrules.analysis import Region
 from claimrules.decision import Verdict
-from claimrules.model import Rule, Source
+from claimrules.domain import Rule, Source
 from claimrules.reporters.brief import (
     AS_REPORTED,
     Brief,

@@ -19,7 +19,7 @@ from claimrules.decision import (
     Reason,
     RuleOutcome,
 )
-from claimrules.model import Attribution
+from claimrules.domain import Attribution
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Bumped on any incompatible change to the JSON below; additions keep the version.

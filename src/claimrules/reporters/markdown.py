@@ -16,7 +16,7 @@ from claimrules.decision import (
     RuleStatus,
     Verdict,
 )
-from claimrules.model import Effect, Fact, FactType
+from claimrules.domain import Effect, Fact, FactType
 from claimrules.reporters.text import (
     attribution_text,
     cited_sources,

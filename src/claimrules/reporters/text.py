@@ -29,8 +29,7 @@ from claimrules.decision import (
     TestOutcome,
     Verdict,
 )
-from claimrules.model import Attribution, Effect, Fact, FactType
-from claimrules.model.vocabulary import FactValue
+from claimrules.domain import Attribution, Effect, Fact, FactType, FactValue
 from claimrules.ruleset import Ruleset
 
 #: Widest line the text explanation writes (long URLs excepted: they are never broken).
@@ -109,7 +108,7 @@ def fact_test_text(t: TestOutcome, code: Code = _plain) -> str:
     if t.operator in ("is", "in"):
         if t.held:
             return f"{fact} is {value}"
-        members = t.operand if isinstance(t.operand, list) else [t.operand]
+        members = t.operand if isinstance(t.operand, tuple | list) else [t.operand]
         wanted = ", ".join(code(value_text(m)) for m in members)
         return f"{fact} is {value}, not {'one of ' if len(members) > 1 else ''}{wanted}"
     words = _COMPARISONS.get(t.operator, (t.operator, t.operator))

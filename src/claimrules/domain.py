@@ -1,0 +1,265 @@
+"""The ruleset's entities as plain, immutable values: what every part of claimrules evaluates,
+explains and reports on.
+
+The files are validated by the pydantic models of `claimrules.model`, which then hand over
+these values (`to_domain()`); nothing here validates, and nothing here imports pydantic, so a
+process that reads a checked ruleset from the cache (`claimrules.snapshot`) never pays for
+building the validators. Field names follow the files (`from` is `from_`, `not` is `not_`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+FactValue = str | bool | int | float | date
+JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value: object) -> object:
+    """Accept a `YYYY-MM-DD` string (or a date); refuse numbers and other strings."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"`{value}` is not a valid calendar date") from None
+    raise ValueError(f"expected a date written `YYYY-MM-DD`, got `{value}`")
+
+
+# --- vocabulary --------------------------------------------------------------------------
+
+
+class FactType(StrEnum):
+    """The type of a fact."""
+
+    ENUM = "enum"
+    BOOL = "bool"
+    DATE = "date"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue:
+    """One allowed value of an enum fact, with an optional human label."""
+
+    value: str
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One fact a scenario may state."""
+
+    name: str
+    type: FactType
+    description: str
+    question: str
+    values: tuple[str | EnumValue, ...] | None = None
+    unit: str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    motivated_by: tuple[str, ...] = ()
+
+    def value_names(self) -> list[str]:
+        """The enum's values in declared order (empty for other types)."""
+        return [v if isinstance(v, str) else v.value for v in self.values or ()]
+
+    def label(self, value: str) -> str | None:
+        """The label of an enum value, if any."""
+        for v in self.values or ():
+            if isinstance(v, EnumValue) and v.value == value:
+                return v.label
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetMeta:
+    """The `ruleset.yaml` file: metadata and vocabulary."""
+
+    id: str
+    title: str
+    facts: tuple[Fact, ...]
+    description: str | None = None
+    version: str | None = None
+
+
+# --- sources and claims --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """Where the archived text lives, its hash, and whether it is the full text or excerpts."""
+
+    file: str
+    sha256: str
+    content: str  # "full" or "excerpts"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A published document."""
+
+    id: str
+    archive: Archive
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    retrieved: date | None = None
+    note: str | None = None
+
+
+class ClaimKind(StrEnum):
+    """What a claim does in the reporting."""
+
+    PROVISION = "provision"
+    RATIONALE = "rationale"
+    CONTEXT = "context"
+    REACTION = "reaction"
+    ASSESSMENT = "assessment"
+    FORECAST = "forecast"
+
+
+class Modality(StrEnum):
+    """How firmly the source states the claim."""
+
+    ASSERTED = "asserted"
+    ATTRIBUTED = "attributed"
+    HEDGED = "hedged"
+    SPECULATIVE = "speculative"
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who the source says said it."""
+
+    who: str
+    on_record: bool
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A date range; either end may be open (None). Both ends are inclusive."""
+
+    from_: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One statement found in a source, quoted verbatim."""
+
+    id: str
+    source: str
+    quote: str
+    kind: ClaimKind
+    modality: Modality
+    attributed_to: Attribution | None = None
+    reported_on: date | None = None
+    effective: Period | None = None
+    tags: tuple[str, ...] = ()
+    note: str | None = None
+
+
+# --- rules ---------------------------------------------------------------------------------
+
+
+class Effect(StrEnum):
+    """What a rule does when it applies."""
+
+    PERMIT = "permit"
+    PROHIBIT = "prohibit"
+
+
+#: The operators of a fact test, in the order the files document them.
+OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    """A comparison on one fact. `operand` is as written: a scalar, or a tuple for `in`."""
+
+    fact: str
+    operator: str  # one of OPERATORS
+    operand: object
+
+
+@dataclass(frozen=True, slots=True)
+class All:
+    """True when every part is true (Kleene conjunction)."""
+
+    all: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Any_:
+    """True when some part is true (Kleene disjunction)."""
+
+    any: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """Negation (Kleene)."""
+
+    not_: Condition
+
+
+Condition = All | Any_ | Not | Test
+
+
+@dataclass(frozen=True, slots=True)
+class RuleEffective:
+    """A rule's stated period, with the reason for its dates."""
+
+    basis: str
+    from_: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule derived from claims."""
+
+    id: str
+    effect: Effect
+    when: Condition
+    because: tuple[str, ...]
+    note: str
+    title: str | None = None
+    overrides: tuple[str, ...] = ()
+    effective: RuleEffective | None = None
+
+
+# --- cases ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    """What a case expects."""
+
+    verdict: str
+    deciding_rules: tuple[str, ...] | None = None
+    missing_facts: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)  # weakref: see casetest.case_span
+class Case:
+    """A test case of a ruleset. `facts` are as written, typed when the case runs."""
+
+    id: str
+    expect: Expectation
+    facts: dict[str, JsonValue]
+    description: str | None = None
+    as_of: date | None = None
+    known_by: date | None = None
+    sources: tuple[str, ...] | None = None
