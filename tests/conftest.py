@@ -21,6 +21,17 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_ruleset_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test loads rulesets in full, and none writes to the user's cache directory, in
+    this process or the CLI processes it starts; tests of the cache turn it back on
+    (`monkeypatch.delenv("CLAIMRULES_NO_CACHE")`) in a directory of their own."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMRULES_NO_CACHE", "1")
+        mp.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path_factory.mktemp("claimrules-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shipped():
     """The shipped ruleset, loaded once."""

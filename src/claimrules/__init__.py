@@ -1,14 +1,38 @@
 """claimrules: reported policy as code — sourced, verbatim-quoted claims, executable rules, and
-verdicts whose explanations quote the sources."""
+verdicts whose explanations quote the sources.
 
-from claimrules.decision import Decision, Verdict
-from claimrules.diagnostics import Diagnostic, LoadError
-from claimrules.evaluator import evaluate, evaluate_many
-from claimrules.loader import load_ruleset
-from claimrules.ruleset import Ruleset
-from claimrules.scenario import ScenarioError
+The public names below are imported on first use, so that `import claimrules` (and the CLI's
+start-up) pays only for what a command needs: evaluating a cached ruleset never loads the
+pydantic validators.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from claimrules.decision import Decision, Verdict
+    from claimrules.diagnostics import Diagnostic, LoadError
+    from claimrules.evaluator import evaluate, evaluate_many
+    from claimrules.loader import load_ruleset
+    from claimrules.ruleset import Ruleset
+    from claimrules.scenario import ScenarioError
 
 __version__ = "0.1.0"
+
+#: Each public name and the module that defines it.
+_HOMES = {
+    "Decision": "claimrules.decision",
+    "Diagnostic": "claimrules.diagnostics",
+    "LoadError": "claimrules.diagnostics",
+    "Ruleset": "claimrules.ruleset",
+    "ScenarioError": "claimrules.scenario",
+    "Verdict": "claimrules.decision",
+    "evaluate": "claimrules.evaluator",
+    "evaluate_many": "claimrules.evaluator",
+    "load_ruleset": "claimrules.loader",
+}
 
 __all__ = [
     "Decision",
@@ -22,3 +46,16 @@ __all__ = [
     "evaluate_many",
     "load_ruleset",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'claimrules' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -66,6 +66,28 @@ def _load(path: str) -> Any:
     return load_ruleset(path)
 
 
+def _load_cached(path: str, no_cache: bool) -> Any:
+    """The ruleset for a command that only evaluates (eval, ask): from the cache of checked
+    rulesets when its files are unchanged (see `claimrules.snapshot`), else loaded in full
+    and then cached. Commands that check or report always load in full."""
+    from claimrules import snapshot  # noqa: PLC0415
+
+    use = not no_cache and snapshot.enabled()
+    rs = snapshot.load(path) if use else None
+    if rs is None:
+        rs = _load(path)
+        if use:
+            snapshot.store(rs)
+    return rs
+
+
+_no_cache_option = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Load and check the ruleset in full, not from the cache of checked rulesets.",
+)
+
+
 def _write_output(text: str, output: str | None, force: bool) -> None:
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
@@ -296,19 +318,19 @@ def _scenario_from(
     known_by: str | None,
     sources: tuple[str, ...],
 ) -> tuple[dict[str, Any], date | None, date | None, tuple[str, ...] | None]:
-    from claimrules.loader import load_scenario  # noqa: PLC0415
-    from claimrules.scenario import coerce_facts  # noqa: PLC0415
-    from claimrules.yamlsafe import read_text  # noqa: PLC0415
+    from claimrules.scenario import coerce_facts, read_scenario  # noqa: PLC0415
 
     typed: dict[str, Any] = {}
     file_as_of = file_known = None
-    file_sources: list[str] | None = None
+    file_sources: tuple[str, ...] | None = None
     if scenario is not None:
         if scenario == "-":
             name, text = "<stdin>", _read_stdin()
         else:
+            from claimrules.yamlsafe import read_text  # noqa: PLC0415
+
             name, text = scenario, read_text(Path(scenario), scenario)
-        model, doc = load_scenario(text, name)
+        model, doc = read_scenario(text, name)
         typed = coerce_facts(
             rs.facts, model.facts, file=name, base=("facts",), positions=doc.positions
         )
@@ -317,7 +339,7 @@ def _scenario_from(
         typed.update(
             coerce_facts(rs.facts, _parse_fact_options(facts), file="--fact", strings=True)
         )
-    chosen = list(sources) or file_sources
+    chosen = sources or file_sources
     if chosen:
         for s in chosen:
             if s not in rs.sources:
@@ -342,6 +364,7 @@ def _scenario_from(
 )
 @_time_options
 @_format_option("text", "json", "markdown")
+@_no_cache_option
 @click.option(
     "--batch",
     type=click.Path(dir_okay=False, allow_dash=True),
@@ -356,6 +379,7 @@ def eval_(
     known_by: str | None,
     sources: tuple[str, ...],
     fmt: str,
+    no_cache: bool,
     batch: str | None,
 ) -> None:
     """Evaluate one scenario: the verdict, and an explanation quoting the sources.
@@ -367,7 +391,7 @@ def eval_(
     --fact munitions_origin=us --fact target_location=russia --fact target_type=military_unit
     --fact directly_involved_in_invasion=true
     """
-    rs = _load(ruleset)
+    rs = _load_cached(ruleset, no_cache)
     if batch is not None:
         _run_batch(rs, batch, as_of, known_by, sources)
         return
@@ -392,9 +416,8 @@ def _run_batch(
     rs: Any, batch: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...]
 ) -> None:
     from claimrules.evaluator import decide  # noqa: PLC0415
-    from claimrules.loader import load_scenario  # noqa: PLC0415
     from claimrules.reporters import json as rjson  # noqa: PLC0415
-    from claimrules.scenario import coerce_facts  # noqa: PLC0415
+    from claimrules.scenario import coerce_facts, read_scenario  # noqa: PLC0415
 
     if batch != "-":
         from claimrules.yamlsafe import read_text  # noqa: PLC0415
@@ -417,7 +440,7 @@ def _run_batch(
                 continue
             try:
                 text = line if line.lstrip().startswith("{") else "{" + line + "}"
-                model, _doc = load_scenario(text, f"{name}:{number}")
+                model, _doc = read_scenario(text, f"{name}:{number}")
                 typed = coerce_facts(rs.facts, model.facts, file=f"{name}:{number}")
                 chosen = tuple(sorted(set(sources))) or (
                     tuple(sorted(set(model.sources))) if model.sources else None
@@ -464,12 +487,14 @@ def _run_batch(
 @ruleset_arg
 @_time_options
 @click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE", help="A fact already known.")
+@_no_cache_option
 def ask(
     ruleset: str,
     as_of: str | None,
     known_by: str | None,
     sources: tuple[str, ...],
     facts: tuple[str, ...],
+    no_cache: bool,
 ) -> None:
     """Interview: asks only the facts that can still change the verdict, most decisive first,
     and stops as soon as the verdict is settled.
@@ -481,7 +506,7 @@ def ask(
     from claimrules.reporters import render  # noqa: PLC0415
     from claimrules.scenario import coerce_value  # noqa: PLC0415
 
-    rs = _load(ruleset)
+    rs = _load_cached(ruleset, no_cache)
     typed, a, k, s = _scenario_from(rs, None, facts, as_of, known_by, sources)
     compiled = rs.compiled()
     while True:

@@ -16,7 +16,8 @@ from claimrules import checks
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
 from claimrules.model import Case, Claim, Rule, RulesetMeta, Scenario, Source
 from claimrules.quotes import Archive
-from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.ruleset import ClaimRecord, Ruleset, yaml_files
+from claimrules.scenario import ScenarioInput
 from claimrules.yamlsafe import Document, load_yaml_file, parse_yaml, position_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -185,18 +186,6 @@ def shape_diagnostics(
 
 def _display(root: Path, display_root: str, file: Path) -> str:
     return os.path.join(display_root, os.path.relpath(file, root))
-
-
-def _yaml_files(root: Path, name: str) -> list[Path]:
-    """`<name>.yaml` and every `<name>/*.yaml`, sorted."""
-    files = []
-    single = root / f"{name}.yaml"
-    if single.exists():
-        files.append(single)
-    folder = root / name
-    if folder.is_dir():
-        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
-    return files
 
 
 def _read_doc(path: Path, display: str, col: _Collector) -> Document | None:
@@ -372,12 +361,15 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
             ]
         )
 
+    inputs: dict[str, str] = {}
+
     def docs(name: str) -> list[Document]:
         out = []
-        for f in _yaml_files(root, name):
+        for f in yaml_files(root, name):
             doc = _read_doc(f, _display(root, display_root, f), col)
             if doc is not None:
                 out.append(doc)
+                inputs[f.relative_to(root).as_posix()] = doc.digest
             else:
                 col.unreadable.add(name)
         return out
@@ -397,9 +389,13 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
         text = _read_archive(root, display_root, s, col)
         if text is not None:
             archives[s.model.id] = text
+            rel = Path(os.path.normpath(s.model.archive.file)).as_posix()
+            inputs[rel] = s.model.archive.sha256  # checked against the bytes read
     if meta is None:
         raise LoadError(col.diagnostics)
-    return build_ruleset(meta, sources, claims, rules, cases, archives, col, display_root)
+    rs = build_ruleset(meta, sources, claims, rules, cases, archives, col, display_root)
+    rs.inputs = inputs
+    return rs
 
 
 def build_ruleset(
@@ -500,9 +496,17 @@ def build_ruleset(
     )
 
 
-def load_scenario(text: str, file: str) -> tuple[Scenario, Document]:
-    """Parse a scenario (YAML or JSON text) into a Scenario; raise LoadError."""
+def load_scenario(text: str, file: str) -> tuple[ScenarioInput, Document]:
+    """Parse and validate a scenario (YAML or JSON text); raise LoadError. (The CLI reads
+    scenarios with `scenario.read_scenario`, which comes here only for what is not plainly
+    valid; both give the same scenario for the same text.)"""
     doc = parse_yaml(text, file)
+    return scenario_of(doc), doc
+
+
+def scenario_of(doc: Document) -> ScenarioInput:
+    """Validate a parsed scenario with the `Scenario` model; raise LoadError."""
+    file = doc.file
     if doc.data is None:
         raise LoadError([Diagnostic("file-empty", "scenario is empty", Span(file))])
     if not isinstance(doc.data, dict):
@@ -517,6 +521,12 @@ def load_scenario(text: str, file: str) -> tuple[Scenario, Document]:
             ]
         )
     try:
-        return Scenario.model_validate(doc.data), doc
+        model = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         raise LoadError(shape_diagnostics(exc, doc, doc.data, (), Scenario)) from None
+    return ScenarioInput(
+        dict(model.facts),
+        model.as_of,
+        model.known_by,
+        tuple(model.sources) if model.sources is not None else None,
+    )

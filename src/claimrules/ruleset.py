@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Span
@@ -12,6 +13,22 @@ from claimrules.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
 
 if TYPE_CHECKING:
     from claimrules.compile import CompiledRuleset
+
+
+#: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
+FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
+
+
+def yaml_files(root: Path, kind: str) -> list[Path]:
+    """`<kind>.yaml` and every `<kind>/*.yaml` (or `.yml`), sorted: the files of one kind."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.exists():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
+    return files
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,9 @@ class Ruleset:
     spans: Mapping[str, Span] = field(default_factory=dict)
     archives: Mapping[str, str] = field(default_factory=dict)
     root: str = ""
+    # Every file the ruleset was read from (path relative to the root, `/`-separated) with the
+    # sha256 of the bytes read; empty for a ruleset built in memory.
+    inputs: Mapping[str, str] = field(default_factory=dict)
     _compiled: CompiledRuleset | None = field(default=None, repr=False)
 
     @property

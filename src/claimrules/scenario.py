@@ -1,14 +1,20 @@
-"""Scenario facts: validated and typed against the ruleset's vocabulary."""
+"""Scenarios: their files read, their facts validated and typed against the ruleset's
+vocabulary."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
-from claimrules.domain import Fact, FactType, FactValue, parse_iso_date
+from claimrules.domain import Fact, FactType, FactValue, JsonValue, parse_iso_date
+
+if TYPE_CHECKING:
+    from claimrules.yamlsafe import Document
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -116,3 +122,88 @@ def coerce_facts(
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+# --- scenario files --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioInput:
+    """A scenario file's fields, its facts still as written (`coerce_facts` types them)."""
+
+    facts: dict[str, JsonValue] = field(default_factory=dict)
+    as_of: date | None = None
+    known_by: date | None = None
+    sources: tuple[str, ...] | None = None
+
+
+_SCENARIO_KEYS = frozenset(["facts", "as_of", "known_by", "sources"])
+_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def read_scenario(text: str, file: str) -> tuple[ScenarioInput, Document]:
+    """Parse a scenario (YAML or JSON text); raise LoadError.
+
+    A plainly well-formed scenario is read here; anything else goes to the validating loader
+    (`claimrules.loader.scenario_of`), which accepts exactly what this accepts and more, and
+    words every error. So the common case never loads the pydantic validators.
+    """
+    from claimrules.yamlsafe import parse_yaml  # noqa: PLC0415 - `--fact` alone needs no YAML
+
+    doc = parse_yaml(text, file)
+    plain = plain_scenario(doc.data)
+    if plain is not None:
+        return plain, doc
+    from claimrules.loader import scenario_of  # noqa: PLC0415
+
+    return scenario_of(doc), doc
+
+
+def plain_scenario(data: object) -> ScenarioInput | None:
+    """The scenario when `data` is plainly valid (what the `Scenario` model would accept, to
+    the same values); None when it is not, or not plainly so."""
+    if not isinstance(data, dict) or not data.keys() <= _SCENARIO_KEYS:
+        return None
+    facts = data.get("facts", {})
+    if not isinstance(facts, dict) or not all(
+        isinstance(k, str) and _plain_json(v, 0) for k, v in facts.items()
+    ):
+        return None
+    dates: list[date | None] = []
+    for key in ("as_of", "known_by"):
+        value = data.get(key)
+        if value is None:
+            dates.append(None)
+            continue
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            return None
+        try:
+            dates.append(date.fromisoformat(value))
+        except ValueError:
+            return None
+    sources = data.get("sources")
+    if sources is not None and not (
+        isinstance(sources, list)
+        and all(isinstance(s, str) and len(s) <= 120 and _SLUG.fullmatch(s) for s in sources)
+    ):
+        return None
+    return ScenarioInput(
+        dict(facts), dates[0], dates[1], tuple(sources) if sources is not None else None
+    )
+
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _plain_json(value: object, depth: int) -> bool:
+    if depth > 32:
+        return False
+    if value is None or isinstance(value, str | bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_plain_json(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v, depth + 1) for k, v in value.items())
+    return False

@@ -13,13 +13,14 @@ is printed.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import pathlib
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import yaml
@@ -69,6 +70,7 @@ class Document:
     positions: dict[DataPath, Position]
     key_positions: dict[DataPath, Position]
     file: str
+    digest: str = ""  # sha256 of the file's bytes, when read from a file
 
 
 # --- scalar resolution -------------------------------------------------------------
@@ -718,7 +720,9 @@ def load_yaml_file(
     """`read_text` then `parse_yaml`, with the same display name and limits."""
     name = display if display is not None else str(path)
     text = read_text(path, name, max_bytes=max_bytes)
-    return parse_yaml(text, name, max_depth=max_depth, max_nodes=max_nodes)
+    doc = parse_yaml(text, name, max_depth=max_depth, max_nodes=max_nodes)
+    # strict UTF-8 decoding round-trips, so this is the hash of the bytes read
+    return replace(doc, digest=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def position_of(doc: Document, path: DataPath, *, key: bool = False) -> Position:

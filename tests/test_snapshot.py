@@ -1,0 +1,325 @@
+"""The cache of checked rulesets (`claimrules.snapshot`): a cached ruleset is the same ruleset,
+any change to its files is a miss, a broken or unwritable cache is no error, `check` never
+reads it, and a cache hit loads neither pydantic nor PyYAML."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimrules import load_ruleset, snapshot
+from claimrules.compile import compile_ruleset
+from claimrules.evaluator import decide
+from claimrules.loader import scenario_of
+from claimrules.ruleset import Ruleset
+from claimrules.scenario import plain_scenario
+from claimrules.yamlsafe import Document
+from conftest import ROOT, SHIPPED
+
+RULESETS = sorted(p for p in (ROOT / "tests" / "rulesets").iterdir() if p.is_dir())
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.fixture
+def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The cache turned on, in a directory of this test's own."""
+    where = tmp_path / "cache"
+    monkeypatch.delenv("CLAIMRULES_NO_CACHE", raising=False)
+    monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(where))
+    return where
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+          *args: str) -> tuple[int, str, str]:
+    from claimrules.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err
+
+
+def _same(a: Ruleset, b: Ruleset) -> None:
+    for f in fields(Ruleset):
+        if f.name != "_compiled":
+            assert getattr(a, f.name) == getattr(b, f.name), f.name
+
+
+# --- the entry holds the same ruleset --------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [SHIPPED, *RULESETS], ids=lambda p: p.name)
+def test_a_stored_ruleset_loads_back_equal(cache: Path, path: Path) -> None:
+    rs = load_ruleset(path)
+    assert snapshot.store(rs)
+    back = snapshot.load(path)
+    assert back is not None
+    _same(rs, back)
+
+
+def test_every_shipped_decision_is_the_same_from_the_cache(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    back = snapshot.load(SHIPPED)
+    assert back is not None
+    fresh, cached = compile_ruleset(rs), compile_ruleset(back)
+    names = list(rs.facts)
+    domains = [fresh.domains[n] for n in names]
+    count = 0
+    for values in itertools.product(*domains):
+        facts = dict(zip(names, values, strict=True))
+        for known in (facts, {k: v for k, v in facts.items() if k != "target_type"}):
+            assert decide(fresh, known) == decide(cached, known)
+            count += 1
+    assert count == 2 * len(list(itertools.product(*domains)))
+
+
+def test_spans_follow_the_spelling_of_the_root(cache: Path, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    monkeypatch.chdir(SHIPPED.parent)
+    back = snapshot.load(SHIPPED.name)
+    assert back is not None
+    assert back.root == SHIPPED.name
+    assert back.span("rule", back.rules[0].id).file.startswith(SHIPPED.name + os.sep)
+    _same(back, load_ruleset(SHIPPED.name))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_eval_prints_the_same_from_the_cache(
+    cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    example: Path, fmt: str,
+) -> None:
+    args = ("eval", str(SHIPPED), str(example), "--format", fmt)
+    full = _main(monkeypatch, capsys, *args, "--no-cache")
+    assert not cache.exists()  # --no-cache neither reads nor writes
+    first = _main(monkeypatch, capsys, *args)  # a miss: loads in full, then stores
+    assert len(list(cache.iterdir())) == 1
+    second = _main(monkeypatch, capsys, *args)  # a hit
+    assert full == first == second
+    assert full[0] == 0
+
+
+# --- any change is a miss ----------------------------------------------------------------------
+
+
+def _eval(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], rs: Path,
+          example: str = "permitted") -> tuple[int, str, str]:
+    return _main(monkeypatch, capsys, "eval", str(rs), str(ROOT / "examples" / f"{example}.yaml"),
+                 "--format", "json")
+
+
+def test_an_edited_quote_is_caught(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str], ruleset_copy: Path) -> None:
+    assert _eval(monkeypatch, capsys, ruleset_copy)[0] == 0
+    claims = ruleset_copy / "claims" / "biden-decision-article.yaml"
+    text = claims.read_text(encoding="utf-8")
+    edited = text.replace('quote: "', 'quote: "Reportedly, ', 1)
+    assert edited != text
+    claims.write_text(edited, encoding="utf-8")
+    code, _, err = _eval(monkeypatch, capsys, ruleset_copy)
+    assert code == 2
+    assert "[quote-not-found]" in err
+
+
+def test_an_edited_archive_is_caught(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str], ruleset_copy: Path
+                                     ) -> None:
+    assert _eval(monkeypatch, capsys, ruleset_copy)[0] == 0
+    archive = ruleset_copy / "archive" / "biden-decision-article.txt"
+    archive.write_bytes(archive.read_bytes() + b"\n")
+    code, _, err = _eval(monkeypatch, capsys, ruleset_copy)
+    assert code == 2
+    assert "[archive-hash]" in err
+
+
+def test_an_edited_rule_changes_the_verdict(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str],
+                                            ruleset_copy: Path) -> None:
+    code, out, _ = _eval(monkeypatch, capsys, ruleset_copy)
+    assert (code, json.loads(out)["verdict"]) == (0, "permitted")
+    deciding = json.loads(out)["deciding_rules"]
+    for path in (ruleset_copy / "rules").glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for rule in deciding:
+            marker = f"id: {rule}\n"
+            if marker in text:
+                head, tail = text.split(marker, 1)
+                tail = tail.replace("effect: permit", "effect: prohibit", 1)
+                path.write_text(head + marker + tail, encoding="utf-8")
+    code, out, _ = _eval(monkeypatch, capsys, ruleset_copy)
+    assert code == 0
+    assert json.loads(out)["verdict"] == "prohibited"
+
+
+def test_an_added_file_is_read(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str], ruleset_copy: Path) -> None:
+    assert _eval(monkeypatch, capsys, ruleset_copy)[0] == 0
+    (ruleset_copy / "rules" / "zz-broken.yaml").write_text("rules: 3\n", encoding="utf-8")
+    code, _, err = _eval(monkeypatch, capsys, ruleset_copy)
+    assert code == 2
+    assert "zz-broken.yaml" in err
+
+
+def test_a_removed_file_is_noticed(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str], ruleset_copy: Path) -> None:
+    assert _eval(monkeypatch, capsys, ruleset_copy)[0] == 0
+    (ruleset_copy / "claims" / "biden-decision-article.yaml").unlink()
+    code, _, err = _eval(monkeypatch, capsys, ruleset_copy)
+    assert code == 2
+    assert "[unknown-claim]" in err
+
+
+# --- a broken cache is no error ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"{", b"\xff\xfe", b"[]", b'{"format": 1}', b"null",
+     b'{"format": 1, "claimrules": "0.1.0", "root": "/", "inputs": {}, "ruleset": {}}'],
+    ids=["empty", "truncated", "binary", "list", "no-fields", "null", "other-root"],
+)
+def test_a_broken_entry_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                  capsys: pytest.CaptureFixture[str], garbage: bytes) -> None:
+    expected = _eval(monkeypatch, capsys, SHIPPED)
+    entry = snapshot.entry_path(SHIPPED)
+    entry.write_bytes(garbage)
+    assert snapshot.load(SHIPPED) is None
+    assert _eval(monkeypatch, capsys, SHIPPED) == expected
+    assert snapshot.load(SHIPPED) is not None  # written again
+
+
+def test_a_damaged_ruleset_in_an_entry_is_a_miss(cache: Path) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    doc = json.loads(entry.read_bytes())
+    doc["ruleset"]["rules"][0]["effect"] = "maybe"
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert snapshot.load(SHIPPED) is None
+
+
+def test_another_version_is_a_miss(cache: Path) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    doc = json.loads(entry.read_bytes())
+    doc["claimrules"] = "0.0.0"
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert snapshot.load(SHIPPED) is None
+
+
+def test_an_unwritable_cache_is_no_error(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str], tmp_path: Path
+                                         ) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.delenv("CLAIMRULES_NO_CACHE", raising=False)
+    monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(blocker / "cache"))
+    code, out, err = _eval(monkeypatch, capsys, SHIPPED)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["verdict"] == "permitted"
+    assert not snapshot.store(load_ruleset(SHIPPED))
+
+
+def test_the_environment_turns_the_cache_off(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CLAIMRULES_NO_CACHE", "1")
+    assert _eval(monkeypatch, capsys, SHIPPED)[0] == 0
+    assert not cache.exists()
+
+
+def test_check_never_reads_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("check read the cache")
+
+    monkeypatch.setattr(snapshot, "load", refuse)
+    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    assert (code, err) == (0, "")
+
+
+def test_a_ruleset_built_in_memory_is_not_stored(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    rs.inputs = {}
+    assert not snapshot.store(rs)
+    assert not cache.exists()
+
+
+# --- what a cache hit costs --------------------------------------------------------------------
+
+_PROBE = """
+import sys
+from claimrules.cli import main
+sys.argv = ["claimrules", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(sorted(m for m in ("pydantic", "yaml", "claimrules.loader") if m in sys.modules),
+      code, file=sys.stderr)
+"""
+
+
+def test_a_cache_hit_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
+    env = {**os.environ, "CLAIMRULES_CACHE_DIR": str(tmp_path)}
+    env.pop("CLAIMRULES_NO_CACHE", None)
+    argv = [sys.executable, "-c", _PROBE, "eval", str(SHIPPED), "--fact", "actor=ukraine",
+            "--format", "json"]
+    first = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    assert first.stderr.strip() == "['claimrules.loader', 'pydantic', 'yaml'] 0"  # a miss
+    second = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    assert second.stderr.strip() == "[] 0"
+    assert second.stdout == first.stdout
+
+
+# --- the plain scenario reader agrees with the validating one ---------------------------------
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+    st.sampled_from(["2024-06-01", "2024-02-30", "2024-6-1", "us", "Us", "a b", "x" * 121]),
+)
+_values = st.recursive(
+    _scalars, lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.one_of(st.text(max_size=5), st.integers()), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(st.dictionaries(
+    st.sampled_from(["facts", "as_of", "known_by", "sources", "extra", "Facts"]), _values,
+    max_size=4,
+))
+def test_the_plain_scenario_reader_accepts_only_what_the_model_accepts(data: dict) -> None:
+    plain = plain_scenario(data)
+    if plain is None:
+        return  # the validating reader decides, and words any error
+    assert scenario_of(Document(data, {}, {}, "s.yaml")) == plain
+
+
+@given(st.fixed_dictionaries(
+    {"facts": st.dictionaries(st.text(min_size=1, max_size=8), _scalars, max_size=4)},
+    optional={"as_of": st.dates().map(str), "known_by": st.dates().map(str),
+              "sources": st.lists(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,10}", fullmatch=True),
+                                  max_size=3)},
+))
+def test_the_plain_scenario_reader_reads_well_formed_scenarios(data: dict) -> None:
+    facts = data["facts"]
+    if any(isinstance(v, float) and v != v or v in (float("inf"), float("-inf"))
+           for v in facts.values()):
+        return
+    plain = plain_scenario(data)
+    assert plain is not None
+    assert plain == scenario_of(Document(data, {}, {}, "s.yaml"))
