@@ -238,3 +238,18 @@ def test_evaluate_is_pure(shipped) -> None:
     b = evaluate(shipped, facts, as_of=date(2024, 6, 15))
     assert facts == BASE
     assert a == b
+
+
+# --- number facts from the command line ------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1e999", "-1e999", "1.5e400"])
+def test_a_number_that_overflows_is_refused(text: str) -> None:
+    from claimrules.domain import Fact as PlainFact
+    from claimrules.domain import FactType
+    from claimrules.scenario import coerce_value
+
+    fact = PlainFact(name="n", type=FactType.NUMBER, description="d", question="q?")
+    with pytest.raises(ValueError, match="out of range for `n`"):
+        coerce_value(fact, text, strings=True)
+    assert coerce_value(fact, "1e308", strings=True) == 1e308

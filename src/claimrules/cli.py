@@ -22,6 +22,7 @@ from claimrules.diagnostics import Diagnostic, LoadError, Span
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 class Findings(Exception):
@@ -766,8 +767,11 @@ def main() -> None:
         for d in exc.diagnostics:
             click.echo(d.render(), err=True)
         sys.exit(EXIT_INPUT)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        click.echo("aborted", err=True)  # end of input at a prompt
         sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
         exc.show()
@@ -779,7 +783,7 @@ def main() -> None:
         sys.exit(EXIT_OK)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:
         name = exc.filename or "<input>"
         click.echo(f"{name}: error: {exc.strerror or exc} [os-error]", err=True)

@@ -69,6 +69,8 @@ def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactVal
         number = int(value)
     elif strings and isinstance(value, str) and _FLOAT.fullmatch(value):
         number = float(value)
+        if not math.isfinite(number):  # `1e999` overflows to infinity
+            raise ValueError(f"`{value}` is out of range for `{fact.name}`")
     else:
         raise ValueError(f"`{value}` is not a number for `{fact.name}`")
     if fact.minimum is not None and number < fact.minimum:  # type: ignore[operator]
