@@ -1178,6 +1178,8 @@ def print_report(result: Mapping[str, Any]) -> None:
     if o:
         print("\n== one-shot processes (median wall time)")
         print(f"  exit codes: {o['exit_codes']}")
+        print(f"  bytecode compiled first: {o['bytecode_compiled']}; cache entries after the "
+              f"untimed runs: {len(o['cache_entries'])}")
         _print_timings(o["timings"], per="seconds")
         _print_ratios(o["ratios"])
     print("\n== targets")
