@@ -253,3 +253,34 @@ def test_a_number_that_overflows_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="out of range for `n`"):
         coerce_value(fact, text, strings=True)
     assert coerce_value(fact, "1e308", strings=True) == 1e308
+
+
+# --- date arguments of the Python API ---------------------------------------------------------
+
+
+def test_dates_may_be_given_as_text(shipped) -> None:
+    facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
+             "target_type": "military_unit", "directly_involved_in_invasion": True}
+    as_text = evaluate(shipped, facts, as_of="2024-06-01", known_by="2024-11-20")
+    as_dates = evaluate(shipped, facts, as_of=date(2024, 6, 1), known_by=date(2024, 11, 20))
+    assert as_text == as_dates
+    assert as_text.as_of == date(2024, 6, 1)
+    many = list(evaluate_many(shipped, [facts], as_of="2024-06-01", known_by="2024-11-20"))
+    assert [d.verdict for d in many] == [as_dates.verdict]
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        (20240601, TypeError, "`as_of` must be a date or a `YYYY-MM-DD` string, not int"),
+        ("2024-02-30", ValueError, "`as_of`: `2024-02-30` is not a valid calendar date"),
+        ("1 June 2024", ValueError, "`as_of`: expected a date written `YYYY-MM-DD`"),
+    ],
+)
+def test_a_bad_date_argument_says_which(shipped, value: object, error: type, message: str
+                                        ) -> None:
+    with pytest.raises(error) as info:
+        evaluate(shipped, {"actor": "ukraine"}, as_of=value)
+    assert str(info.value).startswith(message)
+    with pytest.raises(error):
+        list(evaluate_many(shipped, [{"actor": "ukraine"}], as_of=value))

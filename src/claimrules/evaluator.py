@@ -20,7 +20,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from claimrules.compile import (
     CompiledNode,
@@ -46,7 +47,7 @@ from claimrules.decision import (
     TestOutcome,
     Verdict,
 )
-from claimrules.domain import All, Condition, Fact, FactValue, Not, Test
+from claimrules.domain import All, Condition, Fact, FactValue, Not, Test, parse_iso_date
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts, coerce_value
 
@@ -607,6 +608,25 @@ def _why_node(node: CompiledNode, facts: Facts, want: bool) -> tuple[TestOutcome
     return tuple(t for part in node.parts for t in _why_node(part, facts, want))
 
 
+def as_date(value: object, name: str) -> date | None:
+    """A date argument of the Python API: a `date` (a `datetime` counts as its day), a
+    `YYYY-MM-DD` string, or None. Raises TypeError or ValueError naming the argument."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(
+            f"`{name}` must be a date or a `YYYY-MM-DD` string, not {type(value).__name__}"
+        )
+    try:
+        return cast(date, parse_iso_date(value))  # a string parses to a date or raises
+    except ValueError as exc:
+        raise ValueError(f"`{name}`: {exc}") from None
+
+
 def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
     if sources is None:
         return None
@@ -716,8 +736,8 @@ def evaluate(
     ruleset: Ruleset,
     facts: Mapping[str, object],
     *,
-    as_of: date | None = None,
-    known_by: date | None = None,
+    as_of: date | str | None = None,
+    known_by: date | str | None = None,
     sources: Iterable[str] | None = None,
     explain: bool = True,
 ) -> Decision:
@@ -725,9 +745,11 @@ def evaluate(
 
     `facts` maps fact names to values (enum strings, booleans, numbers, dates or `YYYY-MM-DD`
     strings; `None` means unknown). Raises ScenarioError for unknown facts or bad values, and
-    ValueError for unknown source ids. Decisions are remembered per ruleset: an equal scenario
-    asked again gets the same (frozen) Decision object back.
+    ValueError for unknown source ids. `as_of` and `known_by` are dates or `YYYY-MM-DD` strings
+    (TypeError or ValueError otherwise). Decisions are remembered per ruleset: an equal
+    scenario asked again gets the same (frozen) Decision object back.
     """
+    as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = ruleset.compiled()
     wanted = _as_sources(sources)
     memo, limit = _memo(compiled, (as_of, known_by, wanted, explain), explain)
@@ -750,8 +772,8 @@ def evaluate_many(
     ruleset: Ruleset,
     scenarios: Iterable[Mapping[str, object]],
     *,
-    as_of: date | None = None,
-    known_by: date | None = None,
+    as_of: date | str | None = None,
+    known_by: date | str | None = None,
     sources: Iterable[str] | None = None,
     explain: bool = False,
 ) -> Iterator[Decision]:
@@ -760,6 +782,7 @@ def evaluate_many(
     Each decision is the one `evaluate` gives; scenarios equal to one answered before get the
     remembered (frozen) Decision object back without being validated or evaluated again.
     """
+    as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = ruleset.compiled()
     wanted = _as_sources(sources)
     if wanted is not None and any(s not in ruleset.sources for s in wanted):
