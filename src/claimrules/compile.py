@@ -11,6 +11,7 @@ import heapq
 import itertools
 import math
 import operator
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ Kleene = bool | None
 CompiledTest = Callable[[Facts], Kleene]
 
 _MISSING: object = object()
+#: What most rules override: one shared set (a rule's own would be one more object to read).
+_NO_OVERRIDES: frozenset[int] = frozenset()
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "lt": operator.lt,
@@ -45,13 +48,18 @@ def _typed_operand(raw: object, fact: Fact) -> object:
         if isinstance(raw, tuple | list):
             return [date.fromisoformat(str(x)) for x in raw]
         return date.fromisoformat(str(raw))
-    return raw
+    # Strings interned: each file's YAML gives every occurrence of a value its own object, and
+    # a test comparing a scenario's value with one of a few shared objects finds it in the CPU
+    # cache, where with thousands of rules their own copies rarely are (fact names likewise).
+    if isinstance(raw, tuple | list):
+        return tuple(sys.intern(x) if isinstance(x, str) else x for x in raw)
+    return sys.intern(raw) if isinstance(raw, str) else raw
 
 
 def _compile_test(
     test: Test, fact: Fact, known: tuple[str, object] | None = None
 ) -> CompiledTest:
-    name = test.fact
+    name = sys.intern(test.fact)  # see _typed_operand
     op, raw = known or (test.operator, test.operand)  # the model computes both on each access
     arg = _typed_operand(raw, fact)
     missing = _MISSING
@@ -106,20 +114,54 @@ class CompiledNode:
     operand: object = None  # a fact test's operand, as written
 
 
-def compile_node(cond: Condition, facts: Mapping[str, Fact]) -> CompiledNode:
-    """The condition's closure (the one `compile_condition` builds) with its compiled parts."""
+#: Closures built for one ruleset, by what they compute (see `compile_node`).
+SharedTests = dict[tuple[object, ...], CompiledTest]
+
+
+def compile_node(
+    cond: Condition, facts: Mapping[str, Fact], shared: SharedTests | None = None
+) -> CompiledNode:
+    """The condition's closure (the one `compile_condition` builds) with its compiled parts.
+
+    Equal fact tests, and `not`/`all`/`any` of the same closures, get one closure, kept in
+    `shared` for the next conditions of the ruleset: rules repeat each other's tests, and
+    with thousands of rules a closure many of them share is far likelier to be in the CPU
+    cache when a decision calls it than one of their own.
+    """
+    if shared is None:
+        shared = {}
     if isinstance(cond, Test):
         op, operand = cond.operator, cond.operand
-        test = _compile_test(cond, facts[cond.fact], (op, operand))
+        key = ("test", cond.fact, op, *_operand_key(operand))
+        test = shared.get(key)
+        if test is None:
+            test = shared[key] = _compile_test(cond, facts[cond.fact], (op, operand))
         return CompiledNode(cond, test, (), op, cond.fact, operand)
     if isinstance(cond, Not):
-        node = compile_node(cond.not_, facts)
-        return CompiledNode(cond, _not(node.test), (node,), "not")
-    if isinstance(cond, All):
-        parts = tuple(compile_node(c, facts) for c in cond.all)
-        return CompiledNode(cond, _all(tuple(p.test for p in parts)), parts, "all")
-    parts = tuple(compile_node(c, facts) for c in cond.any)
-    return CompiledNode(cond, _any(tuple(p.test for p in parts)), parts, "any")
+        node = compile_node(cond.not_, facts, shared)
+        return CompiledNode(cond, _combined(shared, "not", (node.test,)), (node,), "not")
+    kind, conds = ("all", cond.all) if isinstance(cond, All) else ("any", cond.any)
+    parts = tuple(compile_node(c, facts, shared) for c in conds)
+    return CompiledNode(cond, _combined(shared, kind, tuple(p.test for p in parts)), parts, kind)
+
+
+def _operand_key(operand: object) -> tuple[object, ...]:
+    """An operand as part of a key: each value with its type (`1`, `1.0` and `True` are equal,
+    tests of them need not be), the values of `in` in order."""
+    if isinstance(operand, tuple | list):
+        return (list, *((v.__class__, v) for v in operand))
+    return (operand.__class__, operand)
+
+
+def _combined(shared: SharedTests, kind: str, parts: tuple[CompiledTest, ...]) -> CompiledTest:
+    """The closure of `not`, `all` or `any` over these closures, shared (see compile_node)."""
+    key = (kind, *parts)
+    test = shared.get(key)
+    if test is None:
+        test = shared[key] = (
+            _not(parts[0]) if kind == "not" else _all(parts) if kind == "all" else _any(parts)
+        )
+    return test
 
 
 def _not(inner: CompiledTest) -> CompiledTest:
@@ -214,9 +256,10 @@ def rule_period(rule: Rule, claims: Mapping[str, ClaimRecord]) -> Period:
     return Period(first, None, None, claim_id)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True, weakref_slot=True)  # weakref: analysis._GUARDS
 class CompiledRule:
-    """A rule ready to evaluate."""
+    """A rule ready to evaluate. Slotted, with its id at hand: a decision reads a few fields of
+    each rule it finds, and with thousands of rules each object read is likely a cache miss."""
 
     index: int
     rule: Rule
@@ -228,11 +271,10 @@ class CompiledRule:
     claims: tuple[CitedClaim, ...]
     node: CompiledNode | None = None  # the condition's compiled tree, for explanations
     overrides_ids: tuple[str, ...] = ()  # the ids it overrides, sorted
+    id: str = field(init=False)  # the rule's id
 
-    @property
-    def id(self) -> str:
-        """The rule's id."""
-        return self.rule.id
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.rule.id)
 
     @property
     def effect(self) -> Effect:
@@ -253,17 +295,26 @@ _LOOKUP_COST = 0.3
 _OPEN_DOMAIN = 16
 
 
+#: A rule found by the index, with the test that decides it on the facts it was found for.
+Candidate = tuple[CompiledRule, CompiledTest]
+
+
 @dataclass(frozen=True, eq=False, slots=True)
 class RuleGroup:
-    """Rules keyed by the values their top-level `is`/`in` tests require of the same facts."""
+    """Rules keyed by the values their top-level `is`/`in` tests require of the same facts.
+
+    A rule found under a scenario's key comes with its test less those tests of the key facts
+    (the key shows them true; see `_rest`); a rule found while a key fact is missing comes with
+    its whole test.
+    """
 
     facts: tuple[str, ...]
     key: Callable[[Mapping[str, object]], object]  # the key of a scenario (KeyError: missing)
-    table: Mapping[object, tuple[CompiledRule, ...]]  # key → rules, in rule order
-    by_fact: Mapping[str, Mapping[object, tuple[CompiledRule, ...]]]  # one fact's value → rules
-    rules: tuple[CompiledRule, ...]  # every rule of the group, in rule order
+    table: Mapping[object, tuple[Candidate, ...]]  # key → rules, in rule order, with tests left
+    by_fact: Mapping[str, Mapping[object, tuple[Candidate, ...]]]  # one fact's value → rules
+    rules: tuple[Candidate, ...]  # every rule of the group, in rule order, with its whole test
 
-    def matching(self, facts: Mapping[str, object]) -> tuple[CompiledRule, ...]:
+    def matching(self, facts: Mapping[str, object]) -> tuple[Candidate, ...]:
         """The group's rules whose required values the facts do not contradict."""
         try:
             key = self.key(facts)
@@ -287,14 +338,15 @@ class RuleIndex:
     groups: tuple[RuleGroup, ...]
     unkeyed: tuple[CompiledRule, ...]  # rules with no usable test: always candidates
 
-    def lookup(self, facts: Mapping[str, object]) -> list[CompiledRule]:
-        """The rules whose required values the facts do not contradict, in rule order.
+    def lookup(self, facts: Mapping[str, object]) -> list[Candidate]:
+        """The rules whose required values the facts do not contradict, in rule order, each
+        with the test that decides it on these facts (its value is the rule's condition's).
 
         Every other rule has a top-level `is`/`in` test that is false on a known fact, so its
         condition is false whatever the missing facts are. Raises TypeError for an unhashable
         value (the caller then tests every rule).
         """
-        found = list(self.unkeyed)
+        found = [(rule, rule.test) for rule in self.unkeyed] if self.unkeyed else []
         parts = 1 if found else 0
         for group in self.groups:
             # `matching`, inlined for the common case of every key fact known.
@@ -306,12 +358,48 @@ class RuleIndex:
                 found.extend(hits)
                 parts += 1
         if parts > 1:
-            found.sort(key=_rule_index)
+            found.sort(key=_candidate_index)
         return found
 
 
 def _rule_index(rule: CompiledRule) -> int:
     return rule.index
+
+
+def _candidate_index(candidate: Candidate) -> int:
+    return candidate[0].index
+
+
+def _always(facts: Facts) -> Kleene:
+    """The test left of a rule whose every test the key showed true."""
+    return True
+
+
+def _rest(rule: CompiledRule, names: tuple[str, ...], shared: SharedTests) -> CompiledTest:
+    """The rule's test less its top-level `is`/`in` tests of the facts `names`, for scenarios
+    whose key found it in the table of a group keyed by those facts.
+
+    The rule is listed under the values each such test admits, so a scenario's key finds it
+    only when every one of them is true (the table compares as the tests do, by hash and `==`;
+    an `is` operand unequal to itself, NaN, keeps its test). `all` of true parts and the rest
+    is `all` of the rest: the value is the condition's, unknown exactly when the rest is.
+    Testing them again would only cost time: it reads the rule's own closures, which with
+    thousands of rules are rarely in the CPU cache.
+    """
+    node = rule.node
+    if node is None:
+        return rule.test
+    parts = node.parts if node.kind == "all" else (node,)
+    rest = tuple(
+        part.test for part in parts
+        if part.fact not in names
+        or not (part.kind == "in" or (part.kind == "is" and part.operand == part.operand))
+    )
+    if len(rest) == len(parts):
+        return rule.test
+    if not rest:
+        return _always
+    return rest[0] if len(rest) == 1 else _combined(shared, "all", rest)
 
 
 def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, frozenset[object]]:
@@ -323,10 +411,11 @@ def required_values(cond: Condition, facts: Mapping[str, Fact]) -> dict[str, fro
     for part in parts:
         if not isinstance(part, Test) or part.operator not in ("is", "in"):
             continue
-        arg = operand_value(part, facts[part.fact])
+        name = sys.intern(part.fact)  # as the tests read it: a group's key reads it too
+        arg = operand_value(part, facts[name])
         admitted = frozenset(arg) if isinstance(arg, tuple | list) else frozenset([arg])
-        previous = out.get(part.fact)
-        out[part.fact] = admitted if previous is None else previous & admitted
+        previous = out.get(name)
+        out[name] = admitted if previous is None else previous & admitted
     return out
 
 
@@ -351,23 +440,27 @@ def _key_facts(
 
 
 def _group(
-    names: tuple[str, ...], members: list[tuple[CompiledRule, dict[str, frozenset[object]]]]
+    names: tuple[str, ...],
+    members: list[tuple[CompiledRule, dict[str, frozenset[object]]]],
+    shared: SharedTests,
 ) -> RuleGroup:
     members = sorted(members, key=lambda item: item[0].index)
-    table: dict[object, list[CompiledRule]] = {}
-    by_fact: dict[str, dict[object, list[CompiledRule]]] = {n: {} for n in names}
+    table: dict[object, list[Candidate]] = {}
+    by_fact: dict[str, dict[object, list[Candidate]]] = {n: {} for n in names}
     for rule, required in members:
+        found = (rule, _rest(rule, names, shared))
         for values in itertools.product(*(sorted(required[n], key=repr) for n in names)):
-            table.setdefault(values if len(names) > 1 else values[0], []).append(rule)
+            table.setdefault(values if len(names) > 1 else values[0], []).append(found)
+        whole = (rule, rule.test)
         for n in names:
             for v in required[n]:
-                by_fact[n].setdefault(v, []).append(rule)
+                by_fact[n].setdefault(v, []).append(whole)
     return RuleGroup(
         facts=names,
         key=operator.itemgetter(*names),
         table={k: tuple(v) for k, v in table.items()},
         by_fact={n: {v: tuple(rs) for v, rs in d.items()} for n, d in by_fact.items()},
-        rules=tuple(rule for rule, _ in members),
+        rules=tuple((rule, rule.test) for rule, _ in members),
     )
 
 
@@ -410,7 +503,9 @@ def build_index(rules: Iterable[CompiledRule], facts: Mapping[str, Fact]) -> Rul
         if merged:
             heapq.heappush(heap, (merge_cost(merged), len(keyed[merged]), merged))
     unkeyed = tuple(sorted((rule for rule, _ in keyed.pop((), [])), key=_rule_index))
-    return RuleIndex(tuple(_group(names, keyed[names]) for names in sorted(keyed)), unkeyed)
+    shared: SharedTests = {}  # the rest of equal tests is one closure (see compile_node)
+    groups = tuple(_group(names, keyed[names], shared) for names in sorted(keyed))
+    return RuleIndex(groups, unkeyed)
 
 
 @dataclass(eq=False)
@@ -521,7 +616,8 @@ def _compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             citations[claim_id] = cite(ruleset.claims[claim_id])
         return citations[claim_id]
 
-    nodes = [compile_node(r.when, ruleset.facts) for r in ruleset.rules]
+    shared: SharedTests = {}
+    nodes = [compile_node(r.when, ruleset.facts, shared) for r in ruleset.rules]
     compiled = tuple(
         CompiledRule(
             index=i,
@@ -529,7 +625,7 @@ def _compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
             permit=r.effect is Effect.PERMIT,
             test=node.test,
             reads=facts_read(r.when),
-            overrides=frozenset(index[o] for o in r.overrides),
+            overrides=frozenset(index[o] for o in r.overrides) if r.overrides else _NO_OVERRIDES,
             period=rule_period(r, ruleset.claims),
             claims=tuple(cited(c) for c in r.because),
             node=node,

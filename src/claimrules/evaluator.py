@@ -9,10 +9,11 @@ than `indeterminate` holds for every completion (the soundness law).
 
 Speed never changes an answer (tests/test_equivalence.py holds the fast path to a plain
 reference evaluator): the rule index (`compile.RuleIndex`) finds the few rules a scenario can
-trigger, every other rule being false on a known fact; rule outcomes of explanations are shared
-between decisions; and `evaluate` / `evaluate_many` remember the decision for each scenario
-already answered (a plain dict of strings, booleans and Nones), per (as_of, known_by, sources,
-explain), in memos bounded in size and kept on the compiled ruleset.
+trigger, every other rule being false on a known fact, each with the tests its key has not
+already shown true; rule outcomes of explanations are shared between decisions; and
+`evaluate` / `evaluate_many` remember the decision for each scenario already answered (a plain
+dict of strings, booleans and Nones), per (as_of, known_by, sources, explain), in memos bounded
+in size and kept on the compiled ruleset.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import date, datetime
 from typing import cast
 
 from claimrules.compile import (
+    Candidate,
     CompiledNode,
     CompiledRule,
     CompiledRuleset,
@@ -69,6 +71,10 @@ def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[Compiled
     rules = tuple(applicable)
     if not rules:
         return Verdict.NOT_ADDRESSED, ()
+    if len(rules) == 1:  # the common case once rules apply, the steps below in short
+        if rules[0].index in rules[0].overrides:
+            return Verdict.NOT_ADDRESSED, ()
+        return (Verdict.PERMITTED if rules[0].permit else Verdict.PROHIBITED), rules
     overridden = {i for r in rules for i in r.overrides}
     standing = tuple(r for r in rules if r.index not in overridden) if overridden else rules
     permits = any(r.permit for r in standing)
@@ -325,8 +331,12 @@ def condition_value(cond: Condition, facts: Facts, vocabulary: Mapping[str, Fact
 
 
 def _unique_claims(
-    rules: Iterable[CompiledRule], cited: Mapping[int, tuple[CitedClaim, ...]]
+    rules: tuple[CompiledRule, ...], cited: Mapping[int, tuple[CitedClaim, ...]]
 ) -> tuple[CitedClaim, ...]:
+    if len(rules) == 1:
+        claims = cited[rules[0].index]
+        if len(claims) < 2:  # nothing to leave out
+            return claims
     seen: dict[str, CitedClaim] = {}
     for r in rules:
         for c in cited[r.index]:
@@ -349,8 +359,8 @@ def decide(
     candidates = _candidates(compiled, ctx, facts)
     applicable: list[CompiledRule] = []
     undecided: list[CompiledRule] = []
-    for r in candidates:
-        value = r.test(facts)
+    for r, test in candidates:
+        value = test(facts)
         if value is True:
             applicable.append(r)
         elif value is None:
@@ -363,7 +373,7 @@ def decide(
     else:
         # Rules outside the candidates are false in every completion: exploring without them
         # visits the same leaves.
-        leaves, complete = explore(compiled, tuple(candidates), facts)
+        leaves, complete = explore(compiled, tuple(r for r, _ in candidates), facts)
         verdicts = sorted({leaf.verdict for leaf in leaves})
         possible = tuple(verdicts)
         if len(verdicts) == 1 and complete:
@@ -379,7 +389,7 @@ def decide(
             missing_names = tuple(sorted(names, key=order.__getitem__))
             if explain:
                 missing = tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names)
-    deciding = tuple(sorted(standing, key=lambda r: r.id))
+    deciding = standing if len(standing) < 2 else tuple(sorted(standing, key=lambda r: r.id))
     return Decision(
         verdict=verdict,
         deciding_rules=tuple(r.id for r in deciding),
@@ -417,21 +427,20 @@ def _explained(
         return _outcomes(compiled, ctx, values, facts, applicable)
 
 
-def _candidates(
-    compiled: CompiledRuleset, ctx: Context, facts: Facts
-) -> tuple[CompiledRule, ...] | list[CompiledRule]:
-    """The active rules that may apply or stay undecided, in rule order; every other active
-    rule is false on these facts (the index found a required value contradicted)."""
+def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[Candidate]:
+    """The active rules that may apply or stay undecided, in rule order, each with the test
+    that decides it on these facts; every other active rule is false on these facts (the index
+    found a required value contradicted)."""
     try:
         # A plain dict: a look-up must not call a mapping's own __getitem__ (a defaultdict's
         # would add keys).
         found = compiled.rule_index().lookup(facts if facts.__class__ is dict else dict(facts))
     except TypeError:  # an unhashable value: no index lookup, test every rule
-        return ctx.active
+        return [(r, r.test) for r in ctx.active]
     ids = ctx.active_ids
     if ids is None:
         return found
-    return [r for r in found if r.index in ids]
+    return [c for c in found if c[0].index in ids]
 
 
 def _values(
