@@ -54,11 +54,13 @@ def test_every_sentence_of_the_founding_article_is_covered(shipped) -> None:
 
 
 def test_dates_match_the_reporting_and_null_stays_null(shipped) -> None:
-    yaml = pytest.importorskip("yaml")
-    excerpts = ROOT.parent / "shared" / "reporting" / "us-2024-excerpts.yaml"
-    if not excerpts.exists():
-        pytest.skip("../shared is not beside this checkout")
+    import yaml
+
+    # A byte-for-byte copy of the team's dated excerpts of the reporting (`shared/reporting/`),
+    # kept here so that the check runs wherever the repository is cloned.
+    excerpts = ROOT / "tests" / "reference" / "us-2024-excerpts.yaml"
     data = yaml.safe_load(excerpts.read_text(encoding="utf-8"))
+    assert len(data["sources"]) >= 10
     for src in data["sources"]:
         ours = shipped.sources[src["id"]]
         assert ours.published == src["published"], src["id"]
