@@ -402,6 +402,33 @@ def test_generated_rulesets_match_the_reference(rs: Ruleset, data: st.DataObject
         check(rs, data.draw(scenarios([f["name"] for f in FACTS])), data.draw(time_axes()))
 
 
+def test_a_rule_found_by_its_key_keeps_every_test_the_key_does_not_show_true() -> None:
+    """A rule found under a scenario's key is tested only on what the key has not shown true
+    (`compile._rest`): a comparison of a key fact stays, as does everything beside the key."""
+
+    def rule(rid: str, effect: str, when: list[dict[str, object]]) -> Rule:
+        return RuleModel.model_validate({"id": rid, "effect": effect, "when": {"all": when},
+                                         "because": ["k1"], "note": "n"}).to_domain()
+
+    rs = make_ruleset(FACTS, [
+        rule("r00", "permit", [{"fact": "n", "is": 2}, {"fact": "n", "le": 2},
+                               {"fact": "a", "in": ["a1", "a2"]}, {"fact": "a", "is": "a1"}]),
+        rule("r01", "prohibit", [{"fact": "n", "is": 2}, {"fact": "n", "lt": 2}]),
+        rule("r02", "prohibit", [{"fact": "n", "is": 1.5}, {"fact": "t", "ge": "2024-06-01"},
+                                 {"not": {"fact": "b", "is": True}}]),
+        rule("r03", "prohibit", [{"fact": "c", "is": "c1"}, {"fact": "n", "in": [2, 3]},
+                                 {"any": [{"fact": "a", "is": "a3"}, {"fact": "n", "gt": 2}]}]),
+    ])
+    assert any("n" in group.facts for group in compile_ruleset(rs).rule_index().groups)
+    names = [f["name"] for f in FACTS]
+    domains = [ENUMS["a"], ENUMS["c"], [True, False], [-1, 1.5, 2, 3], [DATES[0], DATES[1]]]
+    axes: dict[str, object] = {"as_of": None, "known_by": None, "sources": None}
+    for values in itertools.product(*domains):
+        facts = dict(zip(names, values, strict=True))
+        check(rs, facts, axes)
+        check(rs, {**facts, "b": None}, axes)
+
+
 SHIPPED_AXES = st.fixed_dictionaries({
     "as_of": st.sampled_from(
         [None, date(2024, 5, 29), date(2024, 5, 31), date(2024, 6, 15), date(2024, 11, 18)]),
