@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,16 @@ def check_golden(path: Path, actual: str) -> None:
         pytest.fail(f"golden file {path.name} written; rerun without UPDATE_GOLDEN")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8")
+
+
+def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *args: str) -> tuple[int, str, str]:
+    """Run `claimrules ARGS...` in this process: (exit code, stdout, stderr)."""
+    from claimrules.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    code = info.value.code
+    return (code if isinstance(code, int) else 1), out, err

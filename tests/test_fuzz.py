@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import _fuzzkit
 from claimrules import Decision, LoadError, Ruleset, ScenarioError, Verdict, evaluate
 from claimrules.loader import load_scenario
-from claimrules.model import Fact, FactType
+from claimrules.domain import Fact, FactType
 from claimrules.scenario import coerce_facts
 from claimrules.yamlsafe import Document, load_yaml_file, parse_yaml
 

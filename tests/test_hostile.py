@@ -39,7 +39,7 @@ from claimrules.diagnostics import Diagnostic, Span
 from claimrules.loader import load_scenario
 from claimrules.scenario import coerce_facts
 from claimrules.yamlsafe import read_text
-from conftest import ROOT, SHIPPED, check_golden
+from conftest import ROOT, SHIPPED, check_golden, run_main
 
 TESTS = Path(__file__).resolve().parent
 HOSTILE = TESTS / "hostile"
@@ -338,20 +338,8 @@ def test_in_process_budget(
 # --- exit codes ---------------------------------------------------------------------------
 
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    from claimrules.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
-
-
 def test_exit_0_ok(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    code, _, err = run_main(monkeypatch, capsys, "check", str(SHIPPED))
     assert (code, err) == (0, "")
 
 
@@ -359,7 +347,7 @@ def test_exit_1_findings(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ruleset_copy: Path
 ) -> None:
     shutil.copyfile(HOSTILE / "cli" / "override_cycle.yaml", ruleset_copy / "rules" / "zz.yaml")
-    code, _, err = _main(monkeypatch, capsys, "check", str(ruleset_copy))
+    code, _, err = run_main(monkeypatch, capsys, "check", str(ruleset_copy))
     assert code == 1
     assert "[override-cycle]" in err
 
@@ -379,7 +367,7 @@ def test_exit_1_findings(
 def test_exit_2_usage_or_input(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
 ) -> None:
-    code, _, err = _main(monkeypatch, capsys, *args)
+    code, _, err = run_main(monkeypatch, capsys, *args)
     assert code == 2, err
     assert "Traceback" not in err
     assert "error" in err.lower()
@@ -414,7 +402,7 @@ def test_exit_3_internal_error_for_any_bug(
         raise exc
 
     monkeypatch.setattr(claimrules.loader, "load_ruleset", broken)
-    code, out, err = _main(monkeypatch, capsys, command, str(SHIPPED))
+    code, out, err = run_main(monkeypatch, capsys, command, str(SHIPPED))
     assert code == 3, err
     assert err.startswith(f"internal error: {type(exc).__name__}")
     assert "this is a bug in claimrules; please report it" in err
@@ -431,7 +419,7 @@ def test_exit_3_in_the_evaluator(
         raise RuntimeError("combining went wrong")
 
     monkeypatch.setattr(claimrules.evaluator, "decide", broken)
-    code, _, err = _main(monkeypatch, capsys, "eval", str(SHIPPED), "--fact", "actor=ukraine")
+    code, _, err = run_main(monkeypatch, capsys, "eval", str(SHIPPED), "--fact", "actor=ukraine")
     assert code == 3
     assert "internal error: RuntimeError: combining went wrong" in err
     assert "please report it" in err
@@ -464,7 +452,7 @@ def test_keyboard_interrupt(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(claimrules.loader, "load_ruleset", interrupted)
-    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    code, _, err = run_main(monkeypatch, capsys, "check", str(SHIPPED))
     # click turns Ctrl-C into Abort before main() sees it; main() still says so, exit 130.
     assert (code, err.strip()) == (130, "interrupted")
 

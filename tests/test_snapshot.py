@@ -23,7 +23,7 @@ from claimrules.loader import scenario_of
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import plain_scenario
 from claimrules.yamlsafe import Document
-from conftest import ROOT, SHIPPED
+from conftest import ROOT, SHIPPED, run_main
 
 RULESETS = sorted(p for p in (ROOT / "tests" / "rulesets").iterdir() if p.is_dir())
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -36,18 +36,6 @@ def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("CLAIMRULES_NO_CACHE", raising=False)
     monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(where))
     return where
-
-
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    from claimrules.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def _same(a: Ruleset, b: Ruleset) -> None:
@@ -103,11 +91,11 @@ def test_eval_prints_the_same_from_the_cache(
     example: Path, fmt: str,
 ) -> None:
     args = ("eval", str(SHIPPED), str(example), "--format", fmt)
-    full = _main(monkeypatch, capsys, *args, "--no-cache")
+    full = run_main(monkeypatch, capsys, *args, "--no-cache")
     assert not cache.exists()  # --no-cache neither reads nor writes
-    first = _main(monkeypatch, capsys, *args)  # a miss: loads in full, then stores
+    first = run_main(monkeypatch, capsys, *args)  # a miss: loads in full, then stores
     assert len(list(cache.iterdir())) == 1
-    second = _main(monkeypatch, capsys, *args)  # a hit
+    second = run_main(monkeypatch, capsys, *args)  # a hit
     assert full == first == second
     assert full[0] == 0
 
@@ -117,7 +105,7 @@ def test_eval_prints_the_same_from_the_cache(
 
 def _eval(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], rs: Path,
           example: str = "permitted") -> tuple[int, str, str]:
-    return _main(monkeypatch, capsys, "eval", str(rs), str(ROOT / "examples" / f"{example}.yaml"),
+    return run_main(monkeypatch, capsys, "eval", str(rs), str(ROOT / "examples" / f"{example}.yaml"),
                  "--format", "json")
 
 
@@ -247,7 +235,7 @@ def test_check_never_reads_the_cache(cache: Path, monkeypatch: pytest.MonkeyPatc
         raise AssertionError("check read the cache")
 
     monkeypatch.setattr(snapshot, "load", refuse)
-    code, _, err = _main(monkeypatch, capsys, "check", str(SHIPPED))
+    code, _, err = run_main(monkeypatch, capsys, "check", str(SHIPPED))
     assert (code, err) == (0, "")
 
 

@@ -10,14 +10,20 @@ building the validators. Field names follow the files (`from` is `from_`, `not` 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+#: An id of a source, claim, rule or case (the files' `Slug`), and its longest length.
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+SLUG_MAX = 120
 
 
 def parse_iso_date(value: object) -> object:
@@ -46,6 +52,16 @@ class FactType(StrEnum):
     NUMBER = "number"
 
 
+class _Valued(Protocol):
+    @property
+    def value(self) -> str: ...
+
+
+def value_names(values: Iterable[str | _Valued] | None) -> list[str]:
+    """The names of an enum's `values` as written (plain names or `{value, label}`), in order."""
+    return [v if isinstance(v, str) else v.value for v in values or ()]
+
+
 @dataclass(frozen=True, slots=True)
 class EnumValue:
     """One allowed value of an enum fact, with an optional human label."""
@@ -70,7 +86,7 @@ class Fact:
 
     def value_names(self) -> list[str]:
         """The enum's values in declared order (empty for other types)."""
-        return [v if isinstance(v, str) else v.value for v in self.values or ()]
+        return value_names(self.values)
 
     def label(self, value: str) -> str | None:
         """The label of an enum value, if any."""

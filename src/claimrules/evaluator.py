@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import cast
 
 from claimrules.compile import (
@@ -622,16 +622,12 @@ def as_date(value: object, name: str) -> date | None:
     `YYYY-MM-DD` string, or None. Raises TypeError or ValueError naming the argument."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
+    if not isinstance(value, date | str):
         raise TypeError(
             f"`{name}` must be a date or a `YYYY-MM-DD` string, not {type(value).__name__}"
         )
     try:
-        return cast(date, parse_iso_date(value))  # a string parses to a date or raises
+        return cast(date, parse_iso_date(value))  # a date, its day for a datetime, or raises
     except ValueError as exc:
         raise ValueError(f"`{name}`: {exc}") from None
 

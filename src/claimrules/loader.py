@@ -393,9 +393,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
             inputs[rel] = s.model.archive.sha256  # checked against the bytes read
     if meta is None:
         raise LoadError(col.diagnostics)
-    rs = build_ruleset(meta, sources, claims, rules, cases, archives, col, display_root)
-    rs.inputs = inputs
-    return rs
+    return build_ruleset(meta, sources, claims, rules, cases, archives, col, display_root, inputs)
 
 
 def build_ruleset(
@@ -407,6 +405,7 @@ def build_ruleset(
     archives: Mapping[str, str],
     col: _Collector | None = None,
     root: str = "",
+    inputs: Mapping[str, str] | None = None,
 ) -> Ruleset:
     """Cross-check validated models and assemble the Ruleset (raises LoadError)."""
     col = col or _Collector()
@@ -493,6 +492,7 @@ def build_ruleset(
         spans=spans,
         archives=dict(archives),
         root=root,
+        inputs=dict(inputs or {}),
     )
 
 

@@ -8,10 +8,18 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
-from claimrules.domain import Fact, FactType, FactValue, JsonValue, parse_iso_date
+from claimrules.domain import (
+    SLUG_MAX,
+    SLUG_PATTERN,
+    Fact,
+    FactType,
+    FactValue,
+    JsonValue,
+    parse_iso_date,
+)
 
 if TYPE_CHECKING:
     from claimrules.yamlsafe import Document
@@ -140,7 +148,7 @@ class ScenarioInput:
 
 
 _SCENARIO_KEYS = frozenset(["facts", "as_of", "known_by", "sources"])
-_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def read_scenario(text: str, file: str) -> tuple[ScenarioInput, Document]:
@@ -174,27 +182,22 @@ def plain_scenario(data: object) -> ScenarioInput | None:
     dates: list[date | None] = []
     for key in ("as_of", "known_by"):
         value = data.get(key)
-        if value is None:
-            dates.append(None)
-            continue
-        if not isinstance(value, str) or not _DATE.fullmatch(value):
-            return None
+        if value is not None and not isinstance(value, str):
+            return None  # a date object, a number…: the model words what is wrong
         try:
-            dates.append(date.fromisoformat(value))
+            dates.append(None if value is None else cast(date, parse_iso_date(value)))
         except ValueError:
             return None
     sources = data.get("sources")
     if sources is not None and not (
         isinstance(sources, list)
-        and all(isinstance(s, str) and len(s) <= 120 and _SLUG.fullmatch(s) for s in sources)
+        and all(isinstance(s, str) and len(s) <= SLUG_MAX and _SLUG.fullmatch(s) for s in sources)
     ):
         return None
     return ScenarioInput(
         dict(facts), dates[0], dates[1], tuple(sources) if sources is not None else None
     )
 
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _plain_json(value: object, depth: int) -> bool:

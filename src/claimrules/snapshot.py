@@ -87,7 +87,11 @@ def cache_dir() -> Path:
 
 def entry_path(root: str | os.PathLike[str]) -> Path:
     """The entry for a ruleset directory."""
-    key = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:32]
+    return _entry(os.path.realpath(root))
+
+
+def _entry(real_root: str) -> Path:
+    key = hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32]
     return cache_dir() / f"{key}.json"
 
 
@@ -108,8 +112,8 @@ def load(root: str | os.PathLike[str]) -> Ruleset | None:
     """The cached ruleset of the directory `root`, or None when there is no valid entry."""
     display_root = os.fspath(root)
     try:
-        entry = entry_path(display_root)
-        with open(entry, "rb") as f:
+        real_root = os.path.realpath(display_root)
+        with open(_entry(real_root), "rb") as f:
             raw = f.read(MAX_ENTRY_BYTES + 1)
         if len(raw) > MAX_ENTRY_BYTES:
             return None
@@ -118,7 +122,7 @@ def load(root: str | os.PathLike[str]) -> Ruleset | None:
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
             or doc.get("claimrules") != __version__
-            or doc.get("root") != os.path.realpath(display_root)
+            or doc.get("root") != real_root
             or not _unchanged(Path(display_root), doc["inputs"])
         ):
             return None
@@ -144,16 +148,17 @@ def store(ruleset: Ruleset) -> bool:
         return False
     from claimrules.output import write_atomic  # noqa: PLC0415 - only on a miss
 
+    real_root = os.path.realpath(ruleset.root)
     doc = {
         "format": FORMAT,
         "claimrules": __version__,
-        "root": os.path.realpath(ruleset.root),
+        "root": real_root,
         "inputs": dict(sorted(ruleset.inputs.items())),
         "ruleset": _encode(ruleset),
     }
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
-        entry = entry_path(ruleset.root)
+        entry = _entry(real_root)
         entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_atomic(entry, data, force=True)
     except (OSError, ValueError, LoadError):  # write_atomic refuses a symlink, a directory…
@@ -196,13 +201,16 @@ def _encode(rs: Ruleset) -> dict[str, Any]:
         "rules": [_rule(r) for r in rs.rules],
         "cases": [_case(c) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
-        "spans": {
-            k: [s.file[len(prefix) :] if prefix and s.file.startswith(prefix) else s.file,
-                bool(prefix and s.file.startswith(prefix)), s.line, s.col]
-            for k, s in rs.spans.items()
-        },
+        "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
         "archives": dict(rs.archives),
     }
+
+
+def _relative(file: str, prefix: str) -> tuple[str, bool]:
+    """A file under the root as a path relative to it (True), any other as it is (False)."""
+    if prefix and file.startswith(prefix):
+        return file[len(prefix) :], True
+    return file, False
 
 
 def _fact(f: Fact) -> dict[str, Any]:

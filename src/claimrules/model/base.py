@@ -7,13 +7,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, StringConstraints
 
-from claimrules.domain import parse_iso_date
+from claimrules.domain import SLUG_MAX, SLUG_PATTERN, parse_iso_date
 
 __all__ = ["IsoDate", "Model", "Name", "Slug", "Text", "parse_iso_date"]
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=120)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 

@@ -42,7 +42,7 @@ class Fact(Model):
         if self.type is FactType.ENUM:
             if not self.values:
                 raise ValueError("an enum fact needs a non-empty `values` list")
-            names = self.value_names()
+            names = domain.value_names(self.values)
             if len(set(names)) != len(names):
                 raise ValueError("enum `values` must be distinct")
         elif self.values is not None:
@@ -65,17 +65,6 @@ class Fact(Model):
             maximum=self.maximum,
             motivated_by=tuple(self.motivated_by),
         )
-
-    def value_names(self) -> list[str]:
-        """The enum's values in declared order (empty for other types)."""
-        return [v if isinstance(v, str) else v.value for v in self.values or ()]
-
-    def label(self, value: str) -> str | None:
-        """The label of an enum value, if any."""
-        for v in self.values or ():
-            if isinstance(v, EnumValue) and v.value == value:
-                return v.label
-        return None
 
 
 class RulesetMeta(Model):
