@@ -53,7 +53,7 @@ from claimrules.domain import (
     Rule,
     Test,
 )
-from claimrules.evaluator import MAX_LEAVES, Leaf, build_context, combine
+from claimrules.evaluator import MAX_LEAVES, Leaf, build_context, combine, settle_open
 from claimrules.ruleset import Ruleset
 
 L = TypeVar("L", bound=Hashable)
@@ -661,8 +661,6 @@ def _explore(
     whole ruleset costs. Returns the leaves and whether the exploration was complete.
     """
     leaves: list[Leaf] = []
-    order = compiled.fact_order
-    domains = compiled.domains
     vocabulary = compiled.ruleset.facts
     state = {"complete": True}
     known = dict(facts)
@@ -689,9 +687,10 @@ def _explore(
             verdict, standing = combine(sorted(applicable, key=lambda r: r.index))
             leaves.append(Leaf(tuple(assigned), verdict, standing))
             return
-        name = min(counts, key=lambda n: (-counts[n], order[n]))
-        routed = _route(undecided, name, domains[name], vocabulary)
-        for value in domains[name]:
+        name = min(counts, key=compiled.branch_key(counts))
+        values = compiled.domain(name)
+        routed = _route(undecided, name, values, vocabulary)
+        for value in values:
             known[name] = value
             assigned.append((name, value))
             run(routed[value], applicable)
@@ -699,7 +698,7 @@ def _explore(
             del known[name]
 
     run(tuple(rules), ())
-    return leaves, state["complete"]
+    return settle_open(leaves), state["complete"]
 
 
 _GUARDS: WeakKeyDictionary[CompiledRule, dict[str, frozenset[FactValue]]] = WeakKeyDictionary()
@@ -1208,6 +1207,7 @@ def _region_findings(
 ) -> Iterator[Finding]:
     compiled = ruleset.compiled()
     every = frozenset(range(len(slices)))
+    acknowledged = ruleset.meta.disagreements
 
     def region_of(box: Box) -> Region:
         return Region(space.cells(box), _when(box.get(TIME, every), slices))  # type: ignore[arg-type]
@@ -1224,8 +1224,16 @@ def _region_findings(
             when = region.when
             msg = (f"contested where {_brief(region, scope)}: permit `{permit}` vs prohibit "
                    f"`{prohibit}`" + ("" if when is None or when.always else f" ({when})"))
+            seen = next((d for d in acknowledged if set(key) <= set(d.rules)), None)
+            if seen is not None:
+                yield Finding("acknowledged-disagreement", Severity.INFO, msg,
+                              ruleset.span("rule", at), region, key,
+                              help="acknowledged: " + " ".join(seen.note.split()))
+                continue
             yield Finding("contested-region", Severity.WARNING, msg, ruleset.span("rule", at),
-                          region, key)
+                          region, key,
+                          help="if the sources really disagree here, list the rules under "
+                          "`disagreements` in ruleset.yaml with a note")
     gap_boxes = groups.get(("gap",), [])
     gaps = sorted(((_share(_timeless(b), space.domains), region_of(b)) for b in gap_boxes),
                   key=lambda x: (-x[0], str(x[1])))

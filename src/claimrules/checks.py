@@ -6,16 +6,26 @@ Each check is a small generator that yields diagnostics; the loader collects the
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from claimrules.diagnostics import DataPath, Diagnostic, Span, did_you_mean
-from claimrules.domain import Fact, FactType, parse_iso_date
+from claimrules.diagnostics import DataPath, Diagnostic, Severity, Span, did_you_mean
+from claimrules.domain import (
+    GROUNDING_KINDS,
+    Claim,
+    ClaimKind,
+    Fact,
+    FactType,
+    Modality,
+    parse_iso_date,
+)
 from claimrules.model import Rule, Source
 from claimrules.quotes import closest_fragment
 from claimrules.scenario import ScenarioError, coerce_facts
 
 if TYPE_CHECKING:
     from claimrules.loader import Located
+    from claimrules.ruleset import ClaimRecord
 
 __all__ = ["Span"]
 
@@ -126,32 +136,164 @@ def rule_references(
             )
         elif rid not in rule_ids:
             yield unknown("rule", rid, rule.span("overrides", i), path, rule_ids)
+    for i, ref in enumerate(r.refines):
+        path = (*rule.path, "refines", i, "rule")
+        if ref.rule == r.id:
+            yield Diagnostic(
+                "override-self", f"rule `{r.id}` refines itself", rule.span("refines", i), path
+            )
+        elif ref.rule not in rule_ids:
+            yield unknown("rule", ref.rule, rule.span("refines", i, "rule"), path, rule_ids)
+    refs: list[tuple[str, tuple[str | int, ...]]] = [
+        (cid, ("context", i)) for i, cid in enumerate(r.context)
+    ]
+    if r.unreported_terms is not None:
+        refs.append((r.unreported_terms.claim, ("unreported_terms", "claim")))
+    if r.effective is not None:
+        refs.extend((cid, ("effective", "claims", i)) for i, cid in enumerate(r.effective.claims))
+    if not isinstance(r.note, str):
+        refs.extend(
+            (cid, ("note", i, "claims", j))
+            for i, part in enumerate(r.note)
+            for j, cid in enumerate(part.claims)
+        )
+    for cid, sub in refs:
+        if cid not in claim_ids:
+            yield unknown("claim", cid, rule.span(*sub), (*rule.path, *sub), claim_ids)
     raw = rule.doc.data
     for part in rule.path:
         raw = raw[part]  # type: ignore[index]
-    for node, sub in _conditions(raw["when"], ("when",)):  # type: ignore[index]
-        name = node["fact"]
-        fact = facts.get(name)
-        if fact is None:
-            yield unknown("fact", name, rule.span(*sub, "fact"), rule.path + sub + ("fact",), facts)
-            continue
-        op = next(k for k in ("is", "in", "lt", "le", "gt", "ge") if k in node)
-        problem = _check_operand(fact, op, node[op])
-        if problem:
-            yield Diagnostic("bad-operand", problem, rule.span(*sub, op), rule.path + sub + (op,))
+    trees: list[tuple[Any, DataPath]] = [(raw["when"], ("when",))]  # type: ignore[index]
+    terms = raw.get("unreported_terms") if isinstance(raw, dict) else None
+    if isinstance(terms, dict) and terms.get("within") is not None:
+        trees.append((terms["within"], ("unreported_terms", "within")))
+    for tree, base in trees:
+        for node, sub in _conditions(tree, base):
+            name = node["fact"]
+            fact = facts.get(name)
+            if fact is None:
+                yield unknown(
+                    "fact", name, rule.span(*sub, "fact"), rule.path + sub + ("fact",), facts
+                )
+                continue
+            op = next(k for k in ("is", "in", "lt", "le", "gt", "ge") if k in node)
+            problem = _check_operand(fact, op, node[op])
+            if problem:
+                yield Diagnostic(
+                    "bad-operand", problem, rule.span(*sub, op), rule.path + sub + (op,)
+                )
     eff = r.effective
-    if eff and eff.from_ and eff.until and eff.from_ > eff.until:
+    if eff and isinstance(eff.from_, date) and isinstance(eff.until, date) and (
+        eff.from_ > eff.until
+    ):
         yield Diagnostic(
-            "bad-period",
-            f"rule `{r.id}` ends ({eff.until}) before it starts ({eff.from_})",
-            rule.span("effective"),
-            (*rule.path, "effective"),
+                "bad-period",
+                f"rule `{r.id}` ends ({eff.until}) before it starts ({eff.from_})",
+                rule.span("effective"),
+                (*rule.path, "effective"),
+            )
+
+
+def rule_grounds(rule: Located, claims: Mapping[str, ClaimRecord]) -> Iterator[Diagnostic]:
+    """A rule rests on at least one claim that can ground a provision (a provision neither
+    forecast nor speculative); weaker claims in `because` are flagged, as is a derived start
+    date taken from a hedged claim."""
+    r: Rule = rule.model
+    known = [(i, claims[cid]) for i, cid in enumerate(r.because) if cid in claims]
+    if not known:
+        return
+    strong = [(i, rec) for i, rec in known if grounds(rec.claim)]
+    if not strong:
+        yield Diagnostic(
+            "no-ground",
+            f"rule `{r.id}` rests only on claims that cannot ground a provision "
+            f"({', '.join(sorted({_weakness(rec.claim) for _, rec in known}))})",
+            rule.span("because"),
+            (*rule.path, "because"),
+            help="a forecast, a speculation, an event, a denial or a refusal to comment is "
+            "never the ground of a provision: cite a provision claim, or list these under "
+            "`context`",
         )
+        return
+    for i, rec in known:
+        if not grounds(rec.claim):
+            yield Diagnostic(
+                "weak-ground",
+                f"claim `{rec.id}` ({_weakness(rec.claim)}) in `because` of rule `{r.id}` "
+                "can never ground it",
+                rule.span("because", i),
+                (*rule.path, "because", i),
+                severity=Severity.WARNING,
+                help="list it under `context`: it is shown beside the rule, never counted as "
+                "its ground or used for its dates",
+            )
+    if r.effective is None:
+        dated = sorted(
+            (rec.reported_on, i, rec) for i, rec in strong if rec.reported_on is not None
+        )
+        if dated and dated[0][2].claim.modality is Modality.HEDGED:
+            _, i, rec = dated[0]
+            yield Diagnostic(
+                "hedged-date",
+                f"rule `{r.id}` takes its start date ({rec.reported_on}) from a hedged claim "
+                f"(`{rec.id}`)",
+                rule.span("because", i),
+                (*rule.path, "because", i),
+                severity=Severity.WARNING,
+                help="state the period under `effective` with its basis, or cite a firmer claim",
+            )
+
+
+def _weakness(claim: Claim) -> str:
+    if claim.kind is not ClaimKind.PROVISION:
+        return f"a {str(claim.kind).replace('_', ' ')}"
+    return "speculative"
+
+
+def grounds(claim: Claim) -> bool:
+    """Whether a claim can ground a provision: a provision that is not speculative."""
+    return claim.kind in GROUNDING_KINDS and claim.modality is not Modality.SPECULATIVE
+
+
+def source_bounds(source: Located, claims: Mapping[str, ClaimRecord]) -> Iterator[Diagnostic]:
+    """An undated source's bounds cite dated claims that exist."""
+    s: Source = source.model
+    for end in ("not_before", "not_after"):
+        bound = getattr(s, end)
+        if bound is None or bound.claim is None:
+            continue
+        path = (*source.path, end, "claim")
+        rec = claims.get(bound.claim)
+        if rec is None:
+            yield unknown("claim", bound.claim, source.span(end, "claim"), path, claims)
+        elif rec.reported_on is None:
+            yield Diagnostic(
+                "undated-basis",
+                f"the `{end}` bound of source `{s.id}` rests on claim `{bound.claim}`, "
+                "which has no date",
+                source.span(end, "claim"),
+                path,
+                help="a bound rests on a dated claim, or says in `basis` how it was read",
+            )
+
+
+def disagreement_references(meta: Located, rule_ids: set[str]) -> Iterator[Diagnostic]:
+    """Acknowledged disagreements name existing rules."""
+    for i, d in enumerate(meta.model.disagreements):
+        for j, rid in enumerate(d.rules):
+            if rid not in rule_ids:
+                path = ("disagreements", i, "rules", j)
+                yield unknown("rule", rid, meta.span(*path), path, rule_ids)
 
 
 def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
     """Overrides must form no cycle (an exception cannot be its own base)."""
-    graph = {r.model.id: [o for o in r.model.overrides if o != r.model.id] for r in rules}
+    graph = {
+        r.model.id: [
+            o for o in (*r.model.overrides, *(x.rule for x in r.model.refines)) if o != r.model.id
+        ]
+        for r in rules
+    }
     where = {r.model.id: r for r in rules}
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()

@@ -364,6 +364,13 @@ def _scenario_from(
     help="A fact of the scenario (repeatable); typed by the vocabulary.",
 )
 @_time_options
+@click.option(
+    "--speaker",
+    "speakers",
+    multiple=True,
+    metavar="NAME",
+    help="Evaluate according to what these speakers said only (repeatable; see `speakers`).",
+)
 @_format_option("text", "json", "markdown")
 @_no_cache_option
 @click.option(
@@ -379,6 +386,7 @@ def eval_(
     as_of: str | None,
     known_by: str | None,
     sources: tuple[str, ...],
+    speakers: tuple[str, ...],
     fmt: str,
     no_cache: bool,
     batch: str | None,
@@ -400,8 +408,29 @@ def eval_(
     from claimrules.reporters import render  # noqa: PLC0415
 
     typed, a, k, s = _scenario_from(rs, scenario, facts, as_of, known_by, sources)
-    decision = decide(rs.compiled(), typed, as_of=a, known_by=k, sources=s)
+    said_by = _speakers_from(rs, speakers)
+    decision = decide(rs.compiled(), typed, as_of=a, known_by=k, sources=s, speakers=said_by)
     click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
+
+
+def _speakers_from(rs: Any, speakers: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The `--speaker` names, checked against the speakers the claims quote."""
+    if not speakers:
+        return None
+    from claimrules.evaluator import speakers_of  # noqa: PLC0415
+
+    known = list(speakers_of(rs))
+    folded = {k.casefold() for k in known}
+    for name in speakers:
+        if name.casefold() not in folded:
+            from claimrules.diagnostics import did_you_mean  # noqa: PLC0415
+
+            hint = did_you_mean(name, known)
+            raise click.BadParameter(
+                f"unknown speaker `{name}`" + (f" ({hint})" if hint else ""),
+                param_hint="--speaker",
+            )
+    return tuple(sorted(set(speakers)))
 
 
 def _batch_lines(batch: str) -> Iterator[tuple[int, str]]:
@@ -574,21 +603,51 @@ def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: s
 @cli.command()
 @ruleset_arg
 @_format_option("text", "json", "markdown", "csv", "github")
-def lint(ruleset: str, fmt: str) -> None:
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding at least this severe is reported.",
+)
+def lint(ruleset: str, fmt: str, fail_on: str) -> None:
     """Analyse the whole fact space: contested regions, unaddressed regions, dead or shadowed
     rules, unused claims and facts, rules resting on speculation.
 
-    Exit 1 when a finding of severity warning or error is reported.
+    Contested regions between rules listed under `disagreements` in ruleset.yaml are reported
+    as acknowledged (info); new ones are warnings.
 
-    Example: claimrules lint rules/us-weapons-inside-russia
+    Example: claimrules lint rules/us-weapons-inside-russia --fail-on warning
     """
     from claimrules import analysis  # noqa: PLC0415
     from claimrules.reporters.analysis import render_lint  # noqa: PLC0415
 
     findings = analysis.lint(_load(ruleset))
     click.echo(render_lint(findings, fmt), nl=False)
-    if any(str(f.severity) in ("error", "warning") for f in findings):
+    failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+    if any(str(f.severity) in failing for f in findings):
         raise Findings
+
+
+@cli.command()
+@ruleset_arg
+@_format_option("text", "json")
+def speakers(ruleset: str, fmt: str) -> None:
+    """List who the claims quote — named speakers, anonymous officials, outlets in their own
+    voice — with their claims: the names `eval --speaker` takes.
+
+    Example: claimrules speakers rules/us-weapons-inside-russia
+    """
+    from claimrules.evaluator import speakers_of  # noqa: PLC0415
+
+    found = speakers_of(_load(ruleset))
+    if fmt == "json":
+        click.echo(json.dumps({"speakers": [
+            {"speaker": name, "claims": list(ids)} for name, ids in found.items()
+        ]}, ensure_ascii=False, indent=2))
+        return
+    for name, ids in found.items():
+        click.echo(f"{name} ({len(ids)} claim{'' if len(ids) == 1 else 's'}): {', '.join(ids)}")
 
 
 @cli.command()

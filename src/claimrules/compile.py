@@ -19,7 +19,21 @@ from datetime import date, timedelta
 from typing import Any, cast
 
 from claimrules.decision import CitedClaim, Period
-from claimrules.domain import All, Condition, Effect, Fact, FactType, FactValue, Not, Rule, Test
+from claimrules.domain import (
+    All,
+    ClaimKind,
+    Condition,
+    Effect,
+    Fact,
+    FactType,
+    FactValue,
+    Modality,
+    Not,
+    PeriodEnd,
+    Rule,
+    Test,
+    Unknown,
+)
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 Facts = Mapping[str, FactValue]
@@ -186,6 +200,11 @@ def _all(parts: tuple[CompiledTest, ...]) -> CompiledTest:
     return all_
 
 
+def conjoin(first: CompiledTest | None, second: CompiledTest) -> CompiledTest:
+    """The Kleene conjunction of two tests (the second alone when there is no first)."""
+    return second if first is None else _all((first, second))
+
+
 def _any(parts: tuple[CompiledTest, ...]) -> CompiledTest:
     def any_(f: Facts) -> Kleene:
         unknown = False
@@ -240,26 +259,107 @@ def cite(record: ClaimRecord) -> CitedClaim:
         title=s.title,
         url=s.url,
         published=s.published,
+        earliest=record.earliest,
+        latest=record.latest,
     )
 
 
-def rule_period(rule: Rule, claims: Mapping[str, ClaimRecord]) -> Period:
-    """The rule's stated period, or one derived from its earliest dated claim."""
-    if rule.effective is not None:
-        return Period(rule.effective.from_, rule.effective.until, rule.effective.basis, None)
-    dated = sorted(
-        (claims[c].reported_on, c) for c in rule.because if claims[c].reported_on is not None
-    )
-    if not dated:
-        return Period(None, None, None, None)
-    first, claim_id = dated[0]
-    return Period(first, None, None, claim_id)
+#: The prefix of a pseudo-fact: a boolean that no scenario states and the reporting never
+#: settles — whether a rule was in force (`@period:ID`), whether a case falls within terms
+#: that were not reported (`@terms:ID`). The search splits on them like on missing facts, after
+#: every real fact, so a verdict that depends on one is `indeterminate`.
+PSEUDO = "@"
+PSEUDO_DOMAIN: tuple[FactValue, ...] = (True, False)
+
+
+def is_pseudo(name: str) -> bool:
+    """Whether a fact name is a pseudo-fact (see PSEUDO)."""
+    return name.startswith(PSEUDO)
+
+
+def period_gate(rule_id: str) -> str:
+    """The pseudo-fact for whether a rule was in force."""
+    return f"{PSEUDO}period:{rule_id}"
+
+
+def terms_gate(rule_id: str) -> str:
+    """The pseudo-fact for whether a case falls within a rule's unreported terms."""
+    return f"{PSEUDO}terms:{rule_id}"
+
+
+def pseudo_rule(name: str) -> tuple[str, str]:
+    """(kind, rule id) of a pseudo-fact's name."""
+    kind, _, rule = name[len(PSEUDO) :].partition(":")
+    return kind, rule
+
+
+def gate_test(name: str) -> CompiledTest:
+    """The test reading a pseudo-fact: its value when a search has set it, else unknown."""
+    missing = _MISSING
+
+    def gate(facts: Facts) -> Kleene:
+        v = facts.get(name, missing)
+        return None if v is missing else bool(v)
+
+    return gate
+
+
+def grounds(claim: CitedClaim) -> bool:
+    """Whether a cited claim can ground a provision (a provision, not speculative)."""
+    return claim.kind is ClaimKind.PROVISION and claim.modality is not Modality.SPECULATIVE
+
+
+def rule_period(
+    rule: Rule, claims: Mapping[str, ClaimRecord], kept: frozenset[str] | None = None
+) -> Period:
+    """The rule's period in a reading that keeps the claims `kept` (None: every claim).
+
+    The stated period counts when the reading keeps every claim its basis rests on. Else the
+    period is derived from the grounding claims kept: it starts with the earliest report of
+    the rule — a date when that report is dated, else unknown within the bounds the undated
+    sources carry — and has no reported end.
+    """
+    eff = rule.effective
+    if eff is not None and (kept is None or all(c in kept for c in eff.claims)):
+        start, start_unknown = _end(eff.from_)
+        until, until_unknown = _end(eff.until)
+        return Period(start, until, eff.basis, None, start_unknown, until_unknown)
+    records = [
+        claims[c] for c in rule.because
+        if (kept is None or c in kept) and c in claims and _grounds_record(claims[c])
+    ]
+    if not records:
+        return Period(None, None, None, None, Unknown())
+    lows = [r.earliest for r in records]
+    low = None if any(d is None for d in lows) else min(cast(list[date], lows))
+    highs = sorted((r.latest, r.id) for r in records if r.latest is not None)
+    if not highs:
+        return Period(None, None, None, None, Unknown(low, None))
+    high, claim_id = highs[0]
+    if low == high:
+        return Period(high, None, None, claim_id)
+    return Period(None, None, None, claim_id, Unknown(low, high))
+
+
+def _grounds_record(record: ClaimRecord) -> bool:
+    c = record.claim
+    return c.kind is ClaimKind.PROVISION and c.modality is not Modality.SPECULATIVE
+
+
+def _end(end: PeriodEnd) -> tuple[date | None, Unknown | None]:
+    if isinstance(end, Unknown):
+        return None, end
+    return end, None
 
 
 @dataclass(frozen=True, eq=False, slots=True, weakref_slot=True)  # weakref: analysis._GUARDS
 class CompiledRule:
     """A rule ready to evaluate. Slotted, with its id at hand: a decision reads a few fields of
-    each rule it finds, and with thousands of rules each object read is likely a cache miss."""
+    each rule it finds, and with thousands of rules each object read is likely a cache miss.
+
+    `test` is the rule's whole condition: `when`, and for a rule with unreported terms, its
+    `within` or the never-known `@terms:ID` (`terms`); a gated copy made for a reading in which
+    the rule's period is unknown also reads `@period:ID` (`gate`)."""
 
     index: int
     rule: Rule
@@ -270,7 +370,10 @@ class CompiledRule:
     period: Period
     claims: tuple[CitedClaim, ...]
     node: CompiledNode | None = None  # the condition's compiled tree, for explanations
-    overrides_ids: tuple[str, ...] = ()  # the ids it overrides, sorted
+    overrides_ids: tuple[str, ...] = ()  # the ids it overrides (and refines), sorted
+    terms: CompiledTest | None = None  # the unreported-terms part of `test`
+    gate: CompiledTest | None = None  # the in-force part of `test`, in a gated copy
+    context: tuple[CitedClaim, ...] = ()  # claims shown beside the rule, never its grounds
     id: str = field(init=False)  # the rule's id
 
     def __post_init__(self) -> None:
@@ -280,6 +383,18 @@ class CompiledRule:
     def effect(self) -> Effect:
         """permit or prohibit."""
         return self.rule.effect
+
+    def gated(self) -> CompiledRule:
+        """A copy whose test also reads `@period:ID`: for a reading in which it is unknown
+        whether the rule was in force."""
+        name = period_gate(self.id)
+        gate = gate_test(name)
+        return CompiledRule(
+            index=self.index, rule=self.rule, permit=self.permit,
+            test=_all((gate, self.test)), reads=self.reads | {name},
+            overrides=self.overrides, period=self.period, claims=self.claims, node=self.node,
+            overrides_ids=self.overrides_ids, terms=self.terms, gate=gate, context=self.context,
+        )
 
 
 #: A group's key holds at most this many facts.
@@ -397,6 +512,8 @@ def _rest(rule: CompiledRule, names: tuple[str, ...], shared: SharedTests) -> Co
     )
     if len(rest) == len(parts):
         return rule.test
+    # The parts of the test outside `when` (see CompiledRule) are never in a key.
+    rest += tuple(t for t in (rule.gate, rule.terms) if t is not None)
     if not rest:
         return _always
     return rest[0] if len(rest) == 1 else _combined(shared, "all", rest)
@@ -530,6 +647,31 @@ class CompiledRuleset:
     decisions: dict[tuple[object, ...], dict[tuple[object, ...], Any]] = field(
         default_factory=dict
     )
+    citations: dict[str, CitedClaim] = field(default_factory=dict)
+
+    def citation(self, claim_id: str) -> CitedClaim:
+        """The citation form of any claim of the ruleset, built once."""
+        found = self.citations.get(claim_id)
+        if found is None:
+            found = self.citations[claim_id] = cite(self.ruleset.claims[claim_id])
+        return found
+
+    def domain(self, name: str) -> tuple[FactValue, ...]:
+        """The values a search splits a fact (or a pseudo-fact) into."""
+        return PSEUDO_DOMAIN if is_pseudo(name) else self.domains[name]
+
+    def branch_key(self, counts: Mapping[str, int]) -> Callable[[str], tuple[object, ...]]:
+        """The order a search picks the fact to split on: real facts before pseudo-facts
+        (so every box of real facts is settled before what the reporting leaves open), then
+        the fact most undecided rules read, then vocabulary order."""
+        order = self.fact_order
+        last = len(order)
+
+        def key(name: str) -> tuple[object, ...]:
+            pseudo = is_pseudo(name)
+            return (pseudo, -counts[name], last if pseudo else order[name], name)
+
+        return key
 
     def rule_index(self) -> RuleIndex:
         """The discrimination index over every rule, built on first use."""
@@ -618,29 +760,41 @@ def _compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
 
     shared: SharedTests = {}
     nodes = [compile_node(r.when, ruleset.facts, shared) for r in ruleset.rules]
-    compiled = tuple(
-        CompiledRule(
+    compiled = []
+    for (i, r), node in zip(enumerate(ruleset.rules), nodes, strict=True):
+        test, reads, terms = node.test, facts_read(r.when), None
+        if r.unreported_terms is not None:
+            name = terms_gate(r.id)
+            terms = gate_test(name)
+            within = r.unreported_terms.within
+            if within is not None:
+                terms = _any((compile_node(within, ruleset.facts, shared).test, terms))
+                reads |= facts_read(within)
+            test, reads = _all((test, terms)), reads | {name}
+        over = {*r.overrides, *(x.rule for x in r.refines)}
+        compiled.append(CompiledRule(
             index=i,
             rule=r,
             permit=r.effect is Effect.PERMIT,
-            test=node.test,
-            reads=facts_read(r.when),
-            overrides=frozenset(index[o] for o in r.overrides) if r.overrides else _NO_OVERRIDES,
+            test=test,
+            reads=reads,
+            overrides=frozenset(index[o] for o in over) if over else _NO_OVERRIDES,
             period=rule_period(r, ruleset.claims),
             claims=tuple(cited(c) for c in r.because),
             node=node,
-            overrides_ids=tuple(sorted(r.overrides)),
-        )
-        for (i, r), node in zip(enumerate(ruleset.rules), nodes, strict=True)
-    )
+            overrides_ids=tuple(sorted(over)),
+            terms=terms,
+            context=tuple(cited(c) for c in r.context),
+        ))
     return CompiledRuleset(
         ruleset=ruleset,
-        rules=compiled,
+        rules=tuple(compiled),
         by_id={r.id: r for r in compiled},
         domains=fact_domains(ruleset),
         fact_order={name: i for i, name in enumerate(ruleset.facts)},
         value_sets={name: _value_set(f) for name, f in ruleset.facts.items()},
         in_id_order=tuple(sorted(compiled, key=lambda r: r.id)),
+        citations=citations,
     )
 
 

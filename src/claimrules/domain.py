@@ -97,6 +97,15 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A disagreement between rules that the ruleset's author has seen, with a note: lint
+    reports contested regions between exactly these rules as acknowledged."""
+
+    rules: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class RulesetMeta:
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
@@ -105,6 +114,7 @@ class RulesetMeta:
     facts: tuple[Fact, ...]
     description: str | None = None
     version: str | None = None
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 # --- sources and claims --------------------------------------------------------------------
@@ -120,8 +130,18 @@ class Archive:
 
 
 @dataclass(frozen=True, slots=True)
+class DateBound:
+    """One bound on an unknown date, with why it holds: a dated claim it relies on (`claim`),
+    or how it was read (`basis`). Never a guessed date."""
+
+    date: date
+    basis: str
+    claim: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
-    """A published document."""
+    """A published document. An undated one (`published` None) may carry bounds on its date."""
 
     id: str
     archive: Archive
@@ -131,6 +151,8 @@ class Source:
     published: date | None = None
     retrieved: date | None = None
     note: str | None = None
+    not_before: DateBound | None = None
+    not_after: DateBound | None = None
 
 
 class ClaimKind(StrEnum):
@@ -142,6 +164,13 @@ class ClaimKind(StrEnum):
     REACTION = "reaction"
     ASSESSMENT = "assessment"
     FORECAST = "forecast"
+    EVENT = "event"  # something reported as having happened (a strike), not a permission
+    DENIAL = "denial"  # a denial, or "the policy has not changed"
+    NO_COMMENT = "no_comment"  # declined to comment, has not responded
+
+
+#: Claim kinds that can ground a rule (`because`); every other kind is context at most.
+GROUNDING_KINDS = frozenset({ClaimKind.PROVISION})
 
 
 class Modality(StrEnum):
@@ -155,11 +184,19 @@ class Modality(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """Who the source says said it."""
+    """Who the source says said it, and the outlets that passed it on (`via`, nearest to the
+    page first: Ukrainska Pravda ← the Guardian ← an unnamed official has via ("the
+    Guardian",) on a Ukrainska Pravda page)."""
 
     who: str
     on_record: bool
-    via: str | None = None
+    via: tuple[str, ...] = ()
+
+    @property
+    def speaker(self) -> str:
+        """The speaker's name as `--speaker` matches it: `who`, with ", anonymous" when the
+        speaker is not on the record."""
+        return self.who if self.on_record else f"{self.who}, anonymous"
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,12 +271,56 @@ Condition = All | Any_ | Not | Test
 
 
 @dataclass(frozen=True, slots=True)
+class Unknown:
+    """An end of a period that the reporting does not give, with the bounds it does give."""
+
+    not_before: date | None = None
+    not_after: date | None = None
+
+
+#: An end of a stated period: a date, None (open: no end reported, or "since before any
+#: date in question" where the basis says so), or an Unknown date within bounds.
+PeriodEnd = date | Unknown | None
+
+
+@dataclass(frozen=True, slots=True)
 class RuleEffective:
-    """A rule's stated period, with the reason for its dates."""
+    """A rule's stated period, with the reason for its dates and the claims that reason rests
+    on (a reading that excludes any of them cannot use the stated period)."""
 
     basis: str
-    from_: date | None = None
-    until: date | None = None
+    from_: PeriodEnd = None
+    until: PeriodEnd = None
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Refinement:
+    """A more specific reported limit refining a general statement: where both apply, the
+    refining rule decides (as an override does), and the explanation shows both."""
+
+    rule: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnreportedTerms:
+    """A permission or prohibition whose terms the reporting says exist but does not give.
+    The rule applies only where `within` (cases the reporting places inside the terms) holds;
+    elsewhere whether it applies is never known."""
+
+    claim: str
+    note: str
+    within: Condition | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotePart:
+    """A part of a rule's reading note and the claims it draws on: shown only in a reading
+    that keeps every one of them."""
+
+    text: str
+    claims: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +335,10 @@ class Rule:
     title: str | None = None
     overrides: tuple[str, ...] = ()
     effective: RuleEffective | None = None
+    refines: tuple[Refinement, ...] = ()
+    unreported_terms: UnreportedTerms | None = None
+    context: tuple[str, ...] = ()  # claims shown beside the rule, never its grounds
+    note_parts: tuple[NotePart, ...] = ()  # when given, `note` is their texts joined
 
 
 # --- cases ---------------------------------------------------------------------------------
@@ -266,6 +351,7 @@ class Expectation:
     verdict: str
     deciding_rules: tuple[str, ...] | None = None
     missing_facts: tuple[str, ...] | None = None
+    support: str | None = None
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)  # weakref: see casetest.case_span
@@ -279,3 +365,4 @@ class Case:
     as_of: date | None = None
     known_by: date | None = None
     sources: tuple[str, ...] | None = None
+    speakers: tuple[str, ...] | None = None

@@ -31,7 +31,12 @@ from claimrules.compile import (
     CompiledRuleset,
     Facts,
     compile_condition,
+    conjoin,
     gc_paused,
+    grounds,
+    is_pseudo,
+    pseudo_rule,
+    rule_period,
 )
 from claimrules.decision import (
     CitedClaim,
@@ -39,17 +44,23 @@ from claimrules.decision import (
     Decision,
     MissingFactOutcome,
     MissingFacts,
+    NotBySpeakers,
     NotInSources,
     NotYetReported,
+    OpenQuestion,
     OutOfPeriod,
     OverriddenBy,
+    Period,
+    PeriodUnknown,
     Reason,
     RuleOutcome,
     RuleStatus,
+    Support,
     TestOutcome,
+    UnreportedTermsOutcome,
     Verdict,
 )
-from claimrules.domain import All, Condition, Fact, FactValue, Not, Test, parse_iso_date
+from claimrules.domain import All, Condition, Fact, FactValue, Not, Test, Unknown, parse_iso_date
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts, coerce_value
 
@@ -90,22 +101,57 @@ def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[Compiled
 
 @dataclass(frozen=True)
 class Context:
-    """The rules in force under (as_of, known_by, sources), each with the claims it may cite."""
+    """A reading: the rules in force under (as_of, known_by, sources, speakers), each with the
+    claims this reading may cite, and the period it may show.
+
+    `active` holds every rule that may apply: one whose period is unknown at `as_of` as its
+    gated copy (its test reads `@period:ID`). `cited` holds, per active rule, its claims the
+    reading keeps; `context` the context claims it keeps; `periods` the rule's period as far as
+    the reading's claims give it; `withheld` the rules whose note draws on claims the reading
+    leaves out.
+    """
 
     active: tuple[CompiledRule, ...]
     cited: Mapping[int, tuple[CitedClaim, ...]]
     inactive: Mapping[int, Reason]
     excluded_undated: tuple[str, ...]
     active_ids: frozenset[int] | None = None  # None: every rule is active
+    gated: Mapping[int, CompiledRule] = field(default_factory=dict)
+    periods: Mapping[int, Period] = field(default_factory=dict)
+    context: Mapping[int, tuple[CitedClaim, ...]] = field(default_factory=dict)
+    kept: frozenset[str] | None = None  # ids of the claims the reading keeps (None: all)
+    as_of: date | None = None
     # Rule outcomes already built under this context, shared between decisions.
     outcomes: dict[tuple[object, ...], RuleOutcome] = field(
         default_factory=dict, compare=False, repr=False
     )
 
 
-def _in_period(rule: CompiledRule, as_of: date) -> bool:
-    p = rule.period
-    return (p.start is None or p.start <= as_of) and (p.until is None or as_of <= p.until)
+#: The undated claims a `known_by` reading leaves out (they cannot be shown to have been
+#: reported by then), collected while the reading is built.
+_Undated = set[str]
+
+
+def _keeps(
+    claim: CitedClaim,
+    wanted: frozenset[str] | None,
+    speakers: frozenset[str] | None,
+    known_by: date | None,
+    undated: _Undated,
+) -> bool:
+    """Whether a reading keeps a claim: from a named source, said by a named speaker, and
+    certainly reported by `known_by` (an undated claim only when its source's bounds show it)."""
+    if wanted is not None and claim.source not in wanted:
+        return False
+    if speakers is not None and claim.speaker.casefold() not in speakers:
+        return False
+    if known_by is not None:
+        if claim.latest is not None and claim.latest <= known_by:
+            return True
+        if claim.earliest is None or claim.earliest <= known_by:
+            undated.add(claim.id)  # maybe reported by then, but not shown to be
+        return False
+    return True
 
 
 def build_context(
@@ -113,9 +159,16 @@ def build_context(
     as_of: date | None,
     known_by: date | None,
     sources: tuple[str, ...] | None,
+    speakers: tuple[str, ...] | None = None,
 ) -> Context:
-    """Filter the rules by valid time, knowledge time and source, and the claims they cite."""
-    key = (as_of, known_by, sources)
+    """The reading under valid time, knowledge time, sources and speakers (see Context).
+
+    A rule counts when the reading keeps at least one of its grounding claims (a provision,
+    not speculative). Its period comes from what the reading keeps (`compile.rule_period`);
+    at `as_of` it is in force, not in force, or unknown — and an unknown period gates the rule
+    on `@period:ID`, so the verdict is determinate only if it holds either way.
+    """
+    key = (as_of, known_by, sources, speakers)
     cache = compiled.contexts
     known: Context | None = cache.get(key)
     if known is not None:
@@ -123,35 +176,74 @@ def build_context(
     active: list[CompiledRule] = []
     cited: dict[int, tuple[CitedClaim, ...]] = {}
     inactive: dict[int, Reason] = {}
-    excluded: set[str] = set()
+    gated: dict[int, CompiledRule] = {}
+    periods: dict[int, Period] = {}
+    context: dict[int, tuple[CitedClaim, ...]] = {}
+    undated: _Undated = set()
     wanted = frozenset(sources) if sources is not None else None
+    said_by = frozenset(s.casefold() for s in speakers) if speakers is not None else None
+    filtered = wanted is not None or said_by is not None or known_by is not None
+    everything = compiled.ruleset.claims
+    kept_ids: frozenset[str] | None = None
+    if filtered:
+        kept_ids = frozenset(
+            cid for cid, rec in everything.items()
+            if _keeps(compiled.citation(cid), wanted, said_by, known_by, undated)
+        )
     for rule in compiled.rules:
         claims = rule.claims
-        if wanted is not None:
-            claims = tuple(c for c in claims if c.source in wanted)
-            if not claims:
-                inactive[rule.index] = NotInSources(tuple(sorted(wanted)))
-                continue
-        if known_by is not None:
-            excluded.update(c.id for c in claims if c.reported_on is None)
-            kept = tuple(
-                c for c in claims if c.reported_on is not None and c.reported_on <= known_by
-            )
-            if not kept:
-                dates = [c.reported_on for c in claims if c.reported_on is not None]
-                inactive[rule.index] = NotYetReported(known_by, min(dates) if dates else None)
-                continue
-            claims = kept
-        if as_of is not None and not _in_period(rule, as_of):
-            inactive[rule.index] = OutOfPeriod(as_of, rule.period.start, rule.period.until)
+        if kept_ids is not None:
+            claims = tuple(c for c in claims if c.id in kept_ids)
+        if not any(grounds(c) for c in claims):
+            inactive[rule.index] = _why_inactive(rule, wanted, said_by, known_by)
             continue
-        active.append(rule)
+        period = rule.period if kept_ids is None else rule_period(
+            rule.rule, everything, kept_ids
+        )
+        periods[rule.index] = period
+        if as_of is not None:
+            state = period.in_force(as_of)
+            if state is False:
+                inactive[rule.index] = OutOfPeriod(as_of, period.start, period.until)
+                continue
+            if state is None:
+                gated[rule.index] = rule.gated()
+        active.append(gated.get(rule.index, rule))
         cited[rule.index] = claims
+        context[rule.index] = (
+            rule.context if kept_ids is None
+            else tuple(c for c in rule.context if c.id in kept_ids)
+        )
     ids = frozenset(cited) if inactive else None
-    ctx = Context(tuple(active), cited, inactive, tuple(sorted(excluded)), ids)
+    relevant = {c.id for r in compiled.rules for c in (*r.claims, *r.context)}
+    ctx = Context(
+        tuple(active), cited, inactive, tuple(sorted(undated & relevant)), ids, gated, periods,
+        context, kept_ids, as_of,
+    )
     if len(cache) < 256:
         cache[key] = ctx
     return ctx
+
+
+def _why_inactive(
+    rule: CompiledRule,
+    wanted: frozenset[str] | None,
+    speakers: frozenset[str] | None,
+    known_by: date | None,
+) -> Reason:
+    """Why a reading keeps none of a rule's grounding claims: the first filter that left
+    none."""
+    claims = [c for c in rule.claims if grounds(c)]
+    if wanted is not None:
+        claims = [c for c in claims if c.source in wanted]
+        if not claims:
+            return NotInSources(tuple(sorted(wanted)))
+    if speakers is not None:
+        claims = [c for c in claims if c.speaker.casefold() in speakers]
+        if not claims:
+            return NotBySpeakers(tuple(sorted(speakers)))
+    dates = [c.reported_on for c in claims if c.reported_on is not None]
+    return NotYetReported(known_by or date.min, min(dates) if dates else None)
 
 
 @dataclass(frozen=True)
@@ -193,9 +285,8 @@ class _Search:
             verdict, standing = combine(applicable)
             self.leaves.append(Leaf(tuple(assigned), verdict, standing))
             return
-        order = self.compiled.fact_order
-        name = min(counts, key=lambda n: (-counts[n], order[n]))
-        for choice in self.compiled.domains[name]:
+        name = min(counts, key=self.compiled.branch_key(counts))
+        for choice in self.compiled.domain(name):
             facts[name] = choice
             assigned.append((name, choice))
             self.run(facts, assigned)
@@ -217,6 +308,31 @@ def explore(
     search = _Search(compiled, rules, [], stop_early)
     search.run(dict(facts), [])
     return search.leaves, search.complete
+
+
+def settle_open(leaves: list[Leaf]) -> list[Leaf]:
+    """The leaves over real facts only: leaves that differ only in pseudo-facts (what the
+    reporting leaves open) become one leaf, `indeterminate` unless they agree. The search
+    splits on real facts first, so such leaves share their real facts and stay disjoint."""
+    if not any(is_pseudo(n) for leaf in leaves for n, _ in leaf.assigned):
+        return leaves
+    groups: dict[tuple[tuple[str, FactValue], ...], list[Leaf]] = {}
+    for leaf in leaves:
+        real = tuple((n, v) for n, v in leaf.assigned if not is_pseudo(n))
+        groups.setdefault(real, []).append(leaf)
+    out = []
+    for real, group in groups.items():
+        verdicts = {leaf.verdict for leaf in group}
+        if len(verdicts) == 1:
+            seen: dict[int, CompiledRule] = {}
+            for leaf in group:
+                for r in leaf.standing:
+                    seen.setdefault(r.index, r)
+            standing = tuple(sorted(seen.values(), key=lambda r: r.index))
+            out.append(Leaf(real, group[0].verdict, standing))
+        else:
+            out.append(Leaf(real, Verdict.INDETERMINATE, ()))
+    return out
 
 
 def _mattering_facts(leaves: list[Leaf]) -> set[str]:
@@ -351,11 +467,15 @@ def decide(
     as_of: date | None = None,
     known_by: date | None = None,
     sources: tuple[str, ...] | None = None,
+    speakers: tuple[str, ...] | None = None,
     explain: bool = True,
 ) -> Decision:
     """Evaluate already-typed facts. `explain=False` skips the per-rule trace and the
-    per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay)."""
-    ctx = build_context(compiled, as_of, known_by, sources)
+    per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay).
+
+    `facts` may also set pseudo-facts (`@period:ID`, `@terms:ID`): what the reporting leaves
+    open, settled one way — the soundness law's completions do so."""
+    ctx = build_context(compiled, as_of, known_by, sources, speakers)
     candidates = _candidates(compiled, ctx, facts)
     applicable: list[CompiledRule] = []
     undecided: list[CompiledRule] = []
@@ -367,6 +487,7 @@ def decide(
             undecided.append(r)
     missing: tuple[MissingFactOutcome, ...] = ()
     missing_names: tuple[str, ...] = ()
+    unknowns: tuple[OpenQuestion, ...] = ()
     if not undecided:
         verdict, standing = combine(applicable)
         possible: tuple[Verdict, ...] = (verdict,)
@@ -386,24 +507,35 @@ def decide(
                 names = _mattering_facts(leaves)
             else:
                 names = {n for r in undecided for n in r.reads if n not in facts}
-            missing_names = tuple(sorted(names, key=order.__getitem__))
+            missing_names = tuple(sorted(
+                (n for n in names if not is_pseudo(n)), key=order.__getitem__
+            ))
+            open_names = sorted(n for n in names if is_pseudo(n))
+            unknowns = tuple(
+                _open_question(compiled, ctx, n, leaves, as_of) for n in open_names
+            )
             if explain:
                 missing = tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names)
     deciding = standing if len(standing) < 2 else tuple(sorted(standing, key=lambda r: r.id))
+    claims = _unique_claims(deciding, ctx.cited)
     return Decision(
         verdict=verdict,
         deciding_rules=tuple(r.id for r in deciding),
-        claims=_unique_claims(deciding, ctx.cited),
+        claims=claims,
         missing_facts=missing_names,
         as_of=as_of,
         known_by=known_by,
         sources=sources,
-        facts=dict(facts),
+        facts={k: v for k, v in facts.items() if not is_pseudo(k)},
         rules=_explained(compiled, ctx, applicable, undecided, facts) if explain else (),
         missing=missing,
         excluded_undated=ctx.excluded_undated,
         ruleset=compiled.ruleset.id,
         possible=possible,
+        speakers=speakers,
+        support=Support.of(tuple(c for c in claims if grounds(c))),
+        unknowns=unknowns,
+        context=_unique_claims(deciding, ctx.context) if deciding else (),
     )
 
 
@@ -438,6 +570,13 @@ def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[C
     except TypeError:  # an unhashable value: no index lookup, test every rule
         return [(r, r.test) for r in ctx.active]
     ids = ctx.active_ids
+    gated = ctx.gated
+    if gated:
+        found = [
+            (gated[r.index], conjoin(gated[r.index].gate, t))
+            if r.index in gated else (r, t)
+            for r, t in found
+        ]
     if ids is None:
         return found
     return [c for c in found if c[0].index in ids]
@@ -472,14 +611,46 @@ def _deciding_under_unknowns(
     return tuple(seen.values())
 
 
-def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
+def _value_outcomes(
+    compiled: CompiledRuleset, name: str, leaves: list[Leaf]
+) -> tuple[tuple[FactValue, tuple[Verdict, ...]], ...]:
+    """For each value of a fact (or pseudo-fact), the verdicts the leaves leave possible."""
     outcomes = []
     fixed = [(dict(leaf.assigned).get(name, _MISSING), leaf.verdict) for leaf in leaves]
-    for value in compiled.domains[name]:
+    for value in compiled.domain(name):
         verdicts = {verdict for v, verdict in fixed if v is _MISSING or v == value}
         outcomes.append((value, tuple(sorted(verdicts))))
+    return tuple(outcomes)
+
+
+def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
     fact = compiled.ruleset.facts[name]
-    return MissingFactOutcome(name, fact.question, tuple(outcomes))
+    return MissingFactOutcome(name, fact.question, _value_outcomes(compiled, name, leaves))
+
+
+def _open_question(
+    compiled: CompiledRuleset, ctx: Context, name: str, leaves: list[Leaf], as_of: date | None
+) -> OpenQuestion:
+    """What the reporting leaves open behind a pseudo-fact, as far as the reading shows it."""
+    kind, rule_id = pseudo_rule(name)
+    rule = compiled.by_id[rule_id]
+    outcomes = tuple(
+        (bool(v), verdicts) for v, verdicts in _value_outcomes(compiled, name, leaves)
+    )
+    if kind == "terms":
+        terms = rule.rule.unreported_terms
+        if terms is None:  # pragma: no cover - only such rules read `@terms:ID`
+            raise AssertionError(name)
+        claim = compiled.citation(terms.claim)
+        shown = claim if ctx.kept is None or claim.id in ctx.kept else None
+        return OpenQuestion("terms", rule_id, (), shown, terms.note, outcomes)
+    return OpenQuestion("period", rule_id, _undated_sources(ctx, rule), None, None, outcomes)
+
+
+def _undated_sources(ctx: Context, rule: CompiledRule) -> tuple[str, ...]:
+    """The sources of a rule's undated claims that the reading keeps."""
+    claims = ctx.cited.get(rule.index, ())
+    return tuple(sorted({c.source for c in claims if c.reported_on is None}))
 
 
 #: Rule outcomes kept per context for reuse across decisions, before that cache starts afresh.
@@ -539,13 +710,19 @@ def _outcome(
     failing: tuple[tuple[CompiledNode, bool], ...],
 ) -> RuleOutcome:
     reason: Reason
-    claims = ctx.cited.get(r.index, r.claims)
+    kept = ctx.kept
+    claims = ctx.cited.get(r.index)
+    if claims is None:
+        claims = r.claims if kept is None else tuple(c for c in r.claims if c.id in kept)
+    note, withheld = _note(r, kept)
+    period = ctx.periods.get(r.index, r.period if kept is None else _no_period())
     if r.index in ctx.inactive:
         status, reason = RuleStatus.INACTIVE, ctx.inactive[r.index]
     elif value is True:
         if r.index in by_override:
             status = RuleStatus.OVERRIDDEN
-            reason = OverriddenBy(tuple(sorted(by_override[r.index])))
+            by = tuple(sorted(by_override[r.index]))
+            reason = OverriddenBy(by, _refinements(compiled, r, by, kept))
         else:
             status, reason = RuleStatus.APPLIES, None
     elif value is False:
@@ -561,19 +738,66 @@ def _outcome(
     else:
         status = RuleStatus.UNDECIDED
         order = compiled.fact_order
-        names = sorted((n for n in r.reads if n not in facts), key=order.__getitem__)
+        names = sorted(
+            (n for n in r.reads if n not in facts and not is_pseudo(n)), key=order.__getitem__
+        )
         reason = MissingFacts(tuple(names))
+    terms = None
+    if r.rule.unreported_terms is not None:
+        t = r.rule.unreported_terms
+        claim = compiled.citation(t.claim)
+        terms = UnreportedTermsOutcome(claim if kept is None or claim.id in kept else None, t.note)
     return RuleOutcome(
         rule=r.id,
         effect=r.effect,
         status=status,
         reason=reason,
         claims=claims,
-        note=r.rule.note,
+        note=note,
         title=r.rule.title,
-        period=r.period,
+        period=period,
         overrides=r.overrides_ids or tuple(sorted(r.rule.overrides)),
+        context=ctx.context.get(r.index, ()),
+        note_withheld=withheld,
+        period_unknown=(
+            PeriodUnknown(ctx.as_of, _undated_sources(ctx, r))
+            if r.index in ctx.gated and ctx.as_of is not None else None
+        ),
+        terms=terms,
     )
+
+
+def _refinements(
+    compiled: CompiledRuleset, rule: CompiledRule, by: tuple[str, ...], kept: frozenset[str] | None
+) -> tuple[tuple[str, str], ...]:
+    """(rule id, note) of the overriding rules that refine `rule`, where the reading may show
+    the note (it keeps every claim of the refining rule)."""
+    out: list[tuple[str, str]] = []
+    for rid in by:
+        other = compiled.by_id[rid].rule
+        if kept is not None and not all(c in kept for c in other.because):
+            continue
+        out.extend((rid, x.note) for x in other.refines if x.rule == rule.id)
+    return tuple(out)
+
+
+def _no_period() -> Period:
+    return Period(None, None, None, None, Unknown())
+
+
+def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, bool]:
+    """The reading note as far as a reading keeping the claims `kept` may show it: the parts
+    whose claims it keeps (a plain note draws on every claim of the rule), and whether any
+    part was left out."""
+    r = rule.rule
+    if kept is None:
+        return r.note, False
+    if not r.note_parts:
+        if all(c in kept for c in r.because):
+            return r.note, False
+        return None, True
+    shown = [p.text for p in r.note_parts if all(c in kept for c in p.claims)]
+    return (" ".join(shown) or None), len(shown) < len(r.note_parts)
 
 
 def _why_false(
@@ -744,6 +968,7 @@ def evaluate(
     as_of: date | str | None = None,
     known_by: date | str | None = None,
     sources: Iterable[str] | None = None,
+    speakers: Iterable[str] | None = None,
     explain: bool = True,
 ) -> Decision:
     """What the reported policy says about one scenario.
@@ -757,17 +982,16 @@ def evaluate(
     as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = ruleset.compiled()
     wanted = _as_sources(sources)
-    memo, limit = _memo(compiled, (as_of, known_by, wanted, explain), explain)
+    said_by = _as_sources(speakers)
+    memo, limit = _memo(compiled, (as_of, known_by, wanted, said_by, explain), explain)
     known = _recall(memo, facts)
     if known is not None:
         return known
     typed = _typed(compiled, facts)
-    if wanted is not None:
-        unknown = [s for s in wanted if s not in ruleset.sources]
-        if unknown:
-            raise ValueError(f"unknown source `{unknown[0]}`")
+    _check_reading(ruleset, wanted, said_by)
     decision = decide(
-        compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, explain=explain
+        compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, speakers=said_by,
+        explain=explain,
     )
     _remember(memo, limit, facts, decision)
     return decision
@@ -780,6 +1004,7 @@ def evaluate_many(
     as_of: date | str | None = None,
     known_by: date | str | None = None,
     sources: Iterable[str] | None = None,
+    speakers: Iterable[str] | None = None,
     explain: bool = False,
 ) -> Iterator[Decision]:
     """Evaluate many fact mappings lazily, in order. Explanations are off by default.
@@ -790,17 +1015,21 @@ def evaluate_many(
     as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = ruleset.compiled()
     wanted = _as_sources(sources)
-    if wanted is not None and any(s not in ruleset.sources for s in wanted):
+    said_by = _as_sources(speakers)
+    try:
+        _check_reading(ruleset, wanted, said_by)
+    except ValueError:
         for facts in scenarios:  # fails on the first scenario, exactly as `evaluate` does
             yield evaluate(
-                ruleset, facts, as_of=as_of, known_by=known_by, sources=sources, explain=explain
+                ruleset, facts, as_of=as_of, known_by=known_by, sources=sources,
+                speakers=speakers, explain=explain,
             )
         return
-    memo, limit = _memo(compiled, (as_of, known_by, wanted, explain), explain)
+    memo, limit = _memo(compiled, (as_of, known_by, wanted, said_by, explain), explain)
     if memo is None:
         for facts in scenarios:
             yield decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
-                         sources=wanted, explain=explain)
+                         sources=wanted, speakers=said_by, explain=explain)
         return
     get = memo.get
     for facts in scenarios:
@@ -819,6 +1048,35 @@ def evaluate_many(
                     yield entry[0]
                     continue
         decision = decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
-                          sources=wanted, explain=explain)
+                          sources=wanted, speakers=said_by, explain=explain)
         _remember(memo, limit, facts, decision)
         yield decision
+
+
+def speakers_of(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
+    """Every speaker the ruleset's claims quote (see `CitedClaim.speaker`), with the ids of
+    their claims, by name."""
+    compiled = ruleset.compiled()
+    out: dict[str, list[str]] = {}
+    for cid in ruleset.claims:
+        out.setdefault(compiled.citation(cid).speaker, []).append(cid)
+    return {name: tuple(ids) for name, ids in sorted(out.items(), key=lambda i: i[0].casefold())}
+
+
+def _check_reading(
+    ruleset: Ruleset, sources: tuple[str, ...] | None, speakers: tuple[str, ...] | None
+) -> None:
+    """Raise ValueError for a source id or a speaker the ruleset does not know."""
+    if sources is not None:
+        unknown = [s for s in sources if s not in ruleset.sources]
+        if unknown:
+            raise ValueError(f"unknown source `{unknown[0]}`")
+    if speakers is not None:
+        names = ruleset.compiled().contexts.get(("speakers",))
+        if names is None:
+            names = ruleset.compiled().contexts[("speakers",)] = frozenset(
+                n.casefold() for n in speakers_of(ruleset)
+            )
+        unknown = [s for s in speakers if s.casefold() not in names]
+        if unknown:
+            raise ValueError(f"unknown speaker `{unknown[0]}`")

@@ -396,7 +396,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     return build_ruleset(meta, sources, claims, rules, cases, archives, col, display_root, inputs)
 
 
-def build_ruleset(
+def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in file order
     meta: Located,
     sources: list[Located],
     claims: list[Located],
@@ -464,12 +464,21 @@ def build_ruleset(
             continue  # the archive's own error is reported already
         start, end = offsets or (-1, -1)
         reported = claim.reported_on or source.published
+        if reported is not None:
+            lo, hi = reported, reported
+        else:
+            lo = source.not_before.date if source.not_before else None
+            hi = source.not_after.date if source.not_after else None
         if claim.id not in records:
             records[claim.id] = ClaimRecord(
-                claim.to_domain(), plain_sources[source.id], reported, start, end
+                claim.to_domain(), plain_sources[source.id], reported, start, end, lo, hi
             )
+    col.add(checks.disagreement_references(meta, rule_ids))
+    for s in sources:
+        col.add(checks.source_bounds(s, records))
     for r in rules:
         col.add(checks.rule_references(r, facts, claim_ids, rule_ids))
+        col.add(checks.rule_grounds(r, records))
     col.add(checks.override_cycles(rules))
     for c in cases:
         col.add(checks.case_references(c, facts, set(source_map), rule_ids))

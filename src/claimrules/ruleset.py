@@ -40,6 +40,10 @@ class ClaimRecord:
     reported_on: date | None
     start: int
     end: int
+    # Bounds on the report date: both `reported_on` when it is known; an undated claim's
+    # come from its source's `not_before` / `not_after` (None: unbounded).
+    earliest: date | None = None
+    latest: date | None = None
 
     @property
     def id(self) -> str:

@@ -30,39 +30,16 @@ import json
 import os
 import stat
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from claimrules import __version__
+from claimrules import __version__, codec
 from claimrules.diagnostics import LoadError, Span
-from claimrules.domain import (
-    All,
-    Any_,
-    Archive,
-    Attribution,
-    Case,
-    Claim,
-    ClaimKind,
-    Condition,
-    Effect,
-    EnumValue,
-    Expectation,
-    Fact,
-    FactType,
-    Modality,
-    Not,
-    Period,
-    Rule,
-    RuleEffective,
-    RulesetMeta,
-    Source,
-    Test,
-)
+from claimrules.domain import Case, Rule, RulesetMeta, Source
 from claimrules.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_files
 
 #: Bumped whenever the layout of an entry changes.
-FORMAT = 1
+FORMAT = 2
 
 #: Entries larger than this are not read (a ruleset's archives are at most 2 MiB each).
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -169,37 +146,14 @@ def store(ruleset: Ruleset) -> bool:
 # --- encoding ------------------------------------------------------------------------------
 
 
-def _day(d: date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-def _undate(s: str | None) -> date | None:
-    return date.fromisoformat(s) if s is not None else None
-
-
 def _encode(rs: Ruleset) -> dict[str, Any]:
     prefix = rs.root + os.sep if rs.root else ""
     return {
-        "meta": {
-            "id": rs.meta.id,
-            "title": rs.meta.title,
-            "description": rs.meta.description,
-            "version": rs.meta.version,
-            "facts": [_fact(f) for f in rs.meta.facts],
-        },
-        "sources": [_source(s) for s in rs.sources.values()],
-        "claims": [
-            {
-                "claim": _claim(r.claim),
-                "source": r.source.id,
-                "reported_on": _day(r.reported_on),
-                "start": r.start,
-                "end": r.end,
-            }
-            for r in rs.claims.values()
-        ],
-        "rules": [_rule(r) for r in rs.rules],
-        "cases": [_case(c) for c in rs.cases],
+        "meta": codec.encode(rs.meta),
+        "sources": [codec.encode(s) for s in rs.sources.values()],
+        "claims": [codec.encode(r) for r in rs.claims.values()],
+        "rules": [codec.encode(r) for r in rs.rules],
+        "cases": [codec.encode(c) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
         "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
         "archives": dict(rs.archives),
@@ -213,215 +167,34 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
     return file, False
 
 
-def _fact(f: Fact) -> dict[str, Any]:
-    return {
-        "name": f.name,
-        "type": f.type.value,
-        "description": f.description,
-        "question": f.question,
-        "values": None
-        if f.values is None
-        else [v if isinstance(v, str) else [v.value, v.label] for v in f.values],
-        "unit": f.unit,
-        "minimum": f.minimum,
-        "maximum": f.maximum,
-        "motivated_by": list(f.motivated_by),
-    }
-
-
-def _source(s: Source) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "archive": [s.archive.file, s.archive.sha256, s.archive.content],
-        "title": s.title,
-        "outlet": s.outlet,
-        "url": s.url,
-        "published": _day(s.published),
-        "retrieved": _day(s.retrieved),
-        "note": s.note,
-    }
-
-
-def _claim(c: Claim) -> dict[str, Any]:
-    a = c.attributed_to
-    return {
-        "id": c.id,
-        "source": c.source,
-        "quote": c.quote,
-        "kind": c.kind.value,
-        "modality": c.modality.value,
-        "attributed_to": None if a is None else [a.who, a.on_record, a.via],
-        "reported_on": _day(c.reported_on),
-        "effective": None
-        if c.effective is None
-        else [_day(c.effective.from_), _day(c.effective.until)],
-        "tags": list(c.tags),
-        "note": c.note,
-    }
-
-
-def _condition(c: Condition) -> Any:
-    if isinstance(c, Test):
-        operand = list(c.operand) if isinstance(c.operand, tuple) else c.operand
-        return {"fact": c.fact, "op": c.operator, "operand": operand}
-    if isinstance(c, Not):
-        return {"not": _condition(c.not_)}
-    if isinstance(c, All):
-        return {"all": [_condition(p) for p in c.all]}
-    return {"any": [_condition(p) for p in c.any]}
-
-
-def _rule(r: Rule) -> dict[str, Any]:
-    e = r.effective
-    return {
-        "id": r.id,
-        "effect": r.effect.value,
-        "when": _condition(r.when),
-        "because": list(r.because),
-        "note": r.note,
-        "title": r.title,
-        "overrides": list(r.overrides),
-        "effective": None if e is None else [e.basis, _day(e.from_), _day(e.until)],
-    }
-
-
-def _case(c: Case) -> dict[str, Any]:
-    x = c.expect
-    return {
-        "id": c.id,
-        "expect": [
-            x.verdict,
-            None if x.deciding_rules is None else list(x.deciding_rules),
-            None if x.missing_facts is None else list(x.missing_facts),
-        ],
-        "facts": c.facts,
-        "description": c.description,
-        "as_of": _day(c.as_of),
-        "known_by": _day(c.known_by),
-        "sources": None if c.sources is None else list(c.sources),
-    }
-
-
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _tuple(items: list[str] | None) -> tuple[str, ...] | None:
-    return None if items is None else tuple(items)
-
-
 def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> Ruleset:
-    m = d["meta"]
-    facts = tuple(_unfact(f) for f in m["facts"])
-    meta = RulesetMeta(
-        id=m["id"], title=m["title"], facts=facts, description=m["description"],
-        version=m["version"],
+    meta = codec.decode(d["meta"])
+    sources = [codec.decode(s) for s in d["sources"]]
+    claims = [codec.decode(c) for c in d["claims"]]
+    rules = tuple(codec.decode(r) for r in d["rules"])
+    cases = tuple(codec.decode(c) for c in d["cases"])
+    kinds = (
+        (meta, RulesetMeta), *((s, Source) for s in sources), *((c, ClaimRecord) for c in claims),
+        *((r, Rule) for r in rules), *((c, Case) for c in cases),
     )
-    sources = {s["id"]: _unsource(s) for s in d["sources"]}
-    claims = {}
-    for r in d["claims"]:
-        claim = _unclaim(r["claim"])
-        claims[claim.id] = ClaimRecord(
-            claim, sources[r["source"]], _undate(r["reported_on"]), r["start"], r["end"]
-        )
+    if any(not isinstance(value, kind) for value, kind in kinds):
+        raise ValueError("an entry of the wrong kind")
     spans = {
         k: Span(os.path.join(display_root, f) if relative else f, line, col)
         for k, (f, relative, line, col) in d["spans"].items()
     }
     return Ruleset(
         meta=meta,
-        facts={f.name: f for f in facts},
-        sources=sources,
-        claims=claims,
-        rules=tuple(_unrule(r) for r in d["rules"]),
-        cases=tuple(_uncase(c) for c in d["cases"]),
+        facts={f.name: f for f in meta.facts},
+        sources={s.id: s for s in sources},
+        claims={c.id: c for c in claims},
+        rules=rules,
+        cases=cases,
         spans=spans,
         archives=d["archives"],
         root=display_root,
         inputs=dict(inputs),
     )
-
-
-def _unfact(f: dict[str, Any]) -> Fact:
-    values = f["values"]
-    return Fact(
-        name=f["name"],
-        type=FactType(f["type"]),
-        description=f["description"],
-        question=f["question"],
-        values=None
-        if values is None
-        else tuple(v if isinstance(v, str) else EnumValue(v[0], v[1]) for v in values),
-        unit=f["unit"],
-        minimum=f["minimum"],
-        maximum=f["maximum"],
-        motivated_by=tuple(f["motivated_by"]),
-    )
-
-
-def _unsource(s: dict[str, Any]) -> Source:
-    file, sha, content = s["archive"]
-    return Source(
-        id=s["id"],
-        archive=Archive(file, sha, content),
-        title=s["title"],
-        outlet=s["outlet"],
-        url=s["url"],
-        published=_undate(s["published"]),
-        retrieved=_undate(s["retrieved"]),
-        note=s["note"],
-    )
-
-
-def _unclaim(c: dict[str, Any]) -> Claim:
-    a, e = c["attributed_to"], c["effective"]
-    return Claim(
-        id=c["id"],
-        source=c["source"],
-        quote=c["quote"],
-        kind=ClaimKind(c["kind"]),
-        modality=Modality(c["modality"]),
-        attributed_to=None if a is None else Attribution(a[0], a[1], a[2]),
-        reported_on=_undate(c["reported_on"]),
-        effective=None if e is None else Period(_undate(e[0]), _undate(e[1])),
-        tags=tuple(c["tags"]),
-        note=c["note"],
-    )
-
-
-def _uncondition(c: dict[str, Any]) -> Condition:
-    if "fact" in c:
-        operand = c["operand"]
-        return Test(c["fact"], c["op"], tuple(operand) if isinstance(operand, list) else operand)
-    if "not" in c:
-        return Not(_uncondition(c["not"]))
-    if "all" in c:
-        return All(tuple(_uncondition(p) for p in c["all"]))
-    return Any_(tuple(_uncondition(p) for p in c["any"]))
-
-
-def _unrule(r: dict[str, Any]) -> Rule:
-    e = r["effective"]
-    return Rule(
-        id=r["id"],
-        effect=Effect(r["effect"]),
-        when=_uncondition(r["when"]),
-        because=tuple(r["because"]),
-        note=r["note"],
-        title=r["title"],
-        overrides=tuple(r["overrides"]),
-        effective=None if e is None else RuleEffective(e[0], _undate(e[1]), _undate(e[2])),
-    )
-
-
-def _uncase(c: dict[str, Any]) -> Case:
-    verdict, deciding, missing = c["expect"]
-    return Case(
-        id=c["id"],
-        expect=Expectation(verdict, _tuple(deciding), _tuple(missing)),
-        facts=c["facts"],
-        description=c["description"],
-        as_of=_undate(c["as_of"]),
-        known_by=_undate(c["known_by"]),
-        sources=_tuple(c["sources"]),
-    )
-

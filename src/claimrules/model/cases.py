@@ -15,6 +15,7 @@ class Scenario(Model):
     as_of: IsoDate | None = None
     known_by: IsoDate | None = None
     sources: list[Slug] | None = None
+    speakers: list[Text] | None = None
 
 
 class Expectation(Model):
@@ -23,6 +24,7 @@ class Expectation(Model):
     verdict: Name
     deciding_rules: list[Slug] | None = None
     missing_facts: list[Name] | None = None
+    support: Name | None = None
 
     def to_domain(self) -> domain.Expectation:
         """The plain value."""
@@ -30,6 +32,7 @@ class Expectation(Model):
             self.verdict,
             tuple(self.deciding_rules) if self.deciding_rules is not None else None,
             tuple(self.missing_facts) if self.missing_facts is not None else None,
+            self.support,
         )
 
 
@@ -42,6 +45,7 @@ class Case(Model):
     as_of: IsoDate | None = None
     known_by: IsoDate | None = None
     sources: list[Slug] | None = None
+    speakers: list[Text] | None = None
     expect: Expectation
 
     def to_domain(self) -> domain.Case:
@@ -54,6 +58,7 @@ class Case(Model):
             as_of=self.as_of,
             known_by=self.known_by,
             sources=tuple(self.sources) if self.sources is not None else None,
+            speakers=tuple(self.speakers) if self.speakers is not None else None,
         )
 
 

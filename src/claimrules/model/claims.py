@@ -18,11 +18,12 @@ class Attribution(Model):
 
     who: Text
     on_record: bool
-    via: Text | None = None
+    via: Text | list[Text] | None = None
 
     def to_domain(self) -> domain.Attribution:
-        """The plain value."""
-        return domain.Attribution(self.who, self.on_record, self.via)
+        """The plain value: `via` as a chain, nearest outlet first."""
+        via = () if self.via is None else (self.via,) if isinstance(self.via, str) else self.via
+        return domain.Attribution(self.who, self.on_record, tuple(via))
 
 
 class Period(Model):

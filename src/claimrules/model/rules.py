@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, Strict, Tag, model_validator
+from pydantic import BeforeValidator, Discriminator, Field, Strict, Tag, model_validator
 
 from claimrules import domain
 from claimrules.domain import OPERATORS as _OPERATORS
@@ -120,16 +121,86 @@ Condition = Annotated[
 ]
 
 
-class RuleEffective(Model):
-    """A rule's stated period, with the reason for its dates."""
+class UnknownEnd(Model):
+    """An end of a period the reporting does not give, with the bounds it does give."""
 
-    from_: IsoDate | None = Field(default=None, alias="from")
-    until: IsoDate | None = None
+    not_before: IsoDate | None = None
+    not_after: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UnknownEnd:
+        if self.not_before and self.not_after and self.not_before > self.not_after:
+            raise ValueError(
+                f"`not_before` ({self.not_before}) is after `not_after` ({self.not_after})"
+            )
+        return self
+
+    def to_domain(self) -> domain.Unknown:
+        """The plain value."""
+        return domain.Unknown(self.not_before, self.not_after)
+
+
+def _end(value: object) -> object:
+    """`unknown` is an unknown end without bounds."""
+    return {} if value == "unknown" else value
+
+
+PeriodEnd = Annotated[IsoDate | UnknownEnd | None, BeforeValidator(_end)]
+
+
+def _end_domain(value: date | UnknownEnd | None) -> domain.PeriodEnd:
+    return value.to_domain() if isinstance(value, UnknownEnd) else value
+
+
+class RuleEffective(Model):
+    """A rule's stated period: each end a date, null (open), `unknown`, or
+    `{not_before, not_after}` (unknown within bounds); the reason; the claims it rests on."""
+
+    from_: PeriodEnd = Field(default=None, alias="from")
+    until: PeriodEnd = None
     basis: Text
+    claims: list[Slug] = Field(default_factory=list)
 
     def to_domain(self) -> domain.RuleEffective:
         """The plain value."""
-        return domain.RuleEffective(self.basis, self.from_, self.until)
+        return domain.RuleEffective(
+            self.basis, _end_domain(self.from_), _end_domain(self.until), tuple(self.claims)
+        )
+
+
+class Refinement(Model):
+    """This rule is a more specific reported limit of the general rule `rule`."""
+
+    rule: Slug
+    note: Text
+
+    def to_domain(self) -> domain.Refinement:
+        """The plain value."""
+        return domain.Refinement(self.rule, self.note)
+
+
+class UnreportedTerms(Model):
+    """Terms the reporting says exist but does not give (`claim` says so)."""
+
+    claim: Slug
+    note: Text
+    within: Condition | None = None
+
+    def to_domain(self) -> domain.UnreportedTerms:
+        """The plain value."""
+        within = self.within.to_domain() if self.within is not None else None
+        return domain.UnreportedTerms(self.claim, self.note, within)
+
+
+class NotePart(Model):
+    """A part of a reading note, with the claims it draws on."""
+
+    text: Text
+    claims: list[Slug] = Field(default_factory=list)
+
+    def to_domain(self) -> domain.NotePart:
+        """The plain value."""
+        return domain.NotePart(self.text, tuple(self.claims))
 
 
 class Rule(Model):
@@ -141,20 +212,31 @@ class Rule(Model):
     when: Condition
     because: list[Slug] = Field(min_length=1)
     overrides: list[Slug] = Field(default_factory=list)
+    refines: list[Refinement] = Field(default_factory=list)
     effective: RuleEffective | None = None
-    note: Text
+    unreported_terms: UnreportedTerms | None = None
+    context: list[Slug] = Field(default_factory=list)
+    note: Text | list[NotePart] = Field(min_length=1)
 
     def to_domain(self) -> domain.Rule:
         """The plain value."""
+        parts = () if isinstance(self.note, str) else tuple(p.to_domain() for p in self.note)
+        note = self.note if isinstance(self.note, str) else " ".join(p.text for p in parts)
         return domain.Rule(
             id=self.id,
             effect=self.effect,
             when=self.when.to_domain(),
             because=tuple(self.because),
-            note=self.note,
+            note=note,
             title=self.title,
             overrides=tuple(self.overrides),
             effective=self.effective.to_domain() if self.effective else None,
+            refines=tuple(r.to_domain() for r in self.refines),
+            unreported_terms=(
+                self.unreported_terms.to_domain() if self.unreported_terms else None
+            ),
+            context=tuple(self.context),
+            note_parts=parts,
         )
 
 
@@ -164,6 +246,7 @@ class RulesFile(Model):
     rules: list[Rule]
 
 
+UnreportedTerms.model_rebuild()
 All.model_rebuild()
 Any_.model_rebuild()
 Not.model_rebuild()

@@ -67,6 +67,17 @@ class Fact(Model):
         )
 
 
+class Disagreement(Model):
+    """A disagreement between rules that the author has seen and acknowledges."""
+
+    rules: list[Slug] = Field(min_length=2)
+    note: Text
+
+    def to_domain(self) -> domain.Disagreement:
+        """The plain value (rules sorted: a disagreement has no order)."""
+        return domain.Disagreement(tuple(sorted(set(self.rules))), self.note)
+
+
 class RulesetMeta(Model):
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
@@ -75,6 +86,7 @@ class RulesetMeta(Model):
     description: Text | None = None
     version: str | None = None
     facts: list[Fact]
+    disagreements: list[Disagreement] = Field(default_factory=list)
 
     def to_domain(self) -> domain.RulesetMeta:
         """The plain value."""
@@ -84,4 +96,5 @@ class RulesetMeta(Model):
             facts=tuple(f.to_domain() for f in self.facts),
             description=self.description,
             version=self.version,
+            disagreements=tuple(d.to_domain() for d in self.disagreements),
         )

@@ -12,14 +12,18 @@ from claimrules.decision import (
     ConditionFailed,
     Decision,
     MissingFacts,
+    NotBySpeakers,
     NotInSources,
     NotYetReported,
+    OpenQuestion,
     OutOfPeriod,
     OverriddenBy,
+    Period,
     Reason,
     RuleOutcome,
+    Support,
 )
-from claimrules.domain import Attribution
+from claimrules.domain import Attribution, Unknown
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Bumped on any incompatible change to the JSON below; additions keep the version.
@@ -38,7 +42,7 @@ def attribution(a: Attribution | None) -> dict[str, Any] | None:
     """Who the claim is attributed to; None for the source's own voice."""
     if a is None:
         return None
-    return {"who": a.who, "on_record": a.on_record, "via": a.via}
+    return {"who": a.who, "on_record": a.on_record, "via": list(a.via), "speaker": a.speaker}
 
 
 def cited_claim(c: CitedClaim) -> dict[str, Any]:
@@ -52,6 +56,12 @@ def cited_claim(c: CitedClaim) -> dict[str, Any]:
         "attributed_to": attribution(c.attributed_to),
         "reported_on": _date(c.reported_on),
         "undated": c.undated,
+        "reported_between": (
+            {"not_before": _date(c.earliest), "not_after": _date(c.latest)}
+            if c.undated and (c.earliest or c.latest) else None
+        ),
+        "speaker": c.speaker,
+        "strength": str(c.strength),
         "outlet": c.outlet,
         "title": c.title,
         "url": c.url,
@@ -95,9 +105,33 @@ def reason(r: Reason) -> dict[str, Any] | None:
         }
     if isinstance(r, NotInSources):
         return {"type": "not_in_sources", "sources": list(r.sources)}
+    if isinstance(r, NotBySpeakers):
+        return {"type": "not_by_speakers", "speakers": list(r.speakers)}
     if isinstance(r, OverriddenBy):
-        return {"type": "overridden", "by": list(r.rules)}
+        return {
+            "type": "overridden",
+            "by": list(r.rules),
+            "refined_by": [{"rule": rid, "note": note} for rid, note in r.refinements],
+        }
     raise TypeError(f"unknown reason {r!r}")  # pragma: no cover - the Reason union is closed
+
+
+def _unknown_end(u: Unknown | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    return {"not_before": _date(u.not_before), "not_after": _date(u.not_after)}
+
+
+def period(p: Period) -> dict[str, Any]:
+    """A rule's period: each end a date, null (open), or unknown within bounds."""
+    return {
+        "from": _date(p.start),
+        "until": _date(p.until),
+        "from_unknown": _unknown_end(p.start_unknown),
+        "until_unknown": _unknown_end(p.until_unknown),
+        "basis": p.basis,
+        "derived_from": p.derived_from,
+    }
 
 
 def rule_outcome(o: RuleOutcome) -> dict[str, Any]:
@@ -109,14 +143,45 @@ def rule_outcome(o: RuleOutcome) -> dict[str, Any]:
         "status": str(o.status),
         "reason": reason(o.reason),
         "note": o.note,
+        "note_withheld": o.note_withheld,
         "overrides": list(o.overrides),
-        "effective": {
-            "from": _date(o.period.start),
-            "until": _date(o.period.until),
-            "basis": o.period.basis,
-            "derived_from": o.period.derived_from,
-        },
+        "effective": period(o.period),
+        "in_force_unknown": (
+            {"as_of": _date(o.period_unknown.as_of),
+             "undated_sources": list(o.period_unknown.sources)}
+            if o.period_unknown else None
+        ),
+        "unreported_terms": (
+            {"claim": o.terms.claim.id if o.terms.claim else None, "note": o.terms.note}
+            if o.terms else None
+        ),
         "claims": [c.id for c in o.claims],
+        "context": [cited_claim(c) for c in o.context],
+    }
+
+
+def support(s: Support) -> dict[str, Any]:
+    """What backs the verdict."""
+    return {
+        "strength": str(s.strength),
+        "sources": s.sources,
+        "claims": s.claims,
+        "undated_only": s.undated_only,
+        "relayed_only": s.relayed_only,
+    }
+
+
+def open_question(q: OpenQuestion) -> dict[str, Any]:
+    """Something the reporting leaves open that changes the verdict."""
+    return {
+        "type": "period_unknown" if q.kind == "period" else "terms_not_reported",
+        "rule": q.rule,
+        "undated_sources": list(q.sources),
+        "claim": cited_claim(q.claim) if q.claim else None,
+        "note": q.note,
+        "outcomes": [
+            {"value": v, "verdicts": [str(x) for x in vs]} for v, vs in q.outcomes
+        ],
     }
 
 
@@ -133,6 +198,10 @@ def decision(d: Decision) -> dict[str, Any]:
         "as_of": _date(d.as_of),
         "known_by": _date(d.known_by),
         "sources": list(d.sources) if d.sources is not None else None,
+        "speakers": list(d.speakers) if d.speakers is not None else None,
+        "support": support(d.support),
+        "unknowns": [open_question(q) for q in d.unknowns],
+        "context": [cited_claim(c) for c in d.context],
         "facts": {k: _value(v) for k, v in sorted(d.facts.items())},
         "possible_verdicts": [str(v) for v in d.possible],
         "missing": [
@@ -204,6 +273,14 @@ def sources(ruleset: Ruleset) -> dict[str, Any]:
                     "content": s.archive.content,
                 },
                 "note": s.note,
+                "not_before": (
+                    {"date": _date(s.not_before.date), "basis": s.not_before.basis,
+                     "claim": s.not_before.claim} if s.not_before else None
+                ),
+                "not_after": (
+                    {"date": _date(s.not_after.date), "basis": s.not_after.basis,
+                     "claim": s.not_after.claim} if s.not_after else None
+                ),
                 "claims": counts.get(s.id, 0),
             }
             for s in ruleset.sources.values()

@@ -16,7 +16,7 @@ from claimrules.decision import (
     RuleStatus,
     Verdict,
 )
-from claimrules.domain import Effect, Fact, FactType
+from claimrules.domain import ClaimKind, Effect, Fact, FactType
 from claimrules.reporters.text import (
     attribution_text,
     cited_sources,
@@ -26,6 +26,9 @@ from claimrules.reporters.text import (
     excluded_text,
     headline_text,
     inactive_order,
+    open_answer_text,
+    open_parts_text,
+    open_question_text,
     period_text,
     quote_opening,
     quote_text,
@@ -105,6 +108,9 @@ def _header(decision: Decision, ruleset: Ruleset) -> list[str]:
     if decision.sources is not None:
         named = ", ".join(_code(s) for s in decision.sources)
         lines.append(f"- **According to:** {named} only")
+    if decision.speakers is not None:
+        named = ", ".join(_esc(s) for s in decision.speakers)
+        lines.append(f"- **As said by:** {named} only")
     return lines
 
 
@@ -112,9 +118,11 @@ def _citation(c: CitedClaim) -> str:
     parts = [
         _link(source_label(c), c.url),
         claim_date(c),
-        _esc(attribution_text(c.attributed_to)),
+        _esc(attribution_text(c.attributed_to, c.outlet)),
         str(c.modality),
     ]
+    if c.kind is not ClaimKind.PROVISION:
+        parts.append(str(c.kind).replace("_", " "))
     return "— " + ", ".join(parts)
 
 
@@ -129,13 +137,23 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
         lines += [f"> “{_esc(quote_text(c, ruleset))}”", ">", f"> {_citation(c)}", ""]
     if o.note:
         lines += [f"*Reading:* {_esc(o.note)}", ""]
+    if o.note_withheld:
+        lines += ["*Reading:* (draws on reporting outside this reading; not shown)", ""]
+    if o.terms is not None:
+        lines += [f"*Terms not reported:* {_esc(o.terms.note)}", ""]
     lines += [f"*In effect:* {period_text(o.period, _code, _esc)}", ""]
+    for c in o.context:
+        lines += [f"> Context: “{_esc(quote_text(c, ruleset))}”", ">", f"> {_citation(c)}", ""]
     if isinstance(o.reason, MissingFacts):
-        needs = ", ".join(_code(f) for f in o.reason.facts)
-        lines += [
-            f"*Note:* whether it applies depends on {needs}, which the scenario does not give.",
-            "",
-        ]
+        if o.reason.facts:
+            needs = ", ".join(_code(f) for f in o.reason.facts)
+            lines += [
+                f"*Note:* whether it applies depends on {needs}, which the scenario does not "
+                "give.",
+                "",
+            ]
+        for part in open_parts_text(o, _code):
+            lines += [f"*Note:* {part}.", ""]
     return lines
 
 
@@ -181,6 +199,15 @@ def _depends(decision: Decision, ruleset: Ruleset) -> list[str]:
     lines = ["### Depends on", ""]
     if decision.possible:
         lines += [f"It could be {verdicts_text(decision.possible)}, depending on:", ""]
+    for q in decision.unknowns:
+        lines += [f"**{open_question_text(q, _code)}**", ""]
+        if q.claim is not None:
+            quote = _esc(quote_text(q.claim, ruleset))
+            lines += [f"> “{quote}”", ">", f"> {_citation(q.claim)}", ""]
+        if q.note:
+            lines += [f"*Reading:* {_esc(q.note)}", ""]
+        rows = [(open_answer_text(q, v), verdicts_text(vs)) for v, vs in q.outcomes]
+        lines += [*_table(("if", "would leave"), rows), ""]
     for m in decision.missing:
         lines += _missing_fact(m, ruleset.facts.get(m.fact))
     listed = {m.fact for m in decision.missing}

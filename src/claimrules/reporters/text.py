@@ -18,18 +18,22 @@ from claimrules.decision import (
     Decision,
     MissingFactOutcome,
     MissingFacts,
+    NotBySpeakers,
     NotInSources,
     NotYetReported,
+    OpenQuestion,
     OutOfPeriod,
     OverriddenBy,
     Period,
     Reason,
     RuleOutcome,
     RuleStatus,
+    Strength,
+    Support,
     TestOutcome,
     Verdict,
 )
-from claimrules.domain import Attribution, Effect, Fact, FactType, FactValue
+from claimrules.domain import Attribution, ClaimKind, Effect, Fact, FactType, FactValue, Unknown
 from claimrules.ruleset import Ruleset
 
 #: Widest line the text explanation writes (long URLs excepted: they are never broken).
@@ -137,14 +141,34 @@ def dates_text(start: date | None, until: date | None) -> str:
     return "at every date"
 
 
+def unknown_date_text(u: Unknown) -> str:
+    """An unknown date with its bounds: "an unknown date (not before A, not after B)"."""
+    bounds = [
+        f"{word} {d.isoformat()}"
+        for word, d in (("not before", u.not_before), ("not after", u.not_after))
+        if d is not None
+    ]
+    return "an unknown date" + (f" ({', '.join(bounds)})" if bounds else "")
+
+
 def period_text(p: Period, code: Code = _plain, text: Code = _plain) -> str:
     """When a rule is in effect and where that comes from (`text` escapes the stated basis)."""
     dates = dates_text(p.start, p.until)
+    if p.start_unknown is not None or p.until_unknown is not None:
+        start = (
+            f"from {unknown_date_text(p.start_unknown)}" if p.start_unknown is not None
+            else dates_text(p.start, None) if p.start else ""
+        )
+        until = (
+            f"until {unknown_date_text(p.until_unknown)}" if p.until_unknown is not None
+            else f"until {p.until.isoformat()}" if p.until else ""
+        )
+        dates = " ".join(x for x in (start, until) if x)
     if p.basis:
         return f"{dates} (basis: {text(' '.join(p.basis.split()))})"
     if p.derived_from:
         return f"{dates} (derived from the earliest report, {code(p.derived_from)})"
-    if p.start is None and p.until is None:
+    if p.start is None and p.until is None and p.start_unknown is None:
         return f"{dates} (undated)"
     return dates
 
@@ -159,10 +183,19 @@ def reason_text(outcome: RuleOutcome, code: Code = _plain) -> str:
     if isinstance(r, ConditionFailed):
         return fact_tests_text(r.tests, code)
     if isinstance(r, MissingFacts):
-        return "needs " + ", ".join(code(f) for f in r.facts)
+        open_parts = open_parts_text(outcome, code)
+        needs = "needs " + ", ".join(code(f) for f in r.facts) if r.facts else ""
+        return "; ".join(x for x in (needs, *open_parts) if x) or "undecided"
     if isinstance(r, OverriddenBy):
-        by = ", ".join(code(x) for x in r.rules)
-        return f"overridden by {by}, an exception to it"
+        refined = {rid for rid, _ in r.refinements}
+        plain = [x for x in r.rules if x not in refined]
+        parts = []
+        if plain:
+            parts.append(f"overridden by {', '.join(code(x) for x in plain)}, an exception to it")
+        if refined:
+            by = ", ".join(code(x) for x in sorted(refined))
+            parts.append(f"refined by {by}, a more specific reported limit")
+        return "; ".join(parts)
     if isinstance(r, OutOfPeriod):
         return (
             f"in effect {dates_text(r.start, r.until)}; "
@@ -177,17 +210,53 @@ def reason_text(outcome: RuleOutcome, code: Code = _plain) -> str:
             "; its other claims are undated" if undated else ""
         )
     if isinstance(r, NotInSources):
-        rests = ", ".join(code(s) for s in _rule_sources(outcome))
-        return f"from other sources only: {rests}" if rests else "from other sources only"
+        return "from other sources only"
+    if isinstance(r, NotBySpeakers):
+        return "said by other speakers only"
     return ""
 
 
-def attribution_text(a: Attribution | None) -> str:
-    """Who said it: "the source's own voice" or "attributed to X (anonymous) via Y"."""
+def open_parts_text(outcome: RuleOutcome, code: Code = _plain) -> list[str]:
+    """What the reporting leaves open about a rule: its period at as_of, its terms."""
+    parts = []
+    pu = outcome.period_unknown
+    if pu is not None:
+        undated = ", ".join(code(s) for s in pu.sources)
+        parts.append(
+            f"whether it was in force on {pu.as_of.isoformat()} is not known"
+            + (f" (undated: {undated})" if undated else "")
+        )
+    if outcome.terms is not None:
+        parts.append("its terms were not reported")
+    return parts
+
+
+def attribution_text(a: Attribution | None, outlet: str | None = None) -> str:
+    """Who said it: "the source's own voice", "attributed to X (anonymous)", or the whole
+    chain of relays: "LIGA.net ← Axios ← an informed source (anonymous)"."""
     if a is None:
         return "the source's own voice"
-    text = f"attributed to {a.who} ({'on record' if a.on_record else 'anonymous'})"
-    return text + (f" via {a.via}" if a.via else "")
+    who = f"{a.who} ({'on record' if a.on_record else 'anonymous'})"
+    if not a.via:
+        return f"attributed to {who}"
+    chain = [*([outlet] if outlet else []), *a.via, who]
+    return "relayed: " + " ← ".join(chain)
+
+
+def support_text(support: Support) -> str:
+    """The strength of what backs a verdict: "2 sources, anonymous officials only"."""
+    n = support.sources
+    text = f"{n} source" + ("" if n == 1 else "s")
+    strength = {
+        Strength.ON_RECORD: "",
+        Strength.ANONYMOUS: "anonymous officials only",
+        Strength.HEDGED: "hedged reports only",
+        Strength.SPECULATIVE: "forecasts or speculation only",
+        Strength.NONE: "",
+    }[support.strength]
+    extra = [x for x in (strength, "undated only" if support.undated_only else "",
+                         "relayed only" if support.relayed_only else "") if x]
+    return ", ".join([text, *extra])
 
 
 def source_label(c: CitedClaim) -> str:
@@ -224,13 +293,20 @@ def quote_opening(c: CitedClaim, words: int = 8) -> str:
 
 
 def headline_text(decision: Decision) -> str:
-    """What follows the verdict word: "as reported by 2 sources (1 undated)" and the like."""
-    sources = source_count_text(decision.claims)
+    """What follows the verdict word: "as reported by 2 sources, anonymous officials only"."""
+    sources = support_text(decision.support)
     v = decision.verdict
     if v is Verdict.CONTESTED:
         return f"as reported by {sources}, which disagree"
     if v is Verdict.INDETERMINATE:
-        return "as reported, it depends on facts the scenario does not give"
+        why = []
+        if decision.missing_facts or not decision.unknowns:
+            why.append("facts the scenario does not give")
+        if any(q.kind == "period" for q in decision.unknowns):
+            why.append("dates the reporting does not give")
+        if any(q.kind == "terms" for q in decision.unknowns):
+            why.append("terms that were not reported")
+        return "as reported, it depends on " + " and ".join(why)
     if v is Verdict.NOT_ADDRESSED:
         return "as reported, nothing in the reporting we hold covers this case"
     return f"as reported by {sources}"
@@ -299,7 +375,7 @@ def undecided_heading(verdict: Verdict) -> str:
 
 def inactive_order(o: RuleOutcome) -> tuple[int, str]:
     """Rules not in force, grouped by why: out of period, not yet reported, not in sources."""
-    kinds = (OutOfPeriod, NotYetReported, NotInSources)
+    kinds = (OutOfPeriod, NotYetReported, NotInSources, NotBySpeakers)
     for i, kind in enumerate(kinds):
         if isinstance(o.reason, kind):
             return (i, o.rule)
@@ -363,6 +439,8 @@ def _header(decision: Decision, ruleset: Ruleset, color: bool) -> list[str]:
             lines += _fill(excluded, "  ")
     if decision.sources is not None:
         lines += _fill(", ".join(decision.sources) + " (only)", "According to: ", " " * 14)
+    if decision.speakers is not None:
+        lines += _fill(", ".join(decision.speakers) + " (only)", "As said by: ", " " * 12)
     return lines
 
 
@@ -375,21 +453,42 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
             continue
         quoted.add(c.id)
         lines += _fill(f'"{quote_text(c, ruleset)}"', "    ", "     ")
-        cite = " · ".join(
-            (source_label(c), claim_date(c), attribution_text(c.attributed_to), str(c.modality))
-        )
-        lines += _fill(cite, " " * 7, " " * 9)
+        lines += _fill(cite_text(c), " " * 7, " " * 9)
     if o.note:
         lines += _fill(" ".join(o.note.split()), "    reading: ", " " * 13)
+    if o.note_withheld:
+        lines += _fill(
+            "the rest of the reading note draws on reporting outside this reading and is "
+            "not shown" if o.note else
+            "the reading note draws on reporting outside this reading and is not shown",
+            "    reading: ", " " * 13,
+        )
+    if o.terms is not None:
+        lines += _fill(" ".join(o.terms.note.split()), "    terms not reported: ", " " * 8)
     lines += _fill(period_text(o.period), "    in effect: ", " " * 15)
+    for c in o.context:
+        lines += _fill(f'"{quote_text(c, ruleset)}"', "    context: ", " " * 14)
+        lines += _fill(cite_text(c), " " * 14, " " * 16)
     if isinstance(o.reason, MissingFacts):
         needs = ", ".join(o.reason.facts)
-        lines += _fill(
-            f"whether it applies depends on {needs}, which the scenario does not give",
-            "    note: ",
-            " " * 10,
-        )
+        if needs:
+            lines += _fill(
+                f"whether it applies depends on {needs}, which the scenario does not give",
+                "    note: ",
+                " " * 10,
+            )
+        for part in open_parts_text(o):
+            lines += _fill(part, "    note: ", " " * 10)
     return lines
+
+
+def cite_text(c: CitedClaim) -> str:
+    """Where a quote comes from: outlet · date · who said it · how firmly · what kind."""
+    parts = [source_label(c), claim_date(c), attribution_text(c.attributed_to, c.outlet),
+             str(c.modality)]
+    if c.kind is not ClaimKind.PROVISION:
+        parts.append(str(c.kind).replace("_", " "))
+    return " · ".join(parts)
 
 
 def _why(decision: Decision, ruleset: Ruleset) -> list[str]:
@@ -421,10 +520,55 @@ def _why(decision: Decision, ruleset: Ruleset) -> list[str]:
     return lines
 
 
+def _refined(outcomes: list[RuleOutcome], ruleset: Ruleset) -> list[str]:
+    """General statements that a more specific reported limit refines, with their quotes."""
+    lines = ["Refined by a more specific limit"]
+    quoted: set[str] = set()
+    for i, o in enumerate(outcomes):
+        lines += ([""] if i else []) + _rule_block(o, ruleset, quoted)
+        if isinstance(o.reason, OverriddenBy):
+            for rid, note in o.reason.refinements:
+                lines += _fill(f"{rid}: {' '.join(note.split())}", "    refined by ", " " * 15)
+    return lines
+
+
 def _outcome_lines(outcomes: Iterable[RuleOutcome]) -> list[str]:
     lines: list[str] = []
     for o in outcomes:
         lines += _fill(f"{_effect(o.effect)}  {o.rule}: {reason_text(o)}", "  ", " " * 12)
+    return lines
+
+
+def open_question_text(q: OpenQuestion, code: Code = _plain) -> str:
+    """What the reporting leaves open, in one sentence."""
+    rule = code(q.rule)
+    if q.kind == "period":
+        undated = ", ".join(code(s) for s in q.sources)
+        return (
+            f"Whether {rule} was already (or still) in force: the reporting does not date it"
+            + (f" (undated: {undated})" if undated else "")
+        )
+    return f"Whether the case falls within the terms of {rule}, which were not reported"
+
+
+def open_answer_text(q: OpenQuestion, value: bool) -> str:
+    """The words for one answer to an open question."""
+    if q.kind == "period":
+        return "in force" if value else "not in force"
+    return "within the terms" if value else "outside them"
+
+
+def _open(decision: Decision, ruleset: Ruleset) -> list[str]:
+    lines: list[str] = []
+    for q in decision.unknowns:
+        lines += ["", *_fill(open_question_text(q), "  ", "    ")]
+        if q.claim is not None:
+            lines += _fill(f'"{quote_text(q.claim, ruleset)}"', "    ", "     ")
+            lines += _fill(cite_text(q.claim), " " * 7, " " * 9)
+        if q.note:
+            lines += _fill(" ".join(q.note.split()), "    reading: ", " " * 13)
+        for value, verdicts in q.outcomes:
+            lines.append(f"    {open_answer_text(q, value):<17} → {verdicts_text(verdicts)}")
     return lines
 
 
@@ -433,6 +577,7 @@ def _depends(decision: Decision, ruleset: Ruleset) -> list[str]:
     possible = verdicts_text(decision.possible) if decision.possible else None
     if possible:
         lines += _fill(f"It could be {possible}, depending on:", "  ")
+    lines += _open(decision, ruleset)
     for m in decision.missing:
         lines += ["", *_missing_fact(m, ruleset.facts.get(m.fact))]
     listed = {m.fact for m in decision.missing}
@@ -510,8 +655,15 @@ def render_decision(decision: Decision, ruleset: Ruleset, *, color: bool = False
             sections.append(_closest(decision))
     else:
         sections.append(_why(decision, ruleset))
-    if by_status[RuleStatus.OVERRIDDEN]:
-        sections.append(["Overridden", *_outcome_lines(by_status[RuleStatus.OVERRIDDEN])])
+    refined = [
+        o for o in by_status[RuleStatus.OVERRIDDEN]
+        if isinstance(o.reason, OverriddenBy) and o.reason.refinements
+    ]
+    if refined:
+        sections.append(_refined(refined, ruleset))
+    overridden = [o for o in by_status[RuleStatus.OVERRIDDEN] if o not in refined]
+    if overridden:
+        sections.append(["Overridden", *_outcome_lines(overridden)])
     if by_status[RuleStatus.DOES_NOT_APPLY] and v is not Verdict.NOT_ADDRESSED:
         sections.append(["Did not apply", *_outcome_lines(by_status[RuleStatus.DOES_NOT_APPLY])])
     if by_status[RuleStatus.UNDECIDED]:
