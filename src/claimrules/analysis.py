@@ -650,7 +650,11 @@ def _collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def _explore(
-    compiled: CompiledRuleset, rules: Sequence[CompiledRule], facts: Mapping[str, FactValue]
+    compiled: CompiledRuleset,
+    rules: Sequence[CompiledRule],
+    facts: Mapping[str, FactValue],
+    *,
+    settle: bool = True,
 ) -> tuple[list[Leaf], bool]:
     """The leaves `evaluator.explore` gives (same branching rule, same order), found faster.
 
@@ -698,7 +702,9 @@ def _explore(
             del known[name]
 
     run(tuple(rules), ())
-    return settle_open(leaves), state["complete"]
+    # Leaves that differ only in what the reporting leaves open become one (`settle_open`);
+    # `settle=False` keeps them apart, for questions such as "can this rule ever apply?".
+    return (settle_open(leaves) if settle else leaves), state["complete"]
 
 
 _GUARDS: WeakKeyDictionary[CompiledRule, dict[str, frozenset[FactValue]]] = WeakKeyDictionary()
@@ -999,7 +1005,7 @@ def _satisfiable(compiled: CompiledRuleset, rules: Sequence[CompiledRule]) -> bo
         reads=frozenset().union(*(r.reads for r in rules)), overrides=frozenset(),
         period=first.period, claims=(),
     )
-    leaves, complete = _explore(compiled, (probe,), {})
+    leaves, complete = _explore(compiled, (probe,), {}, settle=False)
     if any(leaf.standing for leaf in leaves):
         return True
     return False if complete else None
@@ -1107,7 +1113,11 @@ def _meta_file(ruleset: Ruleset) -> str:
 
 
 def _claim_findings(ruleset: Ruleset) -> Iterator[Finding]:
-    cited = {c for r in ruleset.rules for c in r.because}
+    cited = {
+        c for r in ruleset.rules
+        for c in (*r.because, *r.context, *((r.unreported_terms.claim,) if r.unreported_terms
+                                            else ()))
+    }
     for cid, rec in ruleset.claims.items():
         if cid in cited:
             continue

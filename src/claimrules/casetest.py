@@ -176,8 +176,9 @@ def run_case(ruleset: Ruleset, case: Case, span: Span | None = None) -> CaseResu
     """Evaluate one case and compare the decision with what it expects."""
     typed = coerce_facts(ruleset.facts, case.facts)
     sources = tuple(sorted(set(case.sources))) if case.sources is not None else None
+    speakers = tuple(sorted(set(case.speakers))) if case.speakers is not None else None
     decision = decide(ruleset.compiled(), typed, as_of=case.as_of, known_by=case.known_by,
-                      sources=sources)
+                      sources=sources, speakers=speakers)
     want = case.expect
     mismatches: list[Mismatch] = []
     if decision.verdict != want.verdict:
@@ -190,6 +191,10 @@ def run_case(ruleset: Ruleset, case: Case, span: Span | None = None) -> CaseResu
         mismatches.append(
             Mismatch("missing_facts", tuple(sorted(want.missing_facts)),
                      tuple(sorted(decision.missing_facts)))
+        )
+    if want.support is not None and want.support != decision.support.strength:
+        mismatches.append(
+            Mismatch("support", (want.support,), (str(decision.support.strength),))
         )
     return CaseResult(case, decision, tuple(mismatches), span or ruleset.span("case", case.id))
 
@@ -228,7 +233,9 @@ def coverage(ruleset: Ruleset, decisions: Iterable[Decision]) -> Coverage:
     exercised: set[str] = set()
     covered: set[str] = set()
     for d in decisions:
-        deciding = set(d.deciding_rules)
+        # A rule whose open period or unreported terms decide that the answer is open is
+        # exercised too: that is what it is for.
+        deciding = set(d.deciding_rules) | {q.rule for q in d.unknowns}
         for o in d.rules:
             if o.rule in deciding or o.status in _EXERCISED:
                 exercised.add(o.rule)

@@ -151,8 +151,9 @@ def unknown_date_text(u: Unknown) -> str:
     return "an unknown date" + (f" ({', '.join(bounds)})" if bounds else "")
 
 
-def period_text(p: Period, code: Code = _plain, text: Code = _plain) -> str:
-    """When a rule is in effect and where that comes from (`text` escapes the stated basis)."""
+def period_dates_text(p: Period) -> str:
+    """A period's dates, unknown ends with their bounds: "from an unknown date (not before
+    2024-05-23, not after 2024-05-30)"."""
     dates = dates_text(p.start, p.until)
     if p.start_unknown is not None or p.until_unknown is not None:
         start = (
@@ -164,6 +165,12 @@ def period_text(p: Period, code: Code = _plain, text: Code = _plain) -> str:
             else f"until {p.until.isoformat()}" if p.until else ""
         )
         dates = " ".join(x for x in (start, until) if x)
+    return dates
+
+
+def period_text(p: Period, code: Code = _plain, text: Code = _plain) -> str:
+    """When a rule is in effect and where that comes from (`text` escapes the stated basis)."""
+    dates = period_dates_text(p)
     if p.basis:
         return f"{dates} (basis: {text(' '.join(p.basis.split()))})"
     if p.derived_from:
@@ -198,7 +205,7 @@ def reason_text(outcome: RuleOutcome, code: Code = _plain) -> str:
         return "; ".join(parts)
     if isinstance(r, OutOfPeriod):
         return (
-            f"in effect {dates_text(r.start, r.until)}; "
+            f"in effect {period_dates_text(outcome.period)}; "
             f"the policy is read as of {r.as_of.isoformat()}"
         )
     if isinstance(r, NotYetReported):
