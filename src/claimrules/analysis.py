@@ -49,9 +49,9 @@ from claimrules.domain import (
     Fact,
     FactType,
     FactValue,
-    Modality,
     Rule,
     Test,
+    grounds,
 )
 from claimrules.evaluator import MAX_LEAVES, Leaf, build_context, combine, settle_open
 from claimrules.ruleset import Ruleset
@@ -1142,14 +1142,20 @@ def _fact_findings(ruleset: Ruleset) -> Iterator[Finding]:
 
 
 def _speculative_findings(ruleset: Ruleset) -> Iterator[Finding]:
+    """Rules citing, among their grounds, claims that can never ground them (a forecast, a
+    speculation, an event, a denial, a refusal to comment). A rule resting *only* on such
+    claims does not load (`check`'s `no-ground`); these only mislead a reader of the file."""
     for r in ruleset.rules:
-        claims = [ruleset.claims[c].claim for c in r.because]
-        if all(c.modality is Modality.SPECULATIVE or c.kind is ClaimKind.FORECAST for c in claims):
+        weak = [ruleset.claims[c].claim for c in r.because
+                if not grounds(ruleset.claims[c].claim)]
+        if weak:
             yield Finding(
                 "speculative-rule", Severity.WARNING,
-                f"rule `{r.id}` rests only on speculative or forecast claims: "
-                + ", ".join(f"`{c.id}`" for c in claims),
+                f"rule `{r.id}` cites claims that cannot ground it: "
+                + ", ".join(f"`{c.id}` ({c.kind}, {c.modality})" for c in weak),
                 ruleset.span("rule", r.id), rules=(r.id,),
+                help="list them under `context`: they are shown beside the rule, never "
+                "counted as its ground",
             )
 
 

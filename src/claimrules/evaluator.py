@@ -33,7 +33,6 @@ from claimrules.compile import (
     compile_condition,
     conjoin,
     gc_paused,
-    grounds,
     is_pseudo,
     pseudo_rule,
     rule_period,
@@ -60,7 +59,17 @@ from claimrules.decision import (
     UnreportedTermsOutcome,
     Verdict,
 )
-from claimrules.domain import All, Condition, Fact, FactValue, Not, Test, Unknown, parse_iso_date
+from claimrules.domain import (
+    All,
+    Condition,
+    Fact,
+    FactValue,
+    Not,
+    Test,
+    Unknown,
+    grounds,
+    parse_iso_date,
+)
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts, coerce_value
 
@@ -643,7 +652,8 @@ def _open_question(
             raise AssertionError(name)
         claim = compiled.citation(terms.claim)
         shown = claim if ctx.kept is None or claim.id in ctx.kept else None
-        return OpenQuestion("terms", rule_id, (), shown, terms.note, outcomes)
+        note = terms.note if _terms_note_shown(rule, ctx.kept) else None
+        return OpenQuestion("terms", rule_id, (), shown, note, outcomes)
     return OpenQuestion("period", rule_id, _undated_sources(ctx, rule), None, None, outcomes)
 
 
@@ -746,7 +756,9 @@ def _outcome(
     if r.rule.unreported_terms is not None:
         t = r.rule.unreported_terms
         claim = compiled.citation(t.claim)
-        terms = UnreportedTermsOutcome(claim if kept is None or claim.id in kept else None, t.note)
+        shown = kept is None or claim.id in kept
+        terms = UnreportedTermsOutcome(claim if shown else None,
+                                       t.note if _terms_note_shown(r, kept) else None)
     return RuleOutcome(
         rule=r.id,
         effect=r.effect,
@@ -769,16 +781,24 @@ def _outcome(
 
 def _refinements(
     compiled: CompiledRuleset, rule: CompiledRule, by: tuple[str, ...], kept: frozenset[str] | None
-) -> tuple[tuple[str, str], ...]:
-    """(rule id, note) of the overriding rules that refine `rule`, where the reading may show
-    the note (it keeps every claim of the refining rule)."""
-    out: list[tuple[str, str]] = []
+) -> tuple[tuple[str, str | None], ...]:
+    """(rule id, note) of the overriding rules that refine `rule`; the note is None where the
+    reading may not show it (it leaves out a claim of the refining rule)."""
+    out: list[tuple[str, str | None]] = []
     for rid in by:
         other = compiled.by_id[rid].rule
-        if kept is not None and not all(c in kept for c in other.because):
-            continue
-        out.extend((rid, x.note) for x in other.refines if x.rule == rule.id)
+        shown = kept is None or all(c in kept for c in other.because)
+        out.extend((rid, x.note if shown else None) for x in other.refines if x.rule == rule.id)
     return tuple(out)
+
+
+def _terms_note_shown(rule: CompiledRule, kept: frozenset[str] | None) -> bool:
+    """A note on unreported terms is a reading of the rule's claims: shown only in a reading
+    that keeps every one of them and the claim that says terms exist."""
+    terms = rule.rule.unreported_terms
+    if kept is None or terms is None:
+        return True
+    return terms.claim in kept and all(c in kept for c in rule.rule.because)
 
 
 def _no_period() -> Period:

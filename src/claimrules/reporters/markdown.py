@@ -140,7 +140,8 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
     if o.note_withheld:
         lines += ["*Reading:* (draws on reporting outside this reading; not shown)", ""]
     if o.terms is not None:
-        lines += [f"*Terms not reported:* {_esc(o.terms.note)}", ""]
+        note = _esc(o.terms.note) if o.terms.note else "(note not shown in this reading)"
+        lines += [f"*Terms not reported:* {note}", ""]
     lines += [f"*In effect:* {period_text(o.period, _code, _esc)}", ""]
     for c in o.context:
         lines += [f"> Context: “{_esc(quote_text(c, ruleset))}”", ">", f"> {_citation(c)}", ""]

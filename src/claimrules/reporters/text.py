@@ -471,7 +471,9 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
             "    reading: ", " " * 13,
         )
     if o.terms is not None:
-        lines += _fill(" ".join(o.terms.note.split()), "    terms not reported: ", " " * 8)
+        lines += _fill(" ".join((o.terms.note or "the note draws on reporting outside this "
+                                 "reading and is not shown").split()),
+                       "    terms not reported: ", " " * 8)
     lines += _fill(period_text(o.period), "    in effect: ", " " * 15)
     for c in o.context:
         lines += _fill(f'"{quote_text(c, ruleset)}"', "    context: ", " " * 14)
@@ -535,7 +537,9 @@ def _refined(outcomes: list[RuleOutcome], ruleset: Ruleset) -> list[str]:
         lines += ([""] if i else []) + _rule_block(o, ruleset, quoted)
         if isinstance(o.reason, OverriddenBy):
             for rid, note in o.reason.refinements:
-                lines += _fill(f"{rid}: {' '.join(note.split())}", "    refined by ", " " * 15)
+                said = " ".join(note.split()) if note else (
+                    "(the note draws on reporting outside this reading and is not shown)")
+                lines += _fill(f"{rid}: {said}", "    refined by ", " " * 15)
     return lines
 
 
