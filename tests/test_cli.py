@@ -139,12 +139,13 @@ def test_batch_streams_and_reports_bad_lines(capsys, monkeypatch, tmp_path: Path
 
 
 def test_ask_asks_only_what_matters_and_stops_when_settled(capsys, monkeypatch) -> None:
-    # civilian infrastructure settles the verdict: no question about weapons or area follows
-    answers = "russia\nukraine\nus\ncivilian_infrastructure\n"  # most decisive first
+    # deep inside Russia settles the verdict on 15 June (Biden: "not authorizing strikes 200
+    # miles into Russia"): no question about the weapon or the target follows
+    answers = "russia\nukraine\nus\ndeep_inside\n"  # most decisive first
     code, out, _ = run(capsys, monkeypatch, "ask", RS, "--as-of", "2024-06-15", stdin=answers)
     assert code == 0
     assert "PROHIBITED" in out
-    assert "What class of weapon" not in out and "Where inside Russia" not in out
+    assert "What class of weapon" not in out and "What kind of target" not in out
     assert out.count("answer") == 4
 
 

@@ -303,3 +303,22 @@ def test_lint_reports_acknowledged_disagreements_and_fails_only_on_new_ones(
     assert code == 0
     code, _, _ = run_main(monkeypatch, capsys, *["lint", str(copy), "--fail-on", "error"])
     assert code == 0
+
+
+# --- the README says what the data says ----------------------------------------------------------
+
+
+def test_readme_counts_and_reading_table_match_the_shipped_ruleset() -> None:
+    import re
+
+    readme = (SHIPPED.parents[1] / "README.md").read_text(encoding="utf-8")
+    reports = [s for s in RULESET.sources.values() if s.id != "biden-decision-article"]
+    undated = [s for s in reports if s.published is None]
+    assert f"16 pieces of reporting from May to November 2024\n({len(undated)} of them undated)" \
+        in readme
+    assert len(reports) == 16
+    assert f"page shows none: {len(undated)} of the {len(reports)})" in readme
+    table = readme.split("<!-- reading-table:", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"`([a-z0-9-]+)`", "\n".join(
+        line.split("|")[1] for line in table.splitlines() if line.startswith("| `")))
+    assert sorted(named) == sorted(r.id for r in RULESET.rules), "every rule once, no other"

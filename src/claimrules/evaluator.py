@@ -319,12 +319,17 @@ def explore(
     return search.leaves, search.complete
 
 
-def settle_open(leaves: list[Leaf]) -> list[Leaf]:
+def settle_open(
+    leaves: list[Leaf], rules: Iterable[CompiledRule], facts: Facts | None = None
+) -> list[Leaf]:
     """The leaves over real facts only: leaves that differ only in pseudo-facts (what the
-    reporting leaves open) become one leaf, `indeterminate` unless they agree. The search
-    splits on real facts first, so such leaves share their real facts and stay disjoint."""
+    reporting leaves open) become one leaf, `indeterminate` unless they agree, with the deciding
+    rules `decide` gives that box (see `_deciding_under_unknowns`). The search splits on real
+    facts first, so such leaves share their real facts and stay disjoint. `rules` are the
+    rules the search explored, `facts` the facts it started from."""
     if not any(is_pseudo(n) for leaf in leaves for n, _ in leaf.assigned):
         return leaves
+    explored = tuple(rules)
     groups: dict[tuple[tuple[str, FactValue], ...], list[Leaf]] = {}
     for leaf in leaves:
         real = tuple((n, v) for n, v in leaf.assigned if not is_pseudo(n))
@@ -332,15 +337,17 @@ def settle_open(leaves: list[Leaf]) -> list[Leaf]:
     out = []
     for real, group in groups.items():
         verdicts = {leaf.verdict for leaf in group}
-        if len(verdicts) == 1:
-            seen: dict[int, CompiledRule] = {}
-            for leaf in group:
-                for r in leaf.standing:
-                    seen.setdefault(r.index, r)
-            standing = tuple(sorted(seen.values(), key=lambda r: r.index))
-            out.append(Leaf(real, group[0].verdict, standing))
-        else:
+        if len(verdicts) > 1:
             out.append(Leaf(real, Verdict.INDETERMINATE, ()))
+            continue
+        verdict = group[0].verdict
+        if len(group) == 1:
+            out.append(Leaf(real, verdict, group[0].standing))
+            continue
+        known = {**(facts or {}), **dict(real)}
+        applicable = [r for r in explored if r.test(known) is True]
+        standing = _deciding_under_unknowns(verdict, applicable, group)
+        out.append(Leaf(real, verdict, tuple(sorted(standing, key=lambda r: r.index))))
     return out
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from claimrules.compile import CompiledRuleset, Facts
 from claimrules.decision import Verdict
-from claimrules.evaluator import build_context, decide, explore
+from claimrules.evaluator import build_context, decide, explore, settle_open
 
 
 def next_question(
@@ -29,7 +29,9 @@ def next_question(
     if decision.verdict is not Verdict.INDETERMINATE or not decision.missing_facts:
         return None
     ctx = build_context(compiled, as_of, known_by, sources)
-    leaves, _ = explore(compiled, ctx.active, facts)
+    found, _ = explore(compiled, ctx.active, facts)
+    # What the reporting leaves open is never asked: a box it leaves open is indeterminate.
+    leaves = settle_open(found, ctx.active, facts)
 
     def settled(name: str) -> int:
         count = 0

@@ -179,7 +179,9 @@ def build_brief(ruleset: Ruleset) -> Brief:
     gaps: list[Region] = []
     gaps_note: str | None = None
     for f in findings:
-        if f.code == "contested-region" and f.region is not None and len(f.rules) == 2:
+        # An acknowledged disagreement is still one the reader should see.
+        if (f.code in ("contested-region", "acknowledged-disagreement")
+                and f.region is not None and len(f.rules) == 2):
             pairs.setdefault((f.rules[0], f.rules[1]), []).append(f.region)
         elif f.code == "not-addressed-region":
             if f.region is not None:

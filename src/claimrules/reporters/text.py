@@ -313,7 +313,8 @@ def headline_text(decision: Decision) -> str:
             why.append("dates the reporting does not give")
         if any(q.kind == "terms" for q in decision.unknowns):
             why.append("terms that were not reported")
-        return "as reported, it depends on " + " and ".join(why)
+        listed = ", ".join(why[:-1]) + " and " + why[-1] if len(why) > 1 else why[0]
+        return "as reported, it depends on " + listed
     if v is Verdict.NOT_ADDRESSED:
         return "as reported, nothing in the reporting we hold covers this case"
     return f"as reported by {sources}"
@@ -661,6 +662,13 @@ def render_decision(decision: Decision, ruleset: Ruleset, *, color: bool = False
             by_status[o.status].append(o)
     if v is Verdict.INDETERMINATE:
         sections.append(_depends(decision, ruleset))
+        applying = by_status[RuleStatus.APPLIES]
+        if applying:
+            quoted: set[str] = set()
+            lines = ["Already applies, whatever the open questions are"]
+            for i, o in enumerate(applying):
+                lines += ([""] if i else []) + _rule_block(o, ruleset, quoted)
+            sections.append(lines)
     elif v is Verdict.NOT_ADDRESSED:
         if by_status[RuleStatus.DOES_NOT_APPLY]:
             sections.append(_closest(decision))
