@@ -45,6 +45,12 @@ class ClaimRecord:
     earliest: date | None = None
     latest: date | None = None
 
+    def __post_init__(self) -> None:
+        # A dated claim's bounds are its date, however the record was built.
+        if self.reported_on is not None:
+            object.__setattr__(self, "earliest", self.reported_on)
+            object.__setattr__(self, "latest", self.reported_on)
+
     @property
     def id(self) -> str:
         """The claim's id."""
