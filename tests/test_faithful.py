@@ -92,10 +92,11 @@ def test_an_open_period_is_named_with_its_undated_sources() -> None:
 def test_known_by_keeps_an_undated_claim_only_when_its_bounds_show_it_was_reported() -> None:
     facts = {**UNIT, "area": "across_from_kharkiv", "weapon_class": "short_range"}
     # The Politico story (undated) ran on 23 or 30 May: shown to be reported by 31 May...
-    by_31 = evaluate(RULESET, facts, known_by="2024-05-31", sources=["yahoo-reuters-politico-2024-05"])
+    politico = ["yahoo-reuters-politico-2024-05"]
+    by_31 = evaluate(RULESET, facts, known_by="2024-05-31", sources=politico)
     assert by_31.verdict is Verdict.PERMITTED
     # ...but not by 29 May, and it says so.
-    by_29 = evaluate(RULESET, facts, known_by="2024-05-29", sources=["yahoo-reuters-politico-2024-05"])
+    by_29 = evaluate(RULESET, facts, known_by="2024-05-29", sources=politico)
     assert by_29.verdict is Verdict.NOT_ADDRESSED
     assert "politico-counter-fire" in by_29.excluded_undated
 
