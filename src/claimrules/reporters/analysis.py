@@ -658,19 +658,26 @@ def _timeline_text(tl: Timeline) -> str:
     for p in tl.rules:
         if p.period.start is not None:
             starts.setdefault(p.period.start, []).append(p)
+    # One list in date order: each source's day of claims, and each rule start on a date no
+    # claim carries (a stated period), so no entry is printed after a later one.
+    entries: list[tuple[date, int, SourceDay | None]] = [
+        (day.date, 0, day) for day in tl.dated if day.date is not None
+    ]
+    claim_days = {day.date for day in tl.dated}
+    entries += [(d, 1, None) for d in starts if d not in claim_days]
     shown: set[date] = set()
-    for day in tl.dated:
-        lines.append(f"{day.date}  {_day_head(day)}")
-        lines += _timeline_claims(day, "    ")
-        if day.date is not None and day.date in starts and day.date not in shown:
-            shown.add(day.date)
-            for p in starts[day.date]:
-                lines.append(f"    ▶ {p.effect} {p.rule} in force from {day.date}")
-        lines.append("")
-    for d, ps in sorted(starts.items()):
-        if d not in shown:
+    for d, _, entry in sorted(entries, key=lambda e: (e[0], e[1])):
+        if entry is None:
             lines.append(f"{d}  (no dated claim)")
-            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in ps] + [""]
+            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in starts[d]] + [""]
+            continue
+        lines.append(f"{d}  {_day_head(entry)}")
+        lines += _timeline_claims(entry, "    ")
+        if d in starts and d not in shown:
+            shown.add(d)
+            for p in starts[d]:
+                lines.append(f"    ▶ {p.effect} {p.rule} in force from {d}")
+        lines.append("")
     if tl.undated:
         lines.append("Undated claims")
         for day in tl.undated:
