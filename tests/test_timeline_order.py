@@ -65,7 +65,9 @@ def _before(lines: list[str], marker: str) -> list[str]:
 
 @settings(max_examples=40)
 @given(SOURCES)
-def test_timeline_is_in_date_order_in_every_format(spec: list[tuple[int | None, int | None]]) -> None:
+def test_timeline_is_in_date_order_in_every_format(
+    spec: list[tuple[int | None, int | None]],
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "order"
         root.mkdir()
