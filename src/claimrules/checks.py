@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from claimrules import mismatch
 from claimrules.diagnostics import DataPath, Diagnostic, Span, did_you_mean
 from claimrules.domain import Fact, FactType, parse_iso_date
 from claimrules.model import Rule, Source
-from claimrules.quotes import closest_fragment
+from claimrules.quotes import Archive
 from claimrules.scenario import ScenarioError, coerce_facts
 
 if TYPE_CHECKING:
@@ -55,19 +56,17 @@ def fact_references(meta: Located, claim_ids: set[str]) -> Iterator[Diagnostic]:
                 yield unknown("claim", cid, meta.span(*path), path, claim_ids)
 
 
-def quote_not_found(claim: Located, source: Source, text: str) -> Diagnostic:
-    """A quote that does not occur in its source's archived text."""
-    where = closest_fragment(claim.model.quote, text)
+def quote_not_found(claim: Located, source: Source, archive: Archive) -> Diagnostic:
+    """A quote that does not occur in its source's archived text, with the cause: the archive's
+    nearest passage, the characters that differ, or a quote joining two excerpts."""
+    why = mismatch.explain(claim.model.quote, archive)
     return Diagnostic(
         "quote-not-found",
         f"quote of claim `{claim.model.id}` is not in the archived text of `{source.id}`",
         claim.span("quote"),
         (*claim.path, "quote"),
-        help=(
-            f"the archived text differs from the quote at `{where}`"
-            if where
-            else "quotes must match the archive exactly (whitespace runs aside)"
-        ),
+        help=why.help(),
+        notes=why.notes(),
     )
 
 

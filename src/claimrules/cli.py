@@ -58,7 +58,9 @@ def _date_option(value: str | None, name: str) -> date | None:
 
 
 def _bad_date(value: str, name: str) -> NoReturn:
-    raise click.BadParameter(f"`{value}` is not a date written YYYY-MM-DD", param_hint=name)
+    from claimrules.domain import why_not_a_date  # noqa: PLC0415
+
+    raise click.BadParameter(why_not_a_date(value), param_hint=name)
 
 
 def _load(path: str) -> Any:
