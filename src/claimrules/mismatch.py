@@ -102,7 +102,7 @@ def _side(chars: str, where: str) -> str:
 
 
 def _word(text: str, where: str) -> str:
-    return f"`{text}` in {where}" if text else f"nothing in {where}"
+    return f"`{text.strip()}` in {where}" if text.strip() else f"nothing in {where}"
 
 
 def _longest_prefix(needle: str, hay: str) -> int:
@@ -163,8 +163,9 @@ _TOKEN = re.compile(r"\w+|\s|[^\w\s]")
 
 
 def _plain(chars: str) -> bool:
-    """ASCII letters and digits only: a word edit, shown as words rather than characters."""
-    return all(c.isascii() and c.isalnum() for c in chars)
+    """ASCII letters, digits and spaces only: a word edit, shown as words rather than named
+    character by character (nothing there looks like something else)."""
+    return all(c.isascii() and (c.isalnum() or c == " ") for c in chars)
 
 
 def _differences(passage: str, needle: str) -> tuple[Difference, ...]:
