@@ -7,10 +7,10 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, check_golden, run_main
 
 from claimrules import load_ruleset
 from claimrules.scaffold import init_ruleset
+from conftest import ROOT, check_golden, run_main
 
 PAGE = ROOT / "examples" / "saved-pages" / "ruritania-drones.html"
 GOLDEN = ROOT / "tests" / "golden" / "messages"
