@@ -5,12 +5,13 @@ Each check is a small generator that yields diagnostics; the loader collects the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from claimrules import mismatch
+from claimrules.constraints import violated
 from claimrules.diagnostics import DataPath, Diagnostic, Span, did_you_mean
-from claimrules.domain import Fact, FactType, parse_iso_date
+from claimrules.domain import Constraint, Fact, FactType, parse_iso_date
 from claimrules.model import Rule, Source
 from claimrules.quotes import Archive
 from claimrules.scenario import ScenarioError, coerce_facts
@@ -146,6 +147,47 @@ def rule_references(
             rule.span("effective"),
             (*rule.path, "effective"),
         )
+
+
+def constraint_references(meta: Located, facts: Mapping[str, Fact]) -> Iterator[Diagnostic]:
+    """Constraints name facts of the vocabulary, with operands that fit them; ids are unique."""
+    raw = meta.doc.data.get("constraints") if isinstance(meta.doc.data, dict) else None
+    seen: dict[str, Span] = {}
+    for i, c in enumerate(meta.model.constraints):
+        path: DataPath = ("constraints", i)
+        if c.id in seen:
+            yield Diagnostic("duplicate-constraint",
+                             f"duplicate constraint id `{c.id}` (first defined at {seen[c.id]})",
+                             meta.span(*path, "id"), path)
+        seen.setdefault(c.id, meta.span(*path, "id"))
+        for part in ("when", "then"):
+            for node, sub in _conditions(raw[i][part], (*path, part)):  # type: ignore[index]
+                name = node["fact"]
+                fact = facts.get(name)
+                if fact is None:
+                    yield unknown("fact", name, meta.span(*sub, "fact"), (*sub, "fact"), facts)
+                    continue
+                op = next(k for k in ("is", "in", "lt", "le", "gt", "ge") if k in node)
+                problem = _check_operand(fact, op, node[op])
+                if problem:
+                    yield Diagnostic("bad-operand", problem, meta.span(*sub, op), (*sub, op))
+
+
+def case_constraints(case: Located, facts: Mapping[str, Fact],
+                     constraints: Sequence[Constraint]) -> Iterator[Diagnostic]:
+    """A case whose facts break a constraint of the vocabulary (it could never happen)."""
+    try:
+        typed = coerce_facts(facts, case.model.facts)
+    except ScenarioError:
+        return  # reported by case_references
+    broken = violated(constraints, typed, facts)
+    if broken is not None:
+        yield Diagnostic(
+            "impossible-case",
+            f"case `{case.model.id}` is an impossible scenario: it breaks constraint "
+            f"`{broken.id}`: {broken.note}",
+            case.span("facts"), (*case.path, "facts"),
+            help="change a value of the case, or the constraint if it is wrong")
 
 
 def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:

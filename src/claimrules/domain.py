@@ -120,6 +120,8 @@ class Fact:
     minimum: int | float | None = None
     maximum: int | float | None = None
     motivated_by: tuple[str, ...] = ()
+    #: The fact describes the scenario (a region's name, say) and no rule needs to read it.
+    scenario_only: bool = False
 
     def value_names(self) -> list[str]:
         """The enum's values in declared order (empty for other types)."""
@@ -134,6 +136,18 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Constraint:
+    """How facts know each other: whenever `when` holds, `then` must hold too (a scenario
+    where it does not is impossible); where `then` is a set of `is` tests, their values are
+    implied. `note` says why (a weapon is one country's, an area lies in one region)."""
+
+    id: str
+    when: Condition
+    then: Condition
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class RulesetMeta:
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
@@ -142,6 +156,7 @@ class RulesetMeta:
     facts: tuple[Fact, ...]
     description: str | None = None
     version: str | None = None
+    constraints: tuple[Constraint, ...] = ()
 
 
 # --- sources and claims --------------------------------------------------------------------

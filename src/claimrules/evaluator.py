@@ -33,6 +33,7 @@ from claimrules.compile import (
     compile_condition,
     gc_paused,
 )
+from claimrules.constraints import complete as complete_scenario
 from claimrules.decision import (
     CitedClaim,
     ConditionFailed,
@@ -355,6 +356,8 @@ def decide(
 ) -> Decision:
     """Evaluate already-typed facts. `explain=False` skips the per-rule trace and the
     per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay)."""
+    if compiled.ruleset.meta.constraints:  # implied values filled in; impossible: refused
+        facts = complete_scenario(compiled.ruleset.meta.constraints, facts, compiled.ruleset.facts)
     ctx = build_context(compiled, as_of, known_by, sources)
     candidates = _candidates(compiled, ctx, facts)
     applicable: list[CompiledRule] = []

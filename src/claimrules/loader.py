@@ -22,7 +22,7 @@ from claimrules.diagnostics import (
     did_you_mean,
     follow_on_note,
 )
-from claimrules.domain import Fact
+from claimrules.domain import Constraint, Fact
 from claimrules.model import Case, Claim, Rule, RulesetMeta, Scenario, Source
 from claimrules.quotes import Archive
 from claimrules.ruleset import ClaimRecord, Ruleset, yaml_files
@@ -472,7 +472,7 @@ def build_ruleset(
         claim_ids = _AnyId(claim_ids)
     if "rules" in col.unreadable:
         rule_ids = _AnyId(rule_ids)
-    col.add(checks.fact_references(meta, claim_ids))
+    col.add([*checks.fact_references(meta, claim_ids), *checks.constraint_references(meta, facts)])
     normal = {
         sid: Archive.of(text, excerpts=source_map[sid].archive.content == "excerpts")
         for sid, text in archives.items()
@@ -514,7 +514,7 @@ def build_ruleset(
     for r in rules:
         col.add(checks.rule_references(r, facts, claim_ids, rule_ids))
     col.add(checks.override_cycles(rules))
-    _check_cases(col, cases, facts, set(source_map), rule_ids)
+    _check_cases(col, cases, facts, set(source_map), rule_ids, plain.constraints)
     _count_follow_ons(col, m, rules, cases)
     errors = [d for d in col.diagnostics if d.severity == "error"]
     if errors:
@@ -540,11 +540,16 @@ def build_ruleset(
 
 
 def _check_cases(col: _Collector, cases: list[Located], facts: Mapping[str, Fact],
-                 source_ids: set[str], rule_ids: set[str]) -> None:
-    """Cases' references; a source that failed to load is not also reported as unknown."""
+                 source_ids: set[str], rule_ids: set[str],
+                 constraints: tuple[Constraint, ...]) -> None:
+    """Cases' references (a source that failed to load is not also reported as unknown), and
+    cases that describe an impossible scenario."""
     known = source_ids | {i for k, i in col.broken if k == "source"}
     for c in cases:
-        col.add(checks.case_references(c, facts, known, rule_ids))
+        found = list(checks.case_references(c, facts, known, rule_ids))
+        col.add(found)
+        if not found and constraints:
+            col.add(checks.case_constraints(c, facts, constraints))
 
 
 def _count_follow_ons(col: _Collector, meta: RulesetMeta, rules: list[Located],

@@ -45,6 +45,7 @@ from claimrules.domain import (
     Claim,
     ClaimKind,
     Condition,
+    Constraint,
     Effect,
     EnumValue,
     Expectation,
@@ -186,6 +187,11 @@ def _encode(rs: Ruleset) -> dict[str, Any]:
             "description": rs.meta.description,
             "version": rs.meta.version,
             "facts": [_fact(f) for f in rs.meta.facts],
+            "constraints": [
+                {"id": c.id, "when": _condition(c.when), "then": _condition(c.then),
+                 "note": c.note}
+                for c in rs.meta.constraints
+            ],
         },
         "sources": [_source(s) for s in rs.sources.values()],
         "claims": [
@@ -226,6 +232,7 @@ def _fact(f: Fact) -> dict[str, Any]:
         "minimum": f.minimum,
         "maximum": f.maximum,
         "motivated_by": list(f.motivated_by),
+        "scenario_only": f.scenario_only,
     }
 
 
@@ -315,6 +322,10 @@ def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> 
     meta = RulesetMeta(
         id=m["id"], title=m["title"], facts=facts, description=m["description"],
         version=m["version"],
+        constraints=tuple(
+            Constraint(c["id"], _uncondition(c["when"]), _uncondition(c["then"]), c["note"])
+            for c in m.get("constraints", ())
+        ),
     )
     sources = {s["id"]: _unsource(s) for s in d["sources"]}
     claims = {}
@@ -355,6 +366,7 @@ def _unfact(f: dict[str, Any]) -> Fact:
         minimum=f["minimum"],
         maximum=f["maximum"],
         motivated_by=tuple(f["motivated_by"]),
+        scenario_only=bool(f.get("scenario_only", False)),
     )
 
 

@@ -9,8 +9,9 @@ from pydantic import Field, Strict, model_validator
 from claimrules import domain
 from claimrules.domain import FactType, FactValue
 from claimrules.model.base import Model, Name, Slug, Text
+from claimrules.model.rules import Condition
 
-__all__ = ["EnumValue", "Fact", "FactType", "FactValue", "RulesetMeta"]
+__all__ = ["Constraint", "EnumValue", "Fact", "FactType", "FactValue", "RulesetMeta"]
 
 
 class EnumValue(Model):
@@ -36,6 +37,7 @@ class Fact(Model):
     minimum: int | float | None = None
     maximum: int | float | None = None
     motivated_by: list[Slug] = Field(default_factory=list)
+    scenario_only: bool = False
 
     @model_validator(mode="after")
     def _values_match_type(self) -> Fact:
@@ -64,7 +66,22 @@ class Fact(Model):
             minimum=self.minimum,
             maximum=self.maximum,
             motivated_by=tuple(self.motivated_by),
+            scenario_only=self.scenario_only,
         )
+
+
+class Constraint(Model):
+    """Facts that know each other: whenever `when` holds, `then` must hold too."""
+
+    id: Slug
+    when: Condition
+    then: Condition
+    note: Text
+
+    def to_domain(self) -> domain.Constraint:
+        """The plain value."""
+        return domain.Constraint(self.id, self.when.to_domain(), self.then.to_domain(),
+                                 self.note)
 
 
 class RulesetMeta(Model):
@@ -75,6 +92,7 @@ class RulesetMeta(Model):
     description: Text | None = None
     version: str | None = None
     facts: list[Fact]
+    constraints: list[Constraint] = Field(default_factory=list)
 
     def to_domain(self) -> domain.RulesetMeta:
         """The plain value."""
@@ -84,4 +102,5 @@ class RulesetMeta(Model):
             facts=tuple(f.to_domain() for f in self.facts),
             description=self.description,
             version=self.version,
+            constraints=tuple(c.to_domain() for c in self.constraints),
         )
