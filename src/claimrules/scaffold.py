@@ -41,7 +41,7 @@ def _slug(name: str) -> str:
     return slug[:120]
 
 
-def _schema_line(kind: SchemaKind, directory: Path) -> str:
+def schema_line(kind: SchemaKind, directory: Path) -> str:
     """The editor modeline: a relative path to the installed schema when one exists, else an
     absolute one (a schema on another drive, on Windows)."""
     target = schema_path(kind)
@@ -58,7 +58,7 @@ def _files(root: Path) -> dict[Path, str]:
     sha = hashlib.sha256(archive).hexdigest()
     sub = {d: root / d for d in ("archive", "claims", "rules", "cases")}
     return {
-        root / "ruleset.yaml": _schema_line("ruleset", root) + f"""\
+        root / "ruleset.yaml": schema_line("ruleset", root) + f"""\
 id: {ruleset_id}
 title: "New reported policy, as reported"       # what the reporting is about
 description: >-
@@ -75,7 +75,7 @@ facts:
     question: Who acts?
     motivated_by: [{EXAMPLE}-permission]
 """,
-        root / "sources.yaml": _schema_line("sources", root) + f"""\
+        root / "sources.yaml": schema_line("sources", root) + f"""\
 sources:
   - id: {EXAMPLE}
     title: null          # the headline; null where unknown
@@ -89,7 +89,7 @@ sources:
     note: "placeholder: replace archive/{EXAMPLE}.txt with the article's text and record its sha256"
 """,
         sub["archive"] / f"{EXAMPLE}.txt": PLACEHOLDER_ARCHIVE,
-        sub["claims"] / f"{EXAMPLE}.yaml": _schema_line("claims", sub["claims"]) + f"""\
+        sub["claims"] / f"{EXAMPLE}.yaml": schema_line("claims", sub["claims"]) + f"""\
 claims:
   - id: {EXAMPLE}-permission
     source: {EXAMPLE}
@@ -100,7 +100,7 @@ claims:
       who: officials
       on_record: false   # false: the source does not name them
 """,
-        sub["rules"] / f"{EXAMPLE}.yaml": _schema_line("rules", sub["rules"]) + f"""\
+        sub["rules"] / f"{EXAMPLE}.yaml": schema_line("rules", sub["rules"]) + f"""\
 rules:
   - id: {EXAMPLE}-permit
     effect: permit       # permit | prohibit
@@ -113,7 +113,7 @@ rules:
       "the named party is allowed to act" is read as actor named_party; say here how each
       quoted phrase maps onto facts.
 """,
-        sub["cases"] / f"{EXAMPLE}.yaml": _schema_line("cases", sub["cases"]) + f"""\
+        sub["cases"] / f"{EXAMPLE}.yaml": schema_line("cases", sub["cases"]) + f"""\
 cases:
   - id: {EXAMPLE}-named-party-may-act
     description: The placeholder permission, as reported.

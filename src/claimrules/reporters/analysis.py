@@ -415,6 +415,11 @@ def _context(as_of: date | None, known_by: date | None, sources: Sequence[str] |
     return "; ".join(parts)
 
 
+def _left_out(count: int) -> str:
+    return (f"{_plural(count, 'impossible scenario')} of the grid left out: they break a "
+            "constraint of the vocabulary")
+
+
 def _table_text(table: Table, ruleset: Ruleset) -> str:
     context = _context(table.as_of, table.known_by, table.sources)
     head = [
@@ -425,6 +430,8 @@ def _table_text(table: Table, ruleset: Ruleset) -> str:
     if not table.complete:
         head.append("PARTIAL: the fact space was too large to explore completely; rows cover "
                     "only the explored part")
+    if table.left_out:
+        head.append(_left_out(table.left_out))
     header = [*table.facts, "verdict", "deciding rules"]
     body = [[*_row_values(table, r.cells, "|"), str(r.verdict), ", ".join(r.deciding_rules) or "—"]
             for r in table.rows]
@@ -443,6 +450,8 @@ def _table_markdown(table: Table, ruleset: Ruleset) -> str:
              _md(_context(table.as_of, table.known_by, table.sources)) + ".", ""]
     if not table.complete:
         lines += ["**Partial:** the fact space was too large to explore completely.", ""]
+    if table.left_out:
+        lines += [_md(_left_out(table.left_out)), ""]
     rows = []
     for r in table.rows:
         values = _row_values(table, r.cells, ", ")
@@ -462,6 +471,7 @@ def _table_json(table: Table) -> dict[str, Any]:
         "known_by": _date(table.known_by),
         "sources": list(table.sources) if table.sources is not None else None,
         "complete": table.complete,
+        "left_out_impossible": table.left_out,
         "facts": list(table.facts),
         "rows": [
             {
@@ -528,6 +538,8 @@ def _diff_text(diff: Diff) -> str:
     lines = [f"Verdict changes, as reported: {_diff_title(diff)}"]
     if not diff.complete:
         lines.append("PARTIAL: the fact space was too large to explore completely")
+    if diff.left_out:
+        lines.append(_left_out(diff.left_out))
     if not diff.changes:
         lines.append("no verdict changes")
         return "\n".join(lines) + "\n"
@@ -569,6 +581,7 @@ def _diff_json(diff: Diff) -> dict[str, Any]:
         "complete": diff.complete,
         "changed_cells": diff.changed_cells,
         "total_cells": diff.total_cells,
+        "left_out_impossible": diff.left_out,
         "changes": [
             {
                 "region": _region_json(c.region),
@@ -586,6 +599,8 @@ def _diff_markdown(diff: Diff) -> str:
     lines = ["# Verdict changes, as reported", "", _md(_diff_title(diff)) + ".", ""]
     if not diff.complete:
         lines += ["**Partial:** the fact space was too large to explore completely.", ""]
+    if diff.left_out:
+        lines += [_md(_left_out(diff.left_out)), ""]
     if not diff.changes:
         return "\n".join([*lines, "No verdict changes."]) + "\n"
     lines += [f"{diff.changed_cells} of {diff.total_cells} cases of the explored grid change "
@@ -658,19 +673,26 @@ def _timeline_text(tl: Timeline) -> str:
     for p in tl.rules:
         if p.period.start is not None:
             starts.setdefault(p.period.start, []).append(p)
+    # One list in date order: each source's day of claims, and each rule start on a date no
+    # claim carries (a stated period), so no entry is printed after a later one.
+    entries: list[tuple[date, int, SourceDay | None]] = [
+        (day.date, 0, day) for day in tl.dated if day.date is not None
+    ]
+    claim_days = {day.date for day in tl.dated}
+    entries += [(d, 1, None) for d in starts if d not in claim_days]
     shown: set[date] = set()
-    for day in tl.dated:
-        lines.append(f"{day.date}  {_day_head(day)}")
-        lines += _timeline_claims(day, "    ")
-        if day.date is not None and day.date in starts and day.date not in shown:
-            shown.add(day.date)
-            for p in starts[day.date]:
-                lines.append(f"    ▶ {p.effect} {p.rule} in force from {day.date}")
-        lines.append("")
-    for d, ps in sorted(starts.items()):
-        if d not in shown:
+    for d, _, entry in sorted(entries, key=lambda e: (e[0], e[1])):
+        if entry is None:
             lines.append(f"{d}  (no dated claim)")
-            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in ps] + [""]
+            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in starts[d]] + [""]
+            continue
+        lines.append(f"{d}  {_day_head(entry)}")
+        lines += _timeline_claims(entry, "    ")
+        if d in starts and d not in shown:
+            shown.add(d)
+            for p in starts[d]:
+                lines.append(f"    ▶ {p.effect} {p.rule} in force from {d}")
+        lines.append("")
     if tl.undated:
         lines.append("Undated claims")
         for day in tl.undated:

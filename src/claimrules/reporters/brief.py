@@ -552,6 +552,9 @@ def _md_table(brief: Brief) -> list[str]:
     if not table.complete:
         out += ["*The table is incomplete: the fact space is larger than the analysis can "
                 "explore.*", ""]
+    if table.left_out:
+        out += [f"*{table.left_out} impossible cases are left out: they break a constraint "
+                "between the facts.*", ""]
     out.append("| verdict | " + " | ".join(_md_code(n) for n in names) + " | deciding rules |")
     out.append("|" + "---|" * (len(names) + 2))
     for row in table.rows:

@@ -489,6 +489,9 @@ def _table(brief: Brief) -> str:
         else "<p><b>The table is incomplete:</b> the fact space is larger than the analysis "
         "can explore.</p>"
     )
+    if table.left_out:
+        note += (f"<p>{table.left_out} impossible cases are left out: they break a constraint "
+                 "between the facts.</p>")
     return (
         '<section id="table"><h2>Decision table</h2>'
         "<p>Every case the fact vocabulary can describe, with every rule counted at once (no "
