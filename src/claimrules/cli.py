@@ -17,7 +17,7 @@ from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 import click
 
 from claimrules import __version__
-from claimrules.diagnostics import Diagnostic, LoadError, Span
+from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,12 +74,17 @@ def _load_cached(path: str, no_cache: bool) -> Any:
     from claimrules import snapshot  # noqa: PLC0415
 
     use = not no_cache and snapshot.enabled()
-    rs = snapshot.load(path) if use else None
+    rs = snapshot.load(path, _warn) if use else None
     if rs is None:
         rs = _load(path)
         if use:
-            snapshot.store(rs)
+            snapshot.store(rs, _warn)
     return rs
+
+
+def _warn(where: str, message: str) -> None:
+    diagnostic = Diagnostic("cache-untrusted", message, Span(where), severity=Severity.WARNING)
+    click.echo(diagnostic.render(), err=True)
 
 
 _no_cache_option = click.option(

@@ -95,24 +95,28 @@ def _sync_directory(directory: Path) -> None:
             os.close(dir_fd)
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, mode: int | None = None
+                 ) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never half.
 
     An existing file is replaced only with `force` (keeping its permission bits); a symlink is
-    never followed or replaced; a new file gets the usual mode (0o666 less the umask). On any
-    failure the previous file is left byte-identical and no temp file remains.
+    never followed or replaced; a new file gets the usual mode (0o666 less the umask), or
+    exactly `mode` when it is given. On any failure the previous file is left byte-identical
+    and no temp file remains.
     """
     path = Path(path)
     previous = _check_target(path, force)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise _refuse(path, "output-dir-missing", f"directory `{directory}` does not exist")
-    mode = stat.S_IMODE(previous.st_mode) if previous is not None else _NEW_FILE_MODE
-    fd, tmp = _create_temp(directory, path.name, mode)
+    exact = mode is not None or previous is not None
+    if mode is None:
+        mode = stat.S_IMODE(previous.st_mode) if previous is not None else _NEW_FILE_MODE
+    fd, tmp = _create_temp(directory, path.name, mode & 0o600 if exact else mode)
     try:
         try:
-            if previous is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)  # the umask applied at creation; keep the old bits exactly
+            if exact and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # the umask applied at creation; set the bits exactly
             _write_all(fd, data)
             os.fsync(fd)
         finally:
