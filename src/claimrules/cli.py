@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
@@ -27,6 +27,16 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 class Findings(Exception):
     """Raised by a command that found problems (exit 1) after printing them."""
+
+
+class _nothing:
+    """A context manager that does nothing (for a stream the command does not own)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
 
 
 def _color(stream: Any = None) -> bool:
@@ -283,10 +293,11 @@ def _read_stdin() -> str:
     """Standard input, bounded like a file and decoded as strict UTF-8."""
     from claimrules.yamlsafe import MAX_FILE_BYTES  # noqa: PLC0415
 
-    buffer = getattr(sys.stdin, "buffer", None)
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
     raw = buffer.read(MAX_FILE_BYTES + 1) if buffer is not None else None
     if raw is None:
-        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        text = stream.read(MAX_FILE_BYTES + 1)
         raw = text.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError(
@@ -409,84 +420,76 @@ def eval_(
     click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
 
 
-def _batch_lines(batch: str) -> Iterator[tuple[int, str]]:
-    stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8", errors="strict")  # noqa: SIM115
-    try:
-        yield from enumerate(stream, start=1)
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+def _stdin() -> Any:
+    """Standard input; an input error when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise LoadError(
+            [Diagnostic("stdin-closed", "standard input is closed", Span("<stdin>"))]
+        )
+    return stream
+
+
+def _stdin_bytes() -> Any:
+    """Standard input as a binary stream (a text stream put in its place, as tests and
+    embedders do, is read through once)."""
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer
+    import io  # noqa: PLC0415
+
+    return io.BytesIO(stream.read().encode("utf-8", "surrogateescape"))
 
 
 def _run_batch(
     rs: Any, batch: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...]
 ) -> None:
-    from claimrules.evaluator import decide  # noqa: PLC0415
+    from claimrules import batch as batches  # noqa: PLC0415
     from claimrules.reporters import json as rjson  # noqa: PLC0415
-    from claimrules.scenario import coerce_facts, read_scenario  # noqa: PLC0415
 
-    if batch != "-":
-        from claimrules.yamlsafe import read_text  # noqa: PLC0415
-
-        read_text(Path(batch), batch, max_bytes=1 << 40)  # refuses FIFOs, devices, bad paths
-    compiled = rs.compiled()
     base_as_of = _date_option(as_of, "--as-of")
     base_known = _date_option(known_by, "--known-by")
     for s in sources:
         if s not in rs.sources:
             _unknown_source(s, list(rs.sources))
-    show_progress = sys.stderr.isatty()
+    if batch == "-":
+        name, stream, size = "<stdin>", _stdin_bytes(), 0
+    else:
+        from claimrules.yamlsafe import open_regular  # noqa: PLC0415
+
+        name = batch
+        stream = open_regular(Path(batch), batch)  # refuses FIFOs, devices, bad paths
+        size = os.fstat(stream.fileno()).st_size
+    progress = sys.stderr.isatty()
     done = bad = 0
-    name = "<stdin>" if batch == "-" else batch
-    try:
-        lines = list(_batch_lines(batch)) if show_progress else _batch_lines(batch)
-        total = len(lines) if isinstance(lines, list) else None
-        for number, line in lines:
-            if not line.strip():
-                continue
-            try:
-                text = line if line.lstrip().startswith("{") else "{" + line + "}"
-                model, _doc = read_scenario(text, f"{name}:{number}")
-                typed = coerce_facts(rs.facts, model.facts, file=f"{name}:{number}")
-                chosen = tuple(sorted(set(sources))) or (
-                    tuple(sorted(set(model.sources))) if model.sources else None
-                )
-                for s in chosen or ():
-                    if s not in rs.sources:
-                        _unknown_source(s, list(rs.sources))
-                decision = decide(
-                    compiled,
-                    typed,
-                    as_of=base_as_of or model.as_of,
-                    known_by=base_known or model.known_by,
-                    sources=chosen,
-                    explain=False,
-                )
-                out = rjson.decision(decision)
+    with stream if batch != "-" else _nothing():
+        lines = batches.read_lines(stream, name)
+        for outcome in batches.evaluate_lines(
+            rs, lines, name, as_of=base_as_of, known_by=base_known, sources=sources
+        ):
+            if outcome.problem is None:
+                out = rjson.decision(outcome.decision)  # type: ignore[arg-type]
                 out.pop("rules")
-                out["line"] = number
+                out["line"] = outcome.number
                 click.echo(json.dumps(out, ensure_ascii=False))
                 done += 1
-            except LoadError as exc:
+            else:
                 bad += 1
-                first = exc.diagnostics[0]
-                message = f"{name}:{number}: error: {first.message}"
-                click.echo(message, err=True)
-                click.echo(
-                    json.dumps(
-                        {"line": number, "error": first.message, "code": first.code},
-                        ensure_ascii=False,
-                    )
-                )
-            if show_progress and total:
-                click.echo(f"\r{done + bad}/{total} scenarios", err=True, nl=False)
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            [Diagnostic("file-encoding", f"not valid UTF-8 at byte {exc.start}", Span(name))]
-        ) from None
-    if show_progress:
+                d = outcome.problem
+                click.echo(d.render(), err=True)
+                click.echo(json.dumps(
+                    {"line": outcome.number, "error": d.display_message(), "code": d.code},
+                    ensure_ascii=False,
+                ))
+            if progress and (done + bad) % 100 == 0:
+                where = f" ({100 * stream.tell() // size}%)" if size else ""
+                click.echo(f"\r{done + bad} scenarios{where}", err=True, nl=False)
+    if progress:
         click.echo("", err=True)
     click.echo(f"{done} decisions, {bad} bad lines", err=True)
+    if bad:
+        raise Findings
 
 
 @cli.command()
@@ -528,9 +531,7 @@ def ask(
             label = fact.label(value) if isinstance(value, str) else None
             click.echo(f"  {i}. {value}" + (f" — {label}" if label else ""))
         while True:
-            answer = click.prompt(
-                "answer (number or value)", default="", show_default=False, err=False
-            ).strip()
+            answer = _answer("answer (number or value): ")
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
                 answer = choices[int(answer) - 1]
             try:
@@ -541,6 +542,35 @@ def ask(
     decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
     click.echo("")
     click.echo(render(decision, rs, "text", color=_color()), nl=False)
+
+
+#: Longest answer `ask` reads (the longest value of a fact is far shorter).
+MAX_ANSWER_BYTES = 4096
+
+
+def _answer(prompt: str) -> str:
+    """One answer line from standard input, at most `MAX_ANSWER_BYTES` long; end of input is
+    an abort (exit 2), a longer line an input error, never a read without end."""
+    click.echo(prompt, nl=False)
+    sys.stdout.flush()
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
+    raw = (buffer.readline(MAX_ANSWER_BYTES + 1) if buffer is not None
+           else stream.readline(MAX_ANSWER_BYTES + 1).encode("utf-8", "surrogateescape"))
+    if not raw:
+        click.echo("")
+        raise click.exceptions.Abort
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise LoadError([Diagnostic(
+            "answer-too-long", f"answer is longer than {MAX_ANSWER_BYTES} bytes",
+            Span("<stdin>"),
+        )])
+    try:
+        return bytes(raw).decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [Diagnostic("file-encoding", f"not valid UTF-8 at byte {exc.start}", Span("<stdin>"))]
+        ) from None
 
 
 @cli.command("test")

@@ -59,6 +59,10 @@ class Diagnostic:
             text += f"\n  help: {_safe(self.help)}"
         return text
 
+    def display_message(self) -> str:
+        """The message as `render` shows it: control characters escaped, length capped."""
+        return _safe(self.message)
+
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
         return {
@@ -74,7 +78,9 @@ class Diagnostic:
 
 
 _MAX_MESSAGE = 300
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Control characters, line separators and the bidirectional controls that reorder what a
+#: terminal shows (U+202E "right-to-left override" and kin).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _safe(text: str) -> str:
