@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,99 @@ def test_closed_stdin_is_an_input_error(args: tuple[str, ...]) -> None:
     assert done.stderr.strip().endswith(
         "<stdin>: error: standard input is closed [stdin-closed]"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- honest exits on output ------------------------------------------------------------------
+
+
+def _limited(argv: list[str], cwd: Path, stdout: Path) -> subprocess.CompletedProcess[bytes]:
+    """`argv` with a file-size limit of 1 KiB (`ulimit -f 1`) and stdout sent to a file."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    with stdout.open("wb") as out:
+        return subprocess.run(argv, cwd=cwd, stdout=out, stderr=subprocess.PIPE, timeout=60,
+                              check=False, preexec_fn=limit)
+
+
+@pytest.mark.parametrize("args", [("export",), ("claims",), ("report",), ("eval", "--format",
+                                  "markdown", str(ROOT / "examples" / "contested.yaml"))],
+                         ids=lambda a: a[0] + (a[-1][-13:] if len(a) > 1 else ""))
+def test_a_file_size_limit_on_stdout_is_an_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    command, *rest = args
+    done = _limited(claimrules_argv(command, str(SHIPPED), *rest), tmp_path, tmp_path / "out")
+    err = done.stderr.decode()
+    assert done.returncode == 2, err
+    assert err == "<stdout>: error: cannot write output: file too large [output-write]\n"
+    assert (tmp_path / "out").stat().st_size <= 1024
+
+
+def test_a_file_size_limit_on_an_output_file_names_the_file(tmp_path: Path) -> None:
+    argv = claimrules_argv("export", str(SHIPPED), "-o", "claims.jsonld")
+    done = _limited(argv, tmp_path, tmp_path / "out")
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        "claims.jsonld: error: cannot write output: file too large [output-write]\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp file, no half file
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    proc = subprocess.Popen(claimrules_argv("claims", str(SHIPPED)), cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    first = proc.stdout.readline()  # `| head -1`
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0
+    assert first
+    assert err == b""
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.5])
+def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path: Path, delay: float
+                                                             ) -> None:
+    proc = subprocess.Popen(
+        claimrules_argv("eval", str(SHIPPED), str(ROOT / "examples" / "contested.yaml")),
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "CLAIMRULES_NO_CACHE": "1"},
+    )
+    try:
+        proc.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    text = err.decode()
+    if "Traceback" in text or "Fatal Python error" in text:
+        # Only the interpreter's own start-up (site, the generated wrapper's imports, the
+        # package's first lines) comes before the entry point can catch an interrupt.
+        assert "claimrules/__main__.py" not in text, text
+        assert "claimrules/cli.py" not in text, text
+        return
+    # Ended first (0), said so (130), or killed by the signal's default action before the
+    # interpreter installed its handler (the shell reports 130 for that too).
+    assert proc.returncode in (0, 130, -signal.SIGINT), text
+    if proc.returncode == 130:
+        assert text.strip() == "interrupted"
+
+
+_INTERRUPTED_IMPORT = """
+import sys
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            raise KeyboardInterrupt
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["claimrules", "--version"]
+from claimrules.__main__ import main
+main()
+"""
+
+
+def test_ctrl_c_while_the_command_line_is_imported_exits_130() -> None:
+    done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")

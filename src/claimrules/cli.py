@@ -6,6 +6,7 @@ The only module that prints or chooses exit codes: 0 ok · 1 findings · 2 usage
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -110,7 +111,14 @@ def _write_output(text: str, output: str | None, force: bool) -> None:
         return
     from claimrules.output import write_atomic  # noqa: PLC0415
 
-    write_atomic(Path(output), text.encode("utf-8"), force=force)
+    try:
+        write_atomic(Path(output), text.encode("utf-8"), force=force)
+    except OSError as exc:  # a full disk, a file-size limit: name the output, not the input
+        reason = (exc.strerror or type(exc).__name__).strip()
+        raise LoadError([Diagnostic(
+            "output-write", f"cannot write output: {reason[:1].lower()}{reason[1:]}",
+            Span(output),
+        )]) from None
     click.echo(f"wrote {output}", err=True)
 
 
@@ -792,45 +800,108 @@ def init(directory: str, force: bool) -> None:
     )
 
 
+#: errno values that mean the output could not be written (full disk, file-size limit, quota).
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EFBIG", "ENOSPC", "EDQUOT", "EIO") if hasattr(errno, name)
+)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of what could not
+    be written fails no second time (and prints nothing)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _write_failed(exc: OSError, name: str = "<stdout>") -> int:
+    _silence_stdout()
+    reason = (exc.strerror or type(exc).__name__).strip()
+    click.echo(f"{name}: error: cannot write output: {reason[:1].lower()}{reason[1:]} "
+               "[output-write]", err=True)
+    return EXIT_INPUT
+
+
 def main() -> None:
     """Entry point: run the group, render errors once, choose the exit code."""
     try:
+        _guard_stdout()
+        code = _run()
+    except KeyboardInterrupt:  # Ctrl-C while an ending was being rendered
+        code = _interrupted()
+    sys.exit(code)
+
+
+def _guard_stdout() -> None:
+    """Make a failed write to the real standard output raise (see `output.checked_text_stream`)
+    so the exit code can say so; a stream put in its place (tests, embedders) is left alone."""
+    stream = cast(Any, sys.stdout)
+    if stream is None or id(stream) != id(sys.__stdout__):
+        return
+    try:
+        stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    from claimrules.output import checked_text_stream  # noqa: PLC0415
+
+    stream.flush()
+    sys.stdout = checked_text_stream(stream)
+
+
+def _interrupted() -> int:
+    _silence_stdout()
+    click.echo("interrupted", err=True)
+    return EXIT_INTERRUPTED
+
+
+def _run() -> int:
+    """Run the group and flush standard output inside the error handling (so a failed write
+    is reported, not lost at exit); render how it ended and return the exit code."""
+    try:
         cli.main(standalone_mode=False, prog_name="claimrules")
+        sys.stdout.flush()
     except Findings:
-        sys.exit(EXIT_FINDINGS)
+        return EXIT_FINDINGS
     except LoadError as exc:
         for d in exc.diagnostics:
             click.echo(d.render(), err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.exceptions.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            return _interrupted()
         click.echo("aborted", err=True)  # end of input at a prompt
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.ClickException as exc:
         exc.show()
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
+        _silence_stdout()  # `claimrules … | head`: the reader has gone; stop quietly
+        return EXIT_OK
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        return _interrupted()
+    except MemoryError:
+        click.echo("error: out of memory [out-of-memory]\n"
+                   "  help: the input is too large for the memory available", err=True)
+        return EXIT_INPUT
     except OSError as exc:
+        if exc.filename is None and exc.errno in _WRITE_ERRNOS:
+            return _write_failed(exc)
         name = exc.filename or "<input>"
         click.echo(f"{name}: error: {exc.strerror or exc} [os-error]", err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except RecursionError:
         click.echo("error: input nested too deeply [too-deep]", err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except Exception as exc:
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "  help: this is a bug in claimrules; please report it with the command you ran",
             err=True,
         )
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+        return EXIT_INTERNAL
+    return EXIT_OK
