@@ -48,15 +48,24 @@ def _color(stream: Any = None) -> bool:
 
 
 def _print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
+    from claimrules.reporters.escape import github_command  # noqa: PLC0415
+
     for d in diags:
         if fmt == "github":
             level = "error" if d.severity == "error" else "warning"
-            loc = f"file={d.span.file}"
-            if d.span.line:
-                loc += f",line={d.span.line},col={d.span.col}"
-            click.echo(f"::{level} {loc},title={d.code}::{d.message}")
+            click.echo(github_command(level, d.message, file=d.span.file, line=d.span.line,
+                                      col=d.span.col, title=d.code))
         else:
             click.echo(d.render(), err=True)
+
+
+def _emit(text: str, fmt: str = "text", *, err: bool = False) -> None:
+    """Print a rendered output as it is, but inert: controls from the ruleset or scenario made
+    visible (JSON keeps them as `\\uXXXX` escapes, the same data)."""
+    from claimrules.reporters import escape  # noqa: PLC0415
+
+    safe = escape.json_text(text) if fmt in ("json", "jsonld") else escape.terminal(text)
+    click.echo(safe, nl=not safe.endswith("\n"), err=err)
 
 
 def _date_option(value: str | None, name: str) -> date | None:
@@ -105,9 +114,9 @@ _no_cache_option = click.option(
 )
 
 
-def _write_output(text: str, output: str | None, force: bool) -> None:
+def _write_output(text: str, output: str | None, force: bool, fmt: str) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        _emit(text, fmt)
         return
     from claimrules.output import write_atomic  # noqa: PLC0415
 
@@ -119,7 +128,7 @@ def _write_output(text: str, output: str | None, force: bool) -> None:
             "output-write", f"cannot write output: {reason[:1].lower()}{reason[1:]}",
             Span(output),
         )]) from None
-    click.echo(f"wrote {output}", err=True)
+    _emit(f"wrote {output}", err=True)
 
 
 def _format_option(
@@ -219,10 +228,10 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
     else:
         _print_diagnostics(found, fmt)
         for s in summaries:
-            click.echo(
+            _emit(
                 f"ok: {s['ruleset']}: {s['sources']} sources, {s['claims']} claims "
                 f"({s['quotes_verified']} quotes verified), {s['facts']} facts, "
-                f"{s['rules']} rules, {s['cases']} cases",
+                f"{s['rules']} rules, {s['cases']} cases\n",
                 err=fmt == "github",
             )
         if found:
@@ -259,9 +268,9 @@ def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None
     ]
     records.sort(key=lambda r: (r.claim.source, r.start, r.claim.id))
     if fmt == "json":
-        click.echo(rjson.dumps(rjson.claims(rs, records)))
+        _emit(rjson.dumps(rjson.claims(rs, records)), fmt)
     else:
-        click.echo(listing.claims_text(rs, records), nl=False)
+        _emit(listing.claims_text(rs, records))
 
 
 @cli.command()
@@ -277,9 +286,9 @@ def sources(ruleset: str, fmt: str) -> None:
 
     rs = _load(ruleset)
     if fmt == "json":
-        click.echo(rjson.dumps(rjson.sources(rs)))
+        _emit(rjson.dumps(rjson.sources(rs)), fmt)
     else:
-        click.echo(listing.sources_text(rs), nl=False)
+        _emit(listing.sources_text(rs))
 
 
 def _unknown_source(source: str, known: list[str]) -> NoReturn:
@@ -425,7 +434,11 @@ def eval_(
 
     typed, a, k, s = _scenario_from(rs, scenario, facts, as_of, known_by, sources)
     decision = decide(rs.compiled(), typed, as_of=a, known_by=k, sources=s)
-    click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
+    rendered = render(decision, rs, fmt, color=_color() and fmt == "text")
+    if fmt == "text":
+        click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour
+    else:
+        _emit(rendered, fmt)
 
 
 def _stdin() -> Any:
@@ -480,16 +493,16 @@ def _run_batch(
                 out = rjson.decision(outcome.decision)  # type: ignore[arg-type]
                 out.pop("rules")
                 out["line"] = outcome.number
-                click.echo(json.dumps(out, ensure_ascii=False))
+                _emit(json.dumps(out, ensure_ascii=False), "json")
                 done += 1
             else:
                 bad += 1
                 d = outcome.problem
                 click.echo(d.render(), err=True)
-                click.echo(json.dumps(
+                _emit(json.dumps(
                     {"line": outcome.number, "error": d.display_message(), "code": d.code},
                     ensure_ascii=False,
-                ))
+                ), "json")
             if progress and (done + bad) % 100 == 0:
                 where = f" ({100 * stream.tell() // size}%)" if size else ""
                 click.echo(f"\r{done + bad} scenarios{where}", err=True, nl=False)
@@ -534,10 +547,10 @@ def ask(
         choices = [
             str(v).lower() if isinstance(v, bool) else str(v) for v in compiled.domains[question]
         ]
-        click.echo(f"\n{fact.question}")
+        _emit(f"\n{fact.question}\n")
         for i, value in enumerate(choices, start=1):
             label = fact.label(value) if isinstance(value, str) else None
-            click.echo(f"  {i}. {value}" + (f" — {label}" if label else ""))
+            _emit(f"  {i}. {value}" + (f" — {label}" if label else "") + "\n")
         while True:
             answer = _answer("answer (number or value): ")
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
@@ -546,10 +559,10 @@ def ask(
                 typed[question] = coerce_value(fact, answer, strings=True)
                 break
             except ValueError as exc:
-                click.echo(f"  {exc}")
+                _emit(f"  {exc}\n")
     decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
     click.echo("")
-    click.echo(render(decision, rs, "text", color=_color()), nl=False)
+    click.echo(render(decision, rs, "text", color=_color()), nl=False)  # escaped by the reporter
 
 
 #: Longest answer `ask` reads (the longest value of a fact is far shorter).
@@ -605,7 +618,7 @@ def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: s
     rs = _load(ruleset)
     extra = [c for f in cases for c in casetest.load_case_file(Path(f), rs)] if cases else None
     report = casetest.run_cases(rs, extra)
-    click.echo(render_cases(report, fmt, rs), nl=False)
+    _emit(render_cases(report, fmt, rs), fmt)
     if report.failed or (fail_under is not None and report.coverage_percent < fail_under):
         if fail_under is not None and report.coverage_percent < fail_under:
             click.echo(
@@ -629,7 +642,7 @@ def lint(ruleset: str, fmt: str) -> None:
     from claimrules.reporters.analysis import render_lint  # noqa: PLC0415
 
     findings = analysis.lint(_load(ruleset))
-    click.echo(render_lint(findings, fmt), nl=False)
+    _emit(render_lint(findings, fmt), fmt)
     if any(str(f.severity) in ("error", "warning") for f in findings):
         raise Findings
 
@@ -650,7 +663,7 @@ def table(
 
     rs = _load(ruleset)
     _, a, k, s = _scenario_from(rs, None, (), as_of, known_by, sources)
-    click.echo(render_table(analysis.table(rs, a, k, s), fmt, rs), nl=False)
+    _emit(render_table(analysis.table(rs, a, k, s), fmt, rs), fmt)
 
 
 @cli.command()
@@ -710,7 +723,7 @@ def diff(
         known_by_b=pick(knows, 1),
         sources=tuple(sorted(set(sources))) or None,
     )
-    click.echo(render_diff(result, fmt, b), nl=False)
+    _emit(render_diff(result, fmt, b), fmt)
 
 
 @cli.command()
@@ -725,7 +738,7 @@ def timeline(ruleset: str, fmt: str) -> None:
     from claimrules.reporters.analysis import render_timeline  # noqa: PLC0415
 
     rs = _load(ruleset)
-    click.echo(render_timeline(tl.timeline(rs), fmt, rs), nl=False)
+    _emit(render_timeline(tl.timeline(rs), fmt, rs), fmt)
 
 
 @cli.command()
@@ -742,7 +755,7 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
     from claimrules.reporters.brief import render_brief  # noqa: PLC0415
 
     brief_format = cast(Literal["markdown", "html"], fmt)
-    _write_output(render_brief(_load(ruleset), brief_format), output, force)
+    _write_output(render_brief(_load(ruleset), brief_format), output, force, fmt)
 
 
 @cli.command()
@@ -760,7 +773,7 @@ def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
     rs = _load(ruleset)
     data = ex.jsonld(rs) if fmt == "jsonld" else rjson.claims(rs, rs.claims.values())
-    _write_output(rjson.dumps(data) + "\n", output, force)
+    _write_output(rjson.dumps(data) + "\n", output, force, "json")
 
 
 @cli.command()
@@ -794,7 +807,7 @@ def init(directory: str, force: bool) -> None:
     from claimrules.scaffold import init_ruleset  # noqa: PLC0415
 
     for path in init_ruleset(Path(directory), force=force):
-        click.echo(f"created {path}")
+        _emit(f"created {path}\n")
     click.echo(
         f"next: replace the placeholder archive, then `claimrules check {directory}`", err=True
     )

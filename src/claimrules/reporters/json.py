@@ -20,6 +20,7 @@ from claimrules.decision import (
     RuleOutcome,
 )
 from claimrules.domain import Attribution
+from claimrules.reporters import escape
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Bumped on any incompatible change to the JSON below; additions keep the version.
@@ -213,4 +214,4 @@ def sources(ruleset: Ruleset) -> dict[str, Any]:
 
 def dumps(obj: object) -> str:
     """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above."""
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    return escape.json_text(json.dumps(obj, ensure_ascii=False, indent=2))
