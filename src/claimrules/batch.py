@@ -154,8 +154,8 @@ def evaluate_lines(
             body = "{" + text + "}" if wrapped else text
             model, _doc = read_scenario(body, name)
             typed = coerce_facts(facts, model.facts, file=name)
-            chosen = tuple(sorted(set(sources))) or (
-                tuple(sorted(set(model.sources))) if model.sources else None
+            chosen = tuple(sorted(set(sources))) or (  # `sources: []`: no source, as in the API
+                tuple(sorted(set(model.sources))) if model.sources is not None else None
             )
             for s in chosen or ():
                 if s not in known:

@@ -373,16 +373,16 @@ def _scenario_from(
         typed.update(
             coerce_facts(rs.facts, _parse_fact_options(facts), file="--fact", strings=True)
         )
-    chosen = sources or file_sources
-    if chosen:
-        for s in chosen:
-            if s not in rs.sources:
-                _unknown_source(s, list(rs.sources))
+    # `sources: []` in a file means what it means to `evaluate`: according to no source.
+    chosen = sources if sources else file_sources
+    for s in chosen or ():
+        if s not in rs.sources:
+            _unknown_source(s, list(rs.sources))
     return (
         typed,
         _date_option(as_of, "--as-of") if as_of else file_as_of,
         _date_option(known_by, "--known-by") if known_by else file_known,
-        tuple(sorted(set(chosen))) if chosen else None,
+        tuple(sorted(set(chosen))) if chosen is not None else None,
     )
 
 
