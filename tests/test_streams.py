@@ -236,3 +236,11 @@ def test_ctrl_c_while_the_command_line_is_imported_exits_130() -> None:
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True,
                           text=True, timeout=60, check=False)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
+
+
+def test_closed_stdout_is_an_error_not_a_bug() -> None:
+    done = subprocess.run(claimrules_argv("sources", str(SHIPPED)), stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, text=True, timeout=60, check=False,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "<stdout>: error: standard output is closed [stdout-closed]\n"

@@ -873,6 +873,9 @@ def _interrupted() -> int:
 def _run() -> int:
     """Run the group and flush standard output inside the error handling (so a failed write
     is reported, not lost at exit); render how it ended and return the exit code."""
+    if sys.stdout is None:  # `claimrules … >&-`: nowhere to write; say so instead of nothing
+        click.echo("<stdout>: error: standard output is closed [stdout-closed]", err=True)
+        return EXIT_INPUT
     try:
         cli.main(standalone_mode=False, prog_name="claimrules")
         sys.stdout.flush()
