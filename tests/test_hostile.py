@@ -389,7 +389,6 @@ BUGS = [
     ZeroDivisionError("boom"),
     UnicodeDecodeError("utf-8", b"\xff", 0, 1, "boom"),
     NotImplementedError("boom"),
-    MemoryError(),
 ]
 
 
@@ -413,6 +412,22 @@ def test_exit_3_internal_error_for_any_bug(
     assert "this is a bug in claimrules; please report it" in err
     assert "Traceback" not in err
     assert out == ""
+
+
+@pytest.mark.parametrize("command", ["check", "eval"])
+def test_out_of_memory_is_a_clean_input_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    import claimrules.loader
+
+    def exhausted(*_: object, **__: object) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(claimrules.loader, "load_ruleset", exhausted)
+    code, out, err = run_main(monkeypatch, capsys, command, str(SHIPPED))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == "error: out of memory [out-of-memory]"
+    assert "internal error" not in err
 
 
 def test_exit_3_in_the_evaluator(

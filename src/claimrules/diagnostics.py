@@ -64,6 +64,10 @@ class Diagnostic:
             text += f"\n  note: {_safe(note, _MAX_NOTE)}"
         return text
 
+    def display_message(self) -> str:
+        """The message as `render` shows it: control characters escaped, length capped."""
+        return _safe(self.message)
+
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
         return {
@@ -82,7 +86,9 @@ class Diagnostic:
 _MAX_MESSAGE = 300
 #: Note lines may carry a passage of an archive to copy: longer, still bounded.
 _MAX_NOTE = 2000
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Control characters, line separators and the bidirectional controls that reorder what a
+#: terminal shows (U+202E "right-to-left override" and kin).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _safe(text: str, limit: int = _MAX_MESSAGE) -> str:

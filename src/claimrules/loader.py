@@ -378,6 +378,14 @@ def _read_archive(root: Path, display_root: str, src: Located, col: _Collector) 
         return None
 
 
+def _inside(path: Path, real_root: Path) -> bool:
+    """Whether `path`, with every symlink followed, is inside the ruleset directory."""
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, ValueError, RuntimeError):  # a symlink loop, a NUL byte
+        return False
+
+
 def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     """Load, validate and check a ruleset directory; raise LoadError with every problem."""
     display_root = os.fspath(path)
@@ -403,9 +411,19 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
 
     inputs: dict[str, str] = {}
 
+    real_root = root.resolve()
+
     def docs(name: str) -> list[Document]:
         out = []
         for f in yaml_files(root, name):
+            if not _inside(f, real_root):
+                col.add([Diagnostic(
+                    "file-outside", "file is outside the ruleset directory (a symlink out of it)",
+                    Span(_display(root, display_root, f)),
+                    help="copy the file into the ruleset instead of linking to it",
+                )])
+                col.unreadable.add(name)
+                continue
             doc = _read_doc(f, _display(root, display_root, f), col)
             if doc is not None:
                 out.append(doc)

@@ -147,9 +147,16 @@ def init_ruleset(path: Path, *, force: bool = False) -> list[Path]:
                        help="choose a new directory, or pass --force to overwrite the "
                             "scaffold's files in it")
         ])
+    files = _files(path)
+    for place in [path, *sorted({f.parent for f in files})]:
+        if place.is_symlink():  # never write through a symlinked directory
+            raise LoadError([Diagnostic(
+                "init-symlink", "refusing to write through a symlinked directory",
+                Span(str(place)), help="give the directory's real path if that is intended",
+            )])
     path.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for file, text in _files(path).items():
+    for file, text in files.items():
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(file, text.encode("utf-8"), force=force)
         written.append(file)

@@ -15,6 +15,7 @@ from claimrules.analysis import Cell, Diff, Finding, Region, Table, When, show_v
 from claimrules.casetest import CaseReport, CaseResult, Coverage
 from claimrules.decision import CitedClaim
 from claimrules.diagnostics import Severity
+from claimrules.reporters import escape
 from claimrules.reporters import json as rjson
 from claimrules.reporters import markdown as rmarkdown
 from claimrules.reporters import text as rtext
@@ -46,12 +47,13 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 def _md(s: str) -> str:
     """Markdown inline text, safe in a table cell."""
-    return " ".join(s.split()).replace("\\", "\\\\").replace("|", r"\|").replace("*", r"\*") \
+    s = escape.one_line(" ".join(s.split()))
+    return s.replace("\\", "\\\\").replace("|", r"\|").replace("*", r"\*") \
         .replace("_", r"\_").replace("`", r"\`").replace("<", "&lt;")
 
 
 def _md_code(s: str) -> str:
-    s = s.replace("|", r"\|")
+    s = escape.one_line(" ".join(s.split())).replace("|", r"\|")
     return f"`{s}`" if "`" not in s else f"`` {s} ``"
 
 
@@ -174,17 +176,14 @@ def _cases_github(report: CaseReport) -> str:
     for r in report.results:
         if r.passed:
             continue
-        props = [f"file={_gh_prop(r.span.file)}"]
-        if r.span.line:
-            props += [f"line={r.span.line}", f"col={r.span.col}"]
-        props.append("title=case-failed")
         message = f"case `{r.case.id}`: " + "; ".join(_mismatch_lines(r))
-        lines.append(f"::error {','.join(props)}::{_gh_data(message)}")
+        lines.append(escape.github_command("error", message, file=r.span.file,
+                                           line=r.span.line, col=r.span.col,
+                                           title="case-failed"))
     c = report.coverage
-    lines.append(
-        f"::notice title=claimrules test::{_plural(len(report.results), 'case')}: "
-        f"{report.passed} passed, {report.failed} failed; coverage {c.percent:.1f}%"
-    )
+    lines.append(escape.github_command(
+        "notice", f"{_plural(len(report.results), 'case')}: {report.passed} passed, "
+        f"{report.failed} failed; coverage {c.percent:.1f}%", title="claimrules test"))
     return "\n".join(lines) + "\n"
 
 
@@ -344,21 +343,10 @@ def _lint_markdown(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
-
-
 def _github(f: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity, "notice")
-    props = [f"file={_gh_prop(f.span.file)}"]
-    if f.span.line:
-        props += [f"line={f.span.line}", f"col={f.span.col}"]
-    props.append(f"title={_gh_prop(f.code)}")
-    return f"::{level} {','.join(props)}::{_gh_data(f.message)}"
+    return escape.github_command(level, f.message, file=f.span.file, line=f.span.line,
+                                 col=f.span.col, title=f.code)
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
