@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,3 +73,59 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     code = info.value.code
     return (code if isinstance(code, int) else 1), out, err
+
+
+def tool(name: str) -> str:
+    """The command `name` from the environment of the interpreter running the tests (the
+    directory of `sys.executable` first, then PATH), so the tools checked are the ones installed
+    with the `test` extra, wherever that environment lives."""
+    here = str(Path(sys.executable).parent)
+    found = shutil.which(name, path=os.pathsep.join([here, os.environ.get("PATH", "")]))
+    if found is None:
+        pytest.fail(f"`{name}` is installed neither beside {sys.executable} nor on PATH; "
+                    "install the test extra: pip install -e '.[test]'")
+    return found
+
+
+class CpuLimitExceeded(Exception):
+    """Raised inside the guarded block when it has used its CPU seconds."""
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Fail the block if it uses more than `seconds` of this process's CPU time.
+
+    The clock is ITIMER_PROF, which advances only while this process runs, so a busy or slow
+    machine does not move it: set `seconds` far above the block's normal cost, as a guard that
+    only a runaway (an exponential search, an unbounded read) ever reaches."""
+
+    def _overrun(signum: int, frame: object) -> None:
+        raise CpuLimitExceeded(f"used more than {seconds} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, _overrun)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+@pytest.fixture
+def yaml_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many events each `yaml.parse` call handed out during the test, one count per call:
+    a measure of the parsing work done, the same on any machine."""
+    import yaml
+
+    counts: list[int] = []
+    real = yaml.parse
+
+    def counting(stream: object, Loader: object = yaml.Loader) -> Iterator[object]:
+        n = len(counts)
+        counts.append(0)
+        for event in real(stream, Loader=Loader):
+            counts[n] += 1
+            yield event
+
+    monkeypatch.setattr(yaml, "parse", counting)
+    return counts
