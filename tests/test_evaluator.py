@@ -232,12 +232,165 @@ def test_evaluate_many_matches_evaluate(shipped) -> None:
     assert [d.missing_facts for d in many] == [d.missing_facts for d in single]
 
 
-def test_evaluate_is_pure(shipped) -> None:
-    facts = dict(BASE)
-    a = evaluate(shipped, facts, as_of=date(2024, 6, 15))
-    b = evaluate(shipped, facts, as_of=date(2024, 6, 15))
-    assert facts == BASE
-    assert a == b
+# --- purity: evaluate is a function of (ruleset, facts, as_of, known_by, sources) -----------
+
+#: Calls covering every kind of reading: complete and missing facts, both time axes, a source
+#: filter, explanations on and off, and the same scenario with its keys in another order.
+PURE_CALLS: list[tuple[dict[str, object], dict[str, object]]] = [
+    (BASE, {}),
+    (BASE, {"as_of": date(2024, 6, 15)}),
+    ({**BASE, "target_type": "military_unit", "directly_involved_in_invasion": True}, {}),
+    ({"target_location": "russia", "munitions_origin": "us", "actor": "ukraine"},
+     {"as_of": "2024-06-15"}),
+    ({**BASE, "weapon_class": "atacms"}, {"known_by": date(2024, 11, 30)}),
+    ({**BASE, "weapon_class": "atacms"},
+     {"known_by": date(2024, 11, 30), "sources": ["wsb-cnn-2024-11", "adn-2024-11-17"]}),
+    (BASE, {"sources": ["biden-decision-article"]}),
+    ({"actor": "ukraine"}, {"explain": False}),
+    ({}, {}),
+    ({**BASE, "target_type": "civilian_infrastructure"}, {"as_of": date(2024, 11, 20)}),
+]
+
+
+def _answers(ruleset: Ruleset, order: list[int]) -> dict[int, object]:
+    return {i: evaluate(ruleset, dict(PURE_CALLS[i][0]), **PURE_CALLS[i][1]) for i in order}
+
+
+def _fresh() -> Ruleset:
+    from claimrules import load_ruleset
+    from conftest import SHIPPED
+
+    return load_ruleset(SHIPPED)
+
+
+#: Functions that read a clock. `date.today()` and `datetime.now()` are C methods that cannot
+#: be patched, so calls to them are watched for with a profiler instead.
+CLOCKS = ["time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns",
+          "process_time", "process_time_ns", "localtime", "gmtime", "ctime", "asctime"]
+#: os functions that touch the file system, the terminal or other processes.
+OS_CALLS = ["open", "read", "write", "stat", "lstat", "fstat", "listdir", "scandir", "walk",
+            "getcwd", "system", "popen", "urandom", "getrandom"]
+
+
+def test_evaluate_does_no_io_and_reads_no_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file, socket, process, environment variable or clock is touched by evaluate or
+    evaluate_many, on a fresh load (so first-use work such as compiling is watched too)."""
+    import builtins
+    import datetime as dt
+    import gc
+    import io
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    ruleset = _fresh()  # nothing evaluated yet: whatever is built on first use is built below
+    called: list[str] = []
+
+    def spy(name: str, real: object) -> object:
+        def watched(*args: object, **kwargs: object) -> object:
+            called.append(name)
+            return real(*args, **kwargs)  # type: ignore[operator]
+        return watched
+
+    for module, names in [(time, CLOCKS), (os, OS_CALLS)]:
+        for name in names:
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, spy(f"{module.__name__}.{name}",
+                                                      getattr(module, name)))
+    monkeypatch.setattr(builtins, "open", spy("open", builtins.open))
+    monkeypatch.setattr(io, "open", spy("io.open", io.open))
+    monkeypatch.setattr(socket, "socket", spy("socket.socket", socket.socket))
+    monkeypatch.setattr(socket, "create_connection", spy("socket.create_connection",
+                                                         socket.create_connection))
+    monkeypatch.setattr(subprocess, "Popen", spy("subprocess.Popen", subprocess.Popen))
+
+    class Environment(dict[str, str]):
+        """os.environ, read from: the environment is input that evaluate does not take."""
+
+        def __getitem__(self, key: str) -> str:
+            called.append(f"os.environ[{key!r}]")
+            return super().__getitem__(key)
+
+        def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+            called.append(f"os.environ.get({key!r})")
+            return super().get(key, default)
+
+    monkeypatch.setattr(os, "environ", Environment(os.environ))
+    # C functions reached through names bound before the patches above (`from os import stat`)
+    # and C methods that cannot be patched (`date.today()`): a profiler sees them called.
+    import _io
+    import posix
+
+    watched_c = {id(dt.date): {"today"}, id(dt.datetime): {"today", "now", "utcnow"},
+                 id(time): set(CLOCKS), id(posix): set(OS_CALLS), id(builtins): {"open"},
+                 id(_io): {"open", "open_code"}}
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        if event == "c_call":
+            name = getattr(arg, "__name__", "")
+            if name in watched_c.get(id(getattr(arg, "__self__", None)), ()):
+                called.append(name)
+
+    # The collector stays off meanwhile: its callbacks (hypothesis times collections with
+    # perf_counter) are not evaluate's doing.
+    collecting = gc.isenabled()
+    gc.disable()
+    sys.setprofile(profile)
+    try:
+        answers = _answers(ruleset, list(range(len(PURE_CALLS))))
+        list(evaluate_many(ruleset, [c[0] for c in PURE_CALLS], as_of=date(2024, 6, 15)))
+    finally:
+        sys.setprofile(None)
+        if collecting:
+            gc.enable()
+    assert not called, called
+    assert len(answers) == len(PURE_CALLS)
+
+
+def test_evaluate_does_not_change_its_inputs(shipped) -> None:
+    for facts, kwargs in PURE_CALLS:
+        given_facts = dict(facts)
+        given_kwargs = {k: list(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        evaluate(shipped, given_facts, **given_kwargs)
+        assert (given_facts, given_kwargs) == (facts, kwargs)
+
+
+def test_evaluate_keeps_no_global_state() -> None:
+    """Two fresh loads give equal (not merely identical, remembered) decisions, whatever order
+    the calls come in, and evaluating leaves every module-level value of the package as it was."""
+    import sys
+
+    def module_state() -> dict[str, object]:
+        state: dict[str, object] = {}
+        for name, module in list(sys.modules.items()):
+            if not name.startswith("claimrules"):
+                continue
+            for attr, value in list(vars(module).items()):
+                key = f"{name}.{attr}"
+                if isinstance(value, dict | list | set | bytearray):
+                    state[key] = repr(value)  # contents, for containers that could grow
+                elif hasattr(value, "cache_info"):
+                    state[key] = value.cache_info().currsize  # functools caches
+                else:
+                    state[key] = id(value)  # rebinding
+        return state
+
+    forward = list(range(len(PURE_CALLS)))
+    one, other = _fresh(), _fresh()
+    _answers(one, [0])  # the modules as they are once everything evaluate needs is imported
+    before = module_state()
+    first = _answers(one, forward)
+    second = _answers(other, forward[::-1])
+    again = _answers(other, forward)
+    assert module_state() == before
+    for i in forward:
+        assert first[i] == second[i], PURE_CALLS[i]
+        assert second[i] == again[i], PURE_CALLS[i]
+    # Each answer is the one a load that has answered nothing else gives.
+    for i in forward:
+        assert _answers(_fresh(), [i])[i] == first[i], PURE_CALLS[i]
 
 
 # --- number facts from the command line ------------------------------------------------------
