@@ -58,10 +58,14 @@ COMBINE = [
     ("nothing applies", [], Verdict.NOT_ADDRESSED),
     ("one permit", [("p", "permit", ())], Verdict.PERMITTED),
     ("one prohibit", [("h", "prohibit", ())], Verdict.PROHIBITED),
-    ("permit and prohibit, no override", [("p", "permit", ()), ("h", "prohibit", ())], Verdict.CONTESTED),
-    ("exception permit overrides prohibit", [("p", "permit", ("h",)), ("h", "prohibit", ())], Verdict.PERMITTED),
-    ("exception prohibit overrides permit", [("p", "permit", ()), ("h", "prohibit", ("p",))], Verdict.PROHIBITED),
-    ("override of one prohibit leaves another", [("p", "permit", ("h",)), ("h", "prohibit", ()), ("h2", "prohibit", ())], Verdict.CONTESTED),
+    ("permit and prohibit, no override",
+     [("p", "permit", ()), ("h", "prohibit", ())], Verdict.CONTESTED),
+    ("exception permit overrides prohibit",
+     [("p", "permit", ("h",)), ("h", "prohibit", ())], Verdict.PERMITTED),
+    ("exception prohibit overrides permit",
+     [("p", "permit", ()), ("h", "prohibit", ("p",))], Verdict.PROHIBITED),
+    ("override of one prohibit leaves another",
+     [("p", "permit", ("h",)), ("h", "prohibit", ()), ("h2", "prohibit", ())], Verdict.CONTESTED),
 ]
 
 
@@ -78,7 +82,8 @@ def test_combine(name: str, rules: list, expected: Verdict) -> None:
 
 # --- soundness on generated rulesets ----------------------------------------------------------
 ENUM_FACTS = [
-    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d", "question": "a?"},
+    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d",
+     "question": "a?"},
     {"name": "b", "type": "bool", "description": "d", "question": "b?"},
     {"name": "n", "type": "number", "description": "d", "question": "n?"},
     {"name": "c", "type": "enum", "values": ["c1", "c2"], "description": "d", "question": "c?"},
@@ -88,9 +93,12 @@ ENUM_FACTS = [
 def _tests() -> st.SearchStrategy[dict]:
     return st.one_of(
         st.builds(lambda v: {"fact": "a", "is": v}, st.sampled_from(["a1", "a2", "a3"])),
-        st.builds(lambda vs: {"fact": "a", "in": vs}, st.lists(st.sampled_from(["a1", "a2", "a3"]), min_size=1, max_size=2, unique=True)),
+        st.builds(lambda vs: {"fact": "a", "in": vs},
+                  st.lists(st.sampled_from(["a1", "a2", "a3"]), min_size=1, max_size=2,
+                           unique=True)),
         st.builds(lambda v: {"fact": "b", "is": v}, st.booleans()),
-        st.builds(lambda op, v: {"fact": "n", op: v}, st.sampled_from(["lt", "le", "gt", "ge"]), st.integers(-3, 3)),
+        st.builds(lambda op, v: {"fact": "n", op: v}, st.sampled_from(["lt", "le", "gt", "ge"]),
+                  st.integers(-3, 3)),
         st.builds(lambda v: {"fact": "c", "is": v}, st.sampled_from(["c1", "c2"])),
     )
 
@@ -113,7 +121,8 @@ def generated(draw) -> Ruleset:
     rules = []
     for i, rid in enumerate(ids):
         overrides = draw(st.lists(st.sampled_from(ids[:i]), unique=True, max_size=2)) if i else []
-        rules.append(_rule(rid, draw(st.sampled_from(["permit", "prohibit"])), draw(conditions), overrides))
+        effect = draw(st.sampled_from(["permit", "prohibit"]))
+        rules.append(_rule(rid, effect, draw(conditions), overrides))
     return make_ruleset(ENUM_FACTS, rules)
 
 
@@ -161,7 +170,8 @@ def test_numbers_split_at_thresholds() -> None:
 
 # --- the shipped ruleset ----------------------------------------------------------------------
 def test_facts_that_cannot_change_the_verdict_are_not_missing(shipped) -> None:
-    d = evaluate(shipped, {**BASE, "target_type": "civilian_infrastructure"}, as_of=date(2024, 6, 15))
+    d = evaluate(shipped, {**BASE, "target_type": "civilian_infrastructure"},
+                 as_of=date(2024, 6, 15))
     assert d.verdict is Verdict.PROHIBITED
     assert d.missing_facts == ()
 
@@ -177,10 +187,13 @@ def test_missing_fact_outcomes_list_each_value(shipped) -> None:
 def test_founding_article_alone_never_cites_another_source(shipped) -> None:
     compiled = shipped.compiled()
     names = list(shipped.facts)
-    for values in itertools.islice(itertools.product(*(compiled.domains[n] for n in names)), 0, None, 7):
-        d = evaluate(shipped, dict(zip(names, values, strict=True)), sources=["biden-decision-article"])
+    article_rules = {"article-permit-involved-units", "article-only-involved-units"}
+    every = itertools.product(*(compiled.domains[n] for n in names))
+    for values in itertools.islice(every, 0, None, 7):
+        d = evaluate(shipped, dict(zip(names, values, strict=True)),
+                     sources=["biden-decision-article"])
         assert all(c.source == "biden-decision-article" for c in d.claims)
-        assert set(d.deciding_rules) <= {"article-permit-involved-units", "article-only-involved-units"}
+        assert set(d.deciding_rules) <= article_rules
 
 
 def test_known_by_excludes_undated_claims_and_says_so(shipped) -> None:
@@ -198,8 +211,9 @@ def test_known_by_excludes_undated_claims_and_says_so(shipped) -> None:
 def test_as_of_selects_the_version_of_the_policy(shipped) -> None:
     facts = {**BASE, "target_type": "military_unit", "directly_involved_in_invasion": True,
              "area": "deep_inside", "in_kursk_region": True, "weapon_class": "atacms"}
-    june = evaluate(shipped, facts, as_of=date(2024, 6, 15), sources=["lbc-2024-05-31", "liga-axios-2024-11"])
-    november = evaluate(shipped, facts, as_of=date(2024, 11, 20), sources=["lbc-2024-05-31", "liga-axios-2024-11"])
+    sources = ["lbc-2024-05-31", "liga-axios-2024-11"]
+    june = evaluate(shipped, facts, as_of=date(2024, 6, 15), sources=sources)
+    november = evaluate(shipped, facts, as_of=date(2024, 11, 20), sources=sources)
     assert june.verdict is Verdict.PROHIBITED
     assert november.verdict is Verdict.PERMITTED
     assert "november-kursk-permission" in november.deciding_rules
@@ -215,7 +229,8 @@ def test_contested_is_never_broken_by_order(shipped) -> None:
 
 def test_unknown_facts_and_values_are_scenario_errors(shipped) -> None:
     with pytest.raises(ScenarioError) as info:
-        evaluate(shipped, {"actr": "ukraine", "area": "moskow", "directly_involved_in_invasion": "yes"})
+        evaluate(shipped, {"actr": "ukraine", "area": "moskow",
+                           "directly_involved_in_invasion": "yes"})
     messages = [d.message + " " + (d.help or "") for d in info.value.diagnostics]
     assert any("`actr`" in m and "actor" in m for m in messages)
     assert any("moskow" in m and "moscow" in m for m in messages)
@@ -225,7 +240,8 @@ def test_unknown_facts_and_values_are_scenario_errors(shipped) -> None:
 
 
 def test_evaluate_many_matches_evaluate(shipped) -> None:
-    scenarios = [BASE, {**BASE, "target_type": "civilian_infrastructure"}, {"target_location": "ukraine"}]
+    scenarios = [BASE, {**BASE, "target_type": "civilian_infrastructure"},
+                 {"target_location": "ukraine"}]
     many = list(evaluate_many(shipped, scenarios, as_of=date(2024, 6, 15)))
     single = [evaluate(shipped, s, as_of=date(2024, 6, 15)) for s in scenarios]
     assert [d.verdict for d in many] == [d.verdict for d in single]
