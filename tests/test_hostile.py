@@ -34,7 +34,7 @@ from types import ModuleType
 
 import pytest
 
-from _proc import HANG_SECONDS, Job, Run, claimrules_argv, limit_child, run_many
+from _proc import HANG_SECONDS, Job, Run, claimrules_argv, limit_child, run, run_many
 from claimrules import LoadError, Ruleset, load_ruleset
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.loader import load_scenario
@@ -172,7 +172,13 @@ def _place(fixture: str, dest: Path) -> None:
 
 
 def _prepare(case: Case, base: Path, shared: Path) -> tuple[Path, Job]:
-    """Build the case directory and the command that runs it."""
+    """Build the case directory and the command that runs it.
+
+    Scenario cases evaluate against the unchanged shipped ruleset (`rs` links to one copy), so
+    they read it through the cache of checked rulesets, as a user's `eval` does by default: the
+    hostile part is the scenario, and the cache spares each child re-verifying 72 quotes. The
+    ruleset cases run `check`, which never reads the cache, or `eval` on a ruleset the cache
+    has never seen."""
     where = base / case.id
     where.mkdir()
     if case.role in RULESET_ROLES:
@@ -182,21 +188,32 @@ def _prepare(case: Case, base: Path, shared: Path) -> tuple[Path, Job]:
             return where, Job(claimrules_argv("check", "rs"), where)
         return where, Job(claimrules_argv("eval", "rs", "--fact", "actor=ukraine"), where)
     (where / "rs").symlink_to(shared, target_is_directory=True)
+    cached = _cached(base)
     if case.role == "stdin":
         _place(case.fixture, where / "stdin.yaml")
-        return where, Job(claimrules_argv("eval", "rs", "-"), where, stdin=where / "stdin.yaml")
+        return where, Job(claimrules_argv("eval", "rs", "-"), where, stdin=where / "stdin.yaml",
+                          env=cached)
     if case.fixture == "dev_zero.yaml":
-        return where, Job(claimrules_argv("eval", "rs", "/dev/zero"), where)
+        return where, Job(claimrules_argv("eval", "rs", "/dev/zero"), where, env=cached)
     _place(case.fixture, where / case.fixture)
-    return where, Job(claimrules_argv("eval", "rs", case.fixture), where)
+    return where, Job(claimrules_argv("eval", "rs", case.fixture), where, env=cached)
+
+
+def _cached(base: Path) -> dict[str, str]:
+    """The environment of a child that uses the cache in `base`."""
+    return {"CLAIMRULES_NO_CACHE": "0", "CLAIMRULES_CACHE_DIR": str(base / "cache")}
 
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Job]]:
-    """Every case directory, built once."""
+    """Every case directory, built once, and the cache primed with the shared ruleset."""
     base = tmp_path_factory.mktemp("hostile")
     shared = base / "shipped"
     shutil.copytree(SHIPPED, shared)
+    primed = run(Job(claimrules_argv("eval", "shipped", "--fact", "actor=ukraine"), base,
+                     env=_cached(base)))
+    assert primed.returncode == 0, primed.stderr
+    assert list((base / "cache").iterdir()), "the cache was not written"
     return {c.id: _prepare(c, base, shared) for c in CASES}
 
 
