@@ -87,8 +87,9 @@ def tool(name: str) -> str:
     return found
 
 
-class CpuLimitExceeded(Exception):
-    """Raised inside the guarded block when it has used its CPU seconds."""
+class CpuLimitExceeded(BaseException):
+    """Raised inside the guarded block when it has used its CPU seconds (a BaseException, like
+    KeyboardInterrupt, so that no `except Exception` in the code under test can swallow it)."""
 
 
 @contextmanager
