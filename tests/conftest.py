@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from claimrules.domain import Rule
+    from claimrules.ruleset import Ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
@@ -130,3 +138,54 @@ def yaml_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(yaml, "parse", counting)
     return counts
+
+
+# --- shared builders ----------------------------------------------------------------------
+
+
+def make_fixtures() -> ModuleType:
+    """tests/hostile/make_fixtures.py, which writes the generated hostile fixtures."""
+    path = Path(__file__).parent / "hostile" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("make_fixtures", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def in_memory_ruleset(
+    facts: list[dict[str, object]],
+    rules: list[Rule],
+    claims: Mapping[str, tuple[str, date | None]] | None = None,
+) -> Ruleset:
+    """A ruleset built in memory, without files: the fact vocabulary `facts` (as written in
+    ruleset.yaml), `rules`, and `claims` (claim id → (source id, reported on); by default one
+    claim `c` of one undated source `s`), each quoting "q" from an archive that is just "q"."""
+    from claimrules.model import Claim, RulesetMeta, Source
+    from claimrules.ruleset import ClaimRecord, Ruleset
+
+    claims = {"c": ("s", None)} if claims is None else claims
+    sources = {
+        sid: Source.model_validate(
+            {"id": sid, "archive": {"file": f"{sid}.txt", "sha256": "0" * 64, "content": "full"}}
+        ).to_domain()
+        for sid in sorted({sid for sid, _ in claims.values()})
+    }
+    records = {}
+    for cid, (sid, reported) in claims.items():
+        claim = Claim.model_validate(
+            {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
+        ).to_domain()
+        records[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
+    meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
+    domain = meta.to_domain()
+    return Ruleset(
+        meta=domain,
+        facts={f.name: f for f in domain.facts},
+        sources=sources,
+        claims=records,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        cases=(),
+        archives=dict.fromkeys(sources, "q"),
+    )

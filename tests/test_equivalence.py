@@ -23,11 +23,10 @@ from claimrules.decision import ConditionFailed, RuleStatus
 from claimrules.domain import All, Condition, Not, Rule
 from claimrules.domain import Test as FactTest
 from claimrules.evaluator import decide, why
-from claimrules.model import Claim, RulesetMeta, Source
 from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.ruleset import Ruleset
 from claimrules.scenario import ScenarioError
-from conftest import SHIPPED
+from conftest import SHIPPED, in_memory_ruleset
 
 # --- the reference evaluator ------------------------------------------------------------------
 
@@ -279,30 +278,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
 
 def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
     """An in-memory ruleset over the generated sources and claims."""
-    sources = {
-        s: Source.model_validate(
-            {"id": s, "archive": {"file": f"{s}.txt", "sha256": "0" * 64, "content": "full"}}
-        ).to_domain()
-        for s in SOURCES
-    }
-    claims = {}
-    for cid, (sid, reported) in CLAIMS.items():
-        claim = Claim.model_validate(
-            {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
-        ).to_domain()
-        claims[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
-    meta = RulesetMeta.model_validate(
-        {"id": "gen", "title": "generated", "facts": facts}
-    ).to_domain()
-    return Ruleset(
-        meta=meta,
-        facts={f.name: f for f in meta.facts},
-        sources=sources,
-        claims=claims,
-        rules=tuple(sorted(rules, key=lambda r: r.id)),
-        cases=(),
-        archives=dict.fromkeys(SOURCES, "q"),
-    )
+    return in_memory_ruleset(facts, rules, CLAIMS)
 
 
 def _value(draw: st.DrawFn, name: str) -> object:

@@ -13,10 +13,10 @@ from claimrules import Verdict, evaluate, evaluate_many
 from claimrules.compile import compile_ruleset
 from claimrules.domain import Rule
 from claimrules.evaluator import combine
-from claimrules.model import Claim, RulesetMeta, Source
 from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.ruleset import Ruleset
 from claimrules.scenario import ScenarioError
+from conftest import in_memory_ruleset
 
 BASE = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia"}
 
@@ -30,24 +30,7 @@ def _rule(rid: str, effect: str, when: dict, overrides=()) -> Rule:
 
 def make_ruleset(facts: list[dict], rules: list[Rule]) -> Ruleset:
     """An in-memory ruleset with one source and one claim every rule cites."""
-    source = Source.model_validate(
-        {"id": "s", "archive": {"file": "a.txt", "sha256": "0" * 64, "content": "full"}}
-    ).to_domain()
-    claim = Claim.model_validate(
-        {"id": "c", "source": "s", "quote": "q", "kind": "provision", "modality": "asserted"}
-    ).to_domain()
-    meta = RulesetMeta.model_validate(
-        {"id": "gen", "title": "generated", "facts": facts}
-    ).to_domain()
-    return Ruleset(
-        meta=meta,
-        facts={f.name: f for f in meta.facts},
-        sources={"s": source},
-        claims={"c": ClaimRecord(claim, source, None, 0, 1)},
-        rules=tuple(sorted(rules, key=lambda r: r.id)),
-        cases=(),
-        archives={"s": "q"},
-    )
+    return in_memory_ruleset(facts, rules)
 
 
 # --- the combining rule: a table ------------------------------------------------------------

@@ -20,7 +20,6 @@ escapes `main`) and the static bans on dangerous calls in src/.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -30,7 +29,6 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -40,7 +38,7 @@ from claimrules.diagnostics import Diagnostic, Span
 from claimrules.loader import load_scenario
 from claimrules.scenario import coerce_facts
 from claimrules.yamlsafe import MAX_NODES, read_text
-from conftest import ROOT, SHIPPED, check_golden, cpu_limit, run_main, tool
+from conftest import ROOT, SHIPPED, check_golden, cpu_limit, make_fixtures, run_main, tool
 
 TESTS = Path(__file__).resolve().parent
 HOSTILE = TESTS / "hostile"
@@ -56,16 +54,7 @@ MAX_EVENTS = 2 * (MAX_NODES + 1) + 4
 MAX_LINE = 400  # characters in one line of stderr
 
 
-def _load_make_fixtures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_fixtures", HOSTILE / "make_fixtures.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-MAKE = _load_make_fixtures()
+MAKE = make_fixtures()
 
 # --- the fixtures ------------------------------------------------------------------------
 
@@ -283,12 +272,6 @@ def test_cli_peak_memory(case: Case, runs: dict[str, Run]) -> None:
 # --- in process ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def vocabulary() -> Ruleset:
-    """The shipped ruleset, whose vocabulary types the scenarios."""
-    return load_ruleset(SHIPPED)
-
-
 def _in_process(case: Case, where: Path, shipped: Ruleset) -> Callable[[], object]:
     """The library work behind the case's command: load the ruleset, or read the scenario."""
     if case.role in RULESET_ROLES:
@@ -320,11 +303,11 @@ def _outcome(work: Callable[[], object]) -> str:
 
 @pytest.mark.parametrize("case", IN_PROCESS, ids=lambda c: c.id)
 def test_in_process_budget(
-    case: Case, prepared: dict[str, tuple[Path, Job]], vocabulary: Ruleset,
+    case: Case, prepared: dict[str, tuple[Path, Job]], shipped: Ruleset,
     yaml_events: list[int],
 ) -> None:
     where, _ = prepared[case.id]
-    work = _in_process(case, where, vocabulary)
+    work = _in_process(case, where, shipped)  # its vocabulary types the scenarios
     tracemalloc.start()
     try:
         with cpu_limit(CPU_SECONDS):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pathlib
 import re
@@ -12,7 +11,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import ModuleType
 
 import pytest
 import yaml
@@ -31,6 +29,7 @@ from claimrules.yamlsafe import (
     position_of,
     read_text,
 )
+from conftest import make_fixtures
 
 HOSTILE = pathlib.Path(__file__).parent / "hostile"
 F = "t.yaml"  # display name in the goldens
@@ -56,15 +55,6 @@ def refuse(text: str, **limits: int) -> LoadError:
     with pytest.raises(LoadError) as info:
         parse_yaml(text, F, **limits)
     return info.value
-
-
-def load_make_fixtures() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_fixtures", HOSTILE / "make_fixtures.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_limits_are_module_constants() -> None:
@@ -1003,8 +993,8 @@ def test_symlink_to_regular_file_is_read(tmp_path: pathlib.Path) -> None:
 
 
 def test_5mb_file_is_refused_fast(tmp_path: pathlib.Path) -> None:
-    make_fixtures = load_make_fixtures()
-    big = make_fixtures.write_big_file(tmp_path / "big.yaml")
+    fixtures = make_fixtures()
+    big = fixtures.write_big_file(tmp_path / "big.yaml")
     size = big.stat().st_size
     assert size >= 5 * 1024 * 1024
     # Refused from its size alone: not one byte of it is read.
@@ -1168,8 +1158,8 @@ def test_every_hostile_file_in_subfolders_gives_a_document_or_a_load_error() -> 
 
 
 def test_generated_fixtures_are_up_to_date(tmp_path: pathlib.Path) -> None:
-    make_fixtures = load_make_fixtures()
-    written = make_fixtures.write(tmp_path)
+    fixtures = make_fixtures()
+    written = fixtures.write(tmp_path)
     assert written
     for path in written:
         assert (HOSTILE / path.name).read_bytes() == path.read_bytes(), (
