@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import signal
 import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from claimrules.domain import Rule
+    from claimrules.ruleset import Ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
@@ -70,3 +81,111 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     code = info.value.code
     return (code if isinstance(code, int) else 1), out, err
+
+
+def tool(name: str) -> str:
+    """The command `name` from the environment of the interpreter running the tests (the
+    directory of `sys.executable` first, then PATH), so the tools checked are the ones installed
+    with the `test` extra, wherever that environment lives."""
+    here = str(Path(sys.executable).parent)
+    found = shutil.which(name, path=os.pathsep.join([here, os.environ.get("PATH", "")]))
+    if found is None:
+        pytest.fail(f"`{name}` is installed neither beside {sys.executable} nor on PATH; "
+                    "install the test extra: pip install -e '.[test]'")
+    return found
+
+
+class CpuLimitExceeded(BaseException):
+    """Raised inside the guarded block when it has used its CPU seconds (a BaseException, like
+    KeyboardInterrupt, so that no `except Exception` in the code under test can swallow it)."""
+
+
+@contextmanager
+def cpu_limit(seconds: float) -> Iterator[None]:
+    """Fail the block if it uses more than `seconds` of this process's CPU time.
+
+    The clock is ITIMER_PROF, which advances only while this process runs, so a busy or slow
+    machine does not move it: set `seconds` far above the block's normal cost, as a guard that
+    only a runaway (an exponential search, an unbounded read) ever reaches."""
+
+    def _overrun(signum: int, frame: object) -> None:
+        raise CpuLimitExceeded(f"used more than {seconds} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, _overrun)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+@pytest.fixture
+def yaml_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many events each `yaml.parse` call handed out during the test, one count per call:
+    a measure of the parsing work done, the same on any machine."""
+    import yaml
+
+    counts: list[int] = []
+    real = yaml.parse
+
+    def counting(stream: object, Loader: object = yaml.Loader) -> Iterator[object]:
+        n = len(counts)
+        counts.append(0)
+        for event in real(stream, Loader=Loader):
+            counts[n] += 1
+            yield event
+
+    monkeypatch.setattr(yaml, "parse", counting)
+    return counts
+
+
+# --- shared builders ----------------------------------------------------------------------
+
+
+def make_fixtures() -> ModuleType:
+    """tests/hostile/make_fixtures.py, which writes the generated hostile fixtures."""
+    path = Path(__file__).parent / "hostile" / "make_fixtures.py"
+    spec = importlib.util.spec_from_file_location("make_fixtures", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def in_memory_ruleset(
+    facts: list[dict[str, object]],
+    rules: list[Rule],
+    claims: Mapping[str, tuple[str, date | None]] | None = None,
+) -> Ruleset:
+    """A ruleset built in memory, without files: the fact vocabulary `facts` (as written in
+    ruleset.yaml), `rules`, and `claims` (claim id → (source id, reported on); by default one
+    claim `c` of one undated source `s`), each quoting "q" from an archive that is just "q"."""
+    from claimrules.model import Claim, RulesetMeta, Source
+    from claimrules.ruleset import ClaimRecord, Ruleset
+
+    claims = {"c": ("s", None)} if claims is None else claims
+    sources = {
+        sid: Source.model_validate(
+            {"id": sid, "archive": {"file": f"{sid}.txt", "sha256": "0" * 64, "content": "full"}}
+        ).to_domain()
+        for sid in sorted({sid for sid, _ in claims.values()})
+    }
+    records = {}
+    for cid, (sid, reported) in claims.items():
+        claim = Claim.model_validate(
+            {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
+        ).to_domain()
+        records[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
+    meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
+    domain = meta.to_domain()
+    return Ruleset(
+        meta=domain,
+        facts={f.name: f for f in domain.facts},
+        sources=sources,
+        claims=records,
+        rules=tuple(sorted(rules, key=lambda r: r.id)),
+        cases=(),
+        archives=dict.fromkeys(sources, "q"),
+    )

@@ -15,7 +15,8 @@ from claimrules.cli import cli, main
 from conftest import ROOT, SHIPPED
 
 RS = str(SHIPPED)
-FACTS = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us", "--fact", "target_location=russia"]
+FACTS = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us",
+         "--fact", "target_location=russia"]
 
 
 def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
@@ -33,9 +34,12 @@ def test_check_passes_on_the_shipped_ruleset(capsys, monkeypatch) -> None:
     assert re.search(r"ok: .*17 sources, (\d+) claims \(\1 quotes verified\)", out)
 
 
-def test_check_reports_an_edited_archive_with_exit_1(capsys, monkeypatch, ruleset_copy: Path) -> None:
+def test_check_reports_an_edited_archive_with_exit_1(
+    capsys, monkeypatch, ruleset_copy: Path
+) -> None:
     archive = ruleset_copy / "archive" / "biden-decision-article.txt"
-    archive.write_text(archive.read_text(encoding="utf-8").replace("military units", "militery units"), encoding="utf-8")
+    edited = archive.read_text(encoding="utf-8").replace("military units", "militery units")
+    archive.write_text(edited, encoding="utf-8")
     code, _, err = run(capsys, monkeypatch, "check", str(ruleset_copy))
     assert code == 1
     assert re.search(r"claims/biden-decision-article\.yaml:\d+:\d+: error: quote of claim", err)
@@ -43,12 +47,14 @@ def test_check_reports_an_edited_archive_with_exit_1(capsys, monkeypatch, rulese
 
 
 def test_claims_json_covers_the_founding_article(capsys, monkeypatch, shipped) -> None:
-    code, out, _ = run(capsys, monkeypatch, "claims", RS, "--source", "biden-decision-article", "--format", "json")
+    code, out, _ = run(capsys, monkeypatch, "claims", RS, "--source", "biden-decision-article",
+                       "--format", "json")
     assert code == 0
     data = json.loads(out)
     claims = data["claims"]
     for c in claims:
-        assert {"id", "source", "quote", "kind", "modality", "attributed_to", "reported_on", "start", "end"} <= c.keys()
+        assert {"id", "source", "quote", "kind", "modality", "attributed_to", "reported_on",
+                "start", "end"} <= c.keys()
         assert c["source"] == "biden-decision-article" and c["reported_on"] is None
     text = shipped.archives["biden-decision-article"]
     covered = [False] * len(text)
@@ -64,7 +70,7 @@ def test_claims_filter_by_kind_and_text(capsys, monkeypatch) -> None:
 
 
 def test_sources_json_keeps_null_dates(capsys, monkeypatch) -> None:
-    code, out, _ = run(capsys, monkeypatch, "sources", RS, "--format", "json")
+    _, out, _ = run(capsys, monkeypatch, "sources", RS, "--format", "json")
     data = {s["id"]: s for s in json.loads(out)["sources"]}
     assert len(data) == 17
     assert data["cbs-2024-11-17"]["published"] is None
@@ -72,9 +78,10 @@ def test_sources_json_keeps_null_dates(capsys, monkeypatch) -> None:
 
 
 def test_eval_json_contract(capsys, monkeypatch) -> None:
-    code, out, _ = run(capsys, monkeypatch, "eval", RS, *FACTS, "--fact", "target_type=military_unit",
-                       "--fact", "directly_involved_in_invasion=true", "--source", "biden-decision-article",
-                       "--format", "json")
+    code, out, _ = run(capsys, monkeypatch, "eval", RS, *FACTS,
+                       "--fact", "target_type=military_unit",
+                       "--fact", "directly_involved_in_invasion=true",
+                       "--source", "biden-decision-article", "--format", "json")
     assert code == 0
     d = json.loads(out)
     assert d["verdict"] == "permitted"
@@ -84,7 +91,8 @@ def test_eval_json_contract(capsys, monkeypatch) -> None:
 
 
 def test_eval_scenario_file_and_options_override(capsys, monkeypatch) -> None:
-    code, out, _ = run(capsys, monkeypatch, "eval", RS, str(ROOT / "examples" / "indeterminate.yaml"),
+    code, out, _ = run(capsys, monkeypatch, "eval", RS,
+                       str(ROOT / "examples" / "indeterminate.yaml"),
                        "--format", "json", "--as-of", "2024-06-20")
     d = json.loads(out)
     assert code == 0 and d["verdict"] == "indeterminate" and d["as_of"] == "2024-06-20"
@@ -92,7 +100,8 @@ def test_eval_scenario_file_and_options_override(capsys, monkeypatch) -> None:
 
 
 def test_eval_from_stdin(capsys, monkeypatch) -> None:
-    scenario = '{"facts": {"actor": "ukraine", "munitions_origin": "us", "target_location": "ukraine"}}'
+    scenario = ('{"facts": {"actor": "ukraine", "munitions_origin": "us", '
+                '"target_location": "ukraine"}}')
     code, out, _ = run(capsys, monkeypatch, "eval", RS, "-", "--format", "json", stdin=scenario)
     assert code == 0 and json.loads(out)["verdict"] == "not_addressed"
 
@@ -151,7 +160,8 @@ def test_ask_asks_only_what_matters_and_stops_when_settled(capsys, monkeypatch) 
 
 def test_ask_accepts_numbers_and_re_asks_on_bad_answers(capsys, monkeypatch) -> None:
     answers = "2\n"  # target_location = ukraine: nothing more can change the verdict
-    code, out, _ = run(capsys, monkeypatch, "ask", RS, "--source", "biden-decision-article", stdin="zz\n" + answers)
+    code, out, _ = run(capsys, monkeypatch, "ask", RS, "--source", "biden-decision-article",
+                       stdin="zz\n" + answers)
     assert code == 0
     assert "is not a value of `target_location`" in out
     assert out.count("Who carries out the strike?") == 0
@@ -166,5 +176,6 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 
 def test_python_m_and_version() -> None:
-    out = subprocess.run([sys.executable, "-m", "claimrules", "--version"], capture_output=True, text=True, check=False)
+    out = subprocess.run([sys.executable, "-m", "claimrules", "--version"],
+                         capture_output=True, text=True, check=False)
     assert out.returncode == 0 and "claimrules" in out.stdout

@@ -23,11 +23,10 @@ from claimrules.decision import ConditionFailed, RuleStatus
 from claimrules.domain import All, Condition, Not, Rule
 from claimrules.domain import Test as FactTest
 from claimrules.evaluator import decide, why
-from claimrules.model import Claim, RulesetMeta, Source
 from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.ruleset import Ruleset
 from claimrules.scenario import ScenarioError
-from conftest import SHIPPED
+from conftest import SHIPPED, in_memory_ruleset
 
 # --- the reference evaluator ------------------------------------------------------------------
 

@@ -13,10 +13,10 @@ from claimrules import Verdict, evaluate, evaluate_many
 from claimrules.compile import compile_ruleset
 from claimrules.domain import Rule
 from claimrules.evaluator import combine
-from claimrules.model import Claim, RulesetMeta, Source
 from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import ClaimRecord, Ruleset
+from claimrules.ruleset import Ruleset
 from claimrules.scenario import ScenarioError
+from conftest import in_memory_ruleset
 
 BASE = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia"}
 
@@ -30,24 +30,7 @@ def _rule(rid: str, effect: str, when: dict, overrides=()) -> Rule:
 
 def make_ruleset(facts: list[dict], rules: list[Rule]) -> Ruleset:
     """An in-memory ruleset with one source and one claim every rule cites."""
-    source = Source.model_validate(
-        {"id": "s", "archive": {"file": "a.txt", "sha256": "0" * 64, "content": "full"}}
-    ).to_domain()
-    claim = Claim.model_validate(
-        {"id": "c", "source": "s", "quote": "q", "kind": "provision", "modality": "asserted"}
-    ).to_domain()
-    meta = RulesetMeta.model_validate(
-        {"id": "gen", "title": "generated", "facts": facts}
-    ).to_domain()
-    return Ruleset(
-        meta=meta,
-        facts={f.name: f for f in meta.facts},
-        sources={"s": source},
-        claims={"c": ClaimRecord(claim, source, None, 0, 1)},
-        rules=tuple(sorted(rules, key=lambda r: r.id)),
-        cases=(),
-        archives={"s": "q"},
-    )
+    return in_memory_ruleset(facts, rules)
 
 
 # --- the combining rule: a table ------------------------------------------------------------
@@ -58,10 +41,14 @@ COMBINE = [
     ("nothing applies", [], Verdict.NOT_ADDRESSED),
     ("one permit", [("p", "permit", ())], Verdict.PERMITTED),
     ("one prohibit", [("h", "prohibit", ())], Verdict.PROHIBITED),
-    ("permit and prohibit, no override", [("p", "permit", ()), ("h", "prohibit", ())], Verdict.CONTESTED),
-    ("exception permit overrides prohibit", [("p", "permit", ("h",)), ("h", "prohibit", ())], Verdict.PERMITTED),
-    ("exception prohibit overrides permit", [("p", "permit", ()), ("h", "prohibit", ("p",))], Verdict.PROHIBITED),
-    ("override of one prohibit leaves another", [("p", "permit", ("h",)), ("h", "prohibit", ()), ("h2", "prohibit", ())], Verdict.CONTESTED),
+    ("permit and prohibit, no override",
+     [("p", "permit", ()), ("h", "prohibit", ())], Verdict.CONTESTED),
+    ("exception permit overrides prohibit",
+     [("p", "permit", ("h",)), ("h", "prohibit", ())], Verdict.PERMITTED),
+    ("exception prohibit overrides permit",
+     [("p", "permit", ()), ("h", "prohibit", ("p",))], Verdict.PROHIBITED),
+    ("override of one prohibit leaves another",
+     [("p", "permit", ("h",)), ("h", "prohibit", ()), ("h2", "prohibit", ())], Verdict.CONTESTED),
 ]
 
 
@@ -78,7 +65,8 @@ def test_combine(name: str, rules: list, expected: Verdict) -> None:
 
 # --- soundness on generated rulesets ----------------------------------------------------------
 ENUM_FACTS = [
-    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d", "question": "a?"},
+    {"name": "a", "type": "enum", "values": ["a1", "a2", "a3"], "description": "d",
+     "question": "a?"},
     {"name": "b", "type": "bool", "description": "d", "question": "b?"},
     {"name": "n", "type": "number", "description": "d", "question": "n?"},
     {"name": "c", "type": "enum", "values": ["c1", "c2"], "description": "d", "question": "c?"},
@@ -88,9 +76,12 @@ ENUM_FACTS = [
 def _tests() -> st.SearchStrategy[dict]:
     return st.one_of(
         st.builds(lambda v: {"fact": "a", "is": v}, st.sampled_from(["a1", "a2", "a3"])),
-        st.builds(lambda vs: {"fact": "a", "in": vs}, st.lists(st.sampled_from(["a1", "a2", "a3"]), min_size=1, max_size=2, unique=True)),
+        st.builds(lambda vs: {"fact": "a", "in": vs},
+                  st.lists(st.sampled_from(["a1", "a2", "a3"]), min_size=1, max_size=2,
+                           unique=True)),
         st.builds(lambda v: {"fact": "b", "is": v}, st.booleans()),
-        st.builds(lambda op, v: {"fact": "n", op: v}, st.sampled_from(["lt", "le", "gt", "ge"]), st.integers(-3, 3)),
+        st.builds(lambda op, v: {"fact": "n", op: v}, st.sampled_from(["lt", "le", "gt", "ge"]),
+                  st.integers(-3, 3)),
         st.builds(lambda v: {"fact": "c", "is": v}, st.sampled_from(["c1", "c2"])),
     )
 
@@ -113,7 +104,8 @@ def generated(draw) -> Ruleset:
     rules = []
     for i, rid in enumerate(ids):
         overrides = draw(st.lists(st.sampled_from(ids[:i]), unique=True, max_size=2)) if i else []
-        rules.append(_rule(rid, draw(st.sampled_from(["permit", "prohibit"])), draw(conditions), overrides))
+        effect = draw(st.sampled_from(["permit", "prohibit"]))
+        rules.append(_rule(rid, effect, draw(conditions), overrides))
     return make_ruleset(ENUM_FACTS, rules)
 
 
@@ -161,7 +153,8 @@ def test_numbers_split_at_thresholds() -> None:
 
 # --- the shipped ruleset ----------------------------------------------------------------------
 def test_facts_that_cannot_change_the_verdict_are_not_missing(shipped) -> None:
-    d = evaluate(shipped, {**BASE, "target_type": "civilian_infrastructure"}, as_of=date(2024, 6, 15))
+    d = evaluate(shipped, {**BASE, "target_type": "civilian_infrastructure"},
+                 as_of=date(2024, 6, 15))
     assert d.verdict is Verdict.PROHIBITED
     assert d.missing_facts == ()
 
@@ -177,10 +170,13 @@ def test_missing_fact_outcomes_list_each_value(shipped) -> None:
 def test_founding_article_alone_never_cites_another_source(shipped) -> None:
     compiled = shipped.compiled()
     names = list(shipped.facts)
-    for values in itertools.islice(itertools.product(*(compiled.domains[n] for n in names)), 0, None, 7):
-        d = evaluate(shipped, dict(zip(names, values, strict=True)), sources=["biden-decision-article"])
+    article_rules = {"article-permit-involved-units", "article-only-involved-units"}
+    every = itertools.product(*(compiled.domains[n] for n in names))
+    for values in itertools.islice(every, 0, None, 7):
+        d = evaluate(shipped, dict(zip(names, values, strict=True)),
+                     sources=["biden-decision-article"])
         assert all(c.source == "biden-decision-article" for c in d.claims)
-        assert set(d.deciding_rules) <= {"article-permit-involved-units", "article-only-involved-units"}
+        assert set(d.deciding_rules) <= article_rules
 
 
 def test_known_by_excludes_undated_claims_and_says_so(shipped) -> None:
@@ -220,7 +216,8 @@ def test_contested_is_never_broken_by_order(shipped) -> None:
 
 def test_unknown_facts_and_values_are_scenario_errors(shipped) -> None:
     with pytest.raises(ScenarioError) as info:
-        evaluate(shipped, {"actr": "ukraine", "area": "moskow", "directly_involved_in_invasion": "yes"})
+        evaluate(shipped, {"actr": "ukraine", "area": "moskow",
+                           "directly_involved_in_invasion": "yes"})
     messages = [d.message + " " + (d.help or "") for d in info.value.diagnostics]
     assert any("`actr`" in m and "actor" in m for m in messages)
     assert any("moskow" in m and "moscow" in m for m in messages)
@@ -230,19 +227,173 @@ def test_unknown_facts_and_values_are_scenario_errors(shipped) -> None:
 
 
 def test_evaluate_many_matches_evaluate(shipped) -> None:
-    scenarios = [BASE, {**BASE, "target_type": "civilian_infrastructure"}, {"target_location": "ukraine"}]
+    scenarios = [BASE, {**BASE, "target_type": "civilian_infrastructure"},
+                 {"target_location": "ukraine"}]
     many = list(evaluate_many(shipped, scenarios, as_of=date(2024, 6, 15)))
     single = [evaluate(shipped, s, as_of=date(2024, 6, 15)) for s in scenarios]
     assert [d.verdict for d in many] == [d.verdict for d in single]
     assert [d.missing_facts for d in many] == [d.missing_facts for d in single]
 
 
-def test_evaluate_is_pure(shipped) -> None:
-    facts = dict(BASE)
-    a = evaluate(shipped, facts, as_of=date(2024, 6, 15))
-    b = evaluate(shipped, facts, as_of=date(2024, 6, 15))
-    assert facts == BASE
-    assert a == b
+# --- purity: evaluate is a function of (ruleset, facts, as_of, known_by, sources) -----------
+
+#: Calls covering every kind of reading: complete and missing facts, both time axes, a source
+#: filter, explanations on and off, and the same scenario with its keys in another order.
+PURE_CALLS: list[tuple[dict[str, object], dict[str, object]]] = [
+    (BASE, {}),
+    (BASE, {"as_of": date(2024, 6, 15)}),
+    ({**BASE, "target_type": "military_unit", "directly_involved_in_invasion": True}, {}),
+    ({"target_location": "russia", "munitions_origin": "us", "actor": "ukraine"},
+     {"as_of": "2024-06-15"}),
+    ({**BASE, "weapon_class": "atacms"}, {"known_by": date(2024, 11, 30)}),
+    ({**BASE, "weapon_class": "atacms"},
+     {"known_by": date(2024, 11, 30), "sources": ["wsb-cnn-2024-11", "adn-2024-11-17"]}),
+    (BASE, {"sources": ["biden-decision-article"]}),
+    ({"actor": "ukraine"}, {"explain": False}),
+    ({}, {}),
+    ({**BASE, "target_type": "civilian_infrastructure"}, {"as_of": date(2024, 11, 20)}),
+]
+
+
+def _answers(ruleset: Ruleset, order: list[int]) -> dict[int, object]:
+    return {i: evaluate(ruleset, dict(PURE_CALLS[i][0]), **PURE_CALLS[i][1]) for i in order}
+
+
+def _fresh() -> Ruleset:
+    from claimrules import load_ruleset
+    from conftest import SHIPPED
+
+    return load_ruleset(SHIPPED)
+
+
+#: Functions that read a clock. `date.today()` and `datetime.now()` are C methods that cannot
+#: be patched, so calls to them are watched for with a profiler instead.
+CLOCKS = ["time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "perf_counter_ns",
+          "process_time", "process_time_ns", "localtime", "gmtime", "ctime", "asctime"]
+#: os functions that touch the file system, the terminal or other processes.
+OS_CALLS = ["open", "read", "write", "stat", "lstat", "fstat", "listdir", "scandir", "walk",
+            "getcwd", "system", "popen", "urandom", "getrandom"]
+
+
+def test_evaluate_does_no_io_and_reads_no_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file, socket, process, environment variable or clock is touched by evaluate or
+    evaluate_many, on a fresh load (so first-use work such as compiling is watched too)."""
+    import builtins
+    import datetime as dt
+    import gc
+    import io
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    ruleset = _fresh()  # nothing evaluated yet: whatever is built on first use is built below
+    called: list[str] = []
+
+    def spy(name: str, real: object) -> object:
+        def watched(*args: object, **kwargs: object) -> object:
+            called.append(name)
+            return real(*args, **kwargs)  # type: ignore[operator]
+        return watched
+
+    for module, names in [(time, CLOCKS), (os, OS_CALLS)]:
+        for name in names:
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, spy(f"{module.__name__}.{name}",
+                                                      getattr(module, name)))
+    monkeypatch.setattr(builtins, "open", spy("open", builtins.open))
+    monkeypatch.setattr(io, "open", spy("io.open", io.open))
+    monkeypatch.setattr(socket, "socket", spy("socket.socket", socket.socket))
+    monkeypatch.setattr(socket, "create_connection", spy("socket.create_connection",
+                                                         socket.create_connection))
+    monkeypatch.setattr(subprocess, "Popen", spy("subprocess.Popen", subprocess.Popen))
+
+    class Environment(dict[str, str]):
+        """os.environ, read from: the environment is input that evaluate does not take."""
+
+        def __getitem__(self, key: str) -> str:
+            called.append(f"os.environ[{key!r}]")
+            return super().__getitem__(key)
+
+        def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+            called.append(f"os.environ.get({key!r})")
+            return super().get(key, default)
+
+    monkeypatch.setattr(os, "environ", Environment(os.environ))
+    # C functions reached through names bound before the patches above (`from os import stat`)
+    # and C methods that cannot be patched (`date.today()`): a profiler sees them called.
+    import _io
+    import posix
+
+    watched_c = {id(dt.date): {"today"}, id(dt.datetime): {"today", "now", "utcnow"},
+                 id(time): set(CLOCKS), id(posix): set(OS_CALLS), id(builtins): {"open"},
+                 id(_io): {"open", "open_code"}}
+
+    def profile(frame: object, event: str, arg: object) -> None:
+        if event == "c_call":
+            name = getattr(arg, "__name__", "")
+            if name in watched_c.get(id(getattr(arg, "__self__", None)), ()):
+                called.append(name)
+
+    # The collector stays off meanwhile: its callbacks (hypothesis times collections with
+    # perf_counter) are not evaluate's doing.
+    collecting = gc.isenabled()
+    gc.disable()
+    sys.setprofile(profile)
+    try:
+        answers = _answers(ruleset, list(range(len(PURE_CALLS))))
+        list(evaluate_many(ruleset, [c[0] for c in PURE_CALLS], as_of=date(2024, 6, 15)))
+    finally:
+        sys.setprofile(None)
+        if collecting:
+            gc.enable()
+    assert not called, called
+    assert len(answers) == len(PURE_CALLS)
+
+
+def test_evaluate_does_not_change_its_inputs(shipped) -> None:
+    for facts, kwargs in PURE_CALLS:
+        given_facts = dict(facts)
+        given_kwargs = {k: list(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        evaluate(shipped, given_facts, **given_kwargs)
+        assert (given_facts, given_kwargs) == (facts, kwargs)
+
+
+def test_evaluate_keeps_no_global_state() -> None:
+    """Two fresh loads give equal (not merely identical, remembered) decisions, whatever order
+    the calls come in, and evaluating leaves every module-level value of the package as it was."""
+    import sys
+
+    def module_state() -> dict[str, object]:
+        state: dict[str, object] = {}
+        for name, module in list(sys.modules.items()):
+            if not name.startswith("claimrules"):
+                continue
+            for attr, value in list(vars(module).items()):
+                key = f"{name}.{attr}"
+                if isinstance(value, dict | list | set | bytearray):
+                    state[key] = repr(value)  # contents, for containers that could grow
+                elif hasattr(value, "cache_info"):
+                    state[key] = value.cache_info().currsize  # functools caches
+                else:
+                    state[key] = id(value)  # rebinding
+        return state
+
+    forward = list(range(len(PURE_CALLS)))
+    one, other = _fresh(), _fresh()
+    _answers(one, [0])  # the modules as they are once everything evaluate needs is imported
+    before = module_state()
+    first = _answers(one, forward)
+    second = _answers(other, forward[::-1])
+    again = _answers(other, forward)
+    assert module_state() == before
+    for i in forward:
+        assert first[i] == second[i], PURE_CALLS[i]
+        assert second[i] == again[i], PURE_CALLS[i]
+    # Each answer is the one a load that has answered nothing else gives.
+    for i in forward:
+        assert _answers(_fresh(), [i])[i] == first[i], PURE_CALLS[i]
 
 
 # --- number facts from the command line ------------------------------------------------------

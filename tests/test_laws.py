@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import _fuzzkit
-from _proc import claimrules_argv
+from _proc import HANG_SECONDS, claimrules_argv, limit_child
 from claimrules import Decision, Ruleset, Verdict, evaluate, load_ruleset
 from claimrules.compile import is_pseudo
 from claimrules.decision import RuleStatus
@@ -241,7 +241,8 @@ def test_json_output_does_not_depend_on_the_hash_seed(args: list[str]) -> None:
     for seed in ("0", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(claimrules_argv("eval", str(SHIPPED), *args, "--format", "json"),
-                              capture_output=True, env=env, timeout=60, check=False)
+                              capture_output=True, env=env, timeout=HANG_SECONDS,
+                              preexec_fn=limit_child, check=False)
         assert done.returncode == 0, done.stderr
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1]

@@ -36,8 +36,8 @@ def test_founding_article_is_archived_byte_for_byte(shipped) -> None:
 
 def _sentences(text: str) -> list[str]:
     out = []
-    for para in text.split("\n\n"):
-        para = para.strip()
+    for block in text.split("\n\n"):
+        para = block.strip()
         if para:
             out.extend(s for s in re.split(r"(?<=[.!?])\s+", para) if s)
     return out
@@ -46,7 +46,9 @@ def _sentences(text: str) -> list[str]:
 def test_every_sentence_of_the_founding_article_is_covered(shipped) -> None:
     text = shipped.archives["biden-decision-article"]
     spans = [
-        (r.start, r.end) for r in shipped.claims.values() if r.claim.source == "biden-decision-article"
+        (r.start, r.end)
+        for r in shipped.claims.values()
+        if r.claim.source == "biden-decision-article"
     ]
     for sentence in _sentences(text):
         at = text.index(sentence)
@@ -78,38 +80,56 @@ def _edit(path: Path, old: str, new: str) -> None:
 def _errors(root: Path) -> str:
     with pytest.raises(LoadError) as info:
         load_ruleset(root)
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(root), "RULESET") + "\n"
+    rendered = "\n".join(d.render() for d in info.value.diagnostics)
+    return rendered.replace(str(root), "RULESET") + "\n"
 
 
 def test_editing_a_quoted_word_in_the_archive_is_caught(ruleset_copy: Path) -> None:
     _edit(ruleset_copy / "archive" / "biden-decision-article.txt",
-          "directly involved in the invasion of Ukraine.\n", "directly engaged in the invasion of Ukraine.\n")
+          "directly involved in the invasion of Ukraine.\n",
+          "directly engaged in the invasion of Ukraine.\n")
     out = _errors(ruleset_copy)
     assert "archive-hash" in out
-    assert re.search(r"claims/biden-decision-article\.yaml:\d+:\d+: error: quote of claim `article-restricted-to-involved-units`", out)
+    assert re.search(r"claims/biden-decision-article\.yaml:\d+:\d+: error: "
+                     r"quote of claim `article-restricted-to-involved-units`", out)
     check_golden(GOLDEN / "archive-edited.txt", out)
 
 
 # (name, file to edit, old text, new text)
 BROKEN = [
-    ("unknown-claim-in-rule", "rules/article.yaml", "      - article-strict-limitations\n", "      - article-strict-limitation\n"),
-    ("unknown-fact-in-rule", "rules/may-2024.yaml", "{fact: area, is: across_from_kharkiv}\n        - {fact: target_type", "{fact: areas, is: across_from_kharkiv}\n        - {fact: target_type"),
-    ("bad-enum-value", "rules/june-2024.yaml", "{fact: area, is: moscow}", "{fact: area, is: moskow}"),
-    ("bool-compared-to-string", "rules/article.yaml", "{fact: directly_involved_in_invasion, is: true}", "{fact: directly_involved_in_invasion, is: yes}"),
-    ("unknown-key", "rules/article.yaml", "    effect: prohibit\n", "    effect: prohibit\n    efect: prohibit\n"),
+    ("unknown-claim-in-rule", "rules/article.yaml",
+     "      - article-strict-limitations\n", "      - article-strict-limitation\n"),
+    ("unknown-fact-in-rule", "rules/may-2024.yaml",
+     "{fact: area, is: across_from_kharkiv}\n        - {fact: target_type",
+     "{fact: areas, is: across_from_kharkiv}\n        - {fact: target_type"),
+    ("bad-enum-value", "rules/june-2024.yaml",
+     "{fact: area, is: moscow}", "{fact: area, is: moskow}"),
+    ("bool-compared-to-string", "rules/article.yaml",
+     "{fact: directly_involved_in_invasion, is: true}",
+     "{fact: directly_involved_in_invasion, is: yes}"),
+    ("unknown-key", "rules/article.yaml",
+     "    effect: prohibit\n", "    effect: prohibit\n    efect: prohibit\n"),
     ("bad-effect", "rules/article.yaml", "    effect: prohibit\n", "    effect: forbid\n"),
-    ("duplicate-claim-id", "claims/dw-2024-05-30.yaml", "id: dw-limited-kharkiv", "id: dw-go-ahead"),
-    ("unknown-source", "claims/dw-2024-05-30.yaml", "    source: dw-2024-05-30\n", "    source: dw-2024-05-03\n"),
-    ("override-cycle", "rules/may-2024.yaml", "  - id: may-kharkiv-only\n    effect: prohibit\n", "  - id: may-kharkiv-only\n    effect: prohibit\n    overrides: [border-wide-permission]\n"),
-    ("duplicate-yaml-key", "rules/article.yaml", "    effect: prohibit\n", "    effect: prohibit\n    effect: permit\n"),
+    ("duplicate-claim-id", "claims/dw-2024-05-30.yaml",
+     "id: dw-limited-kharkiv", "id: dw-go-ahead"),
+    ("unknown-source", "claims/dw-2024-05-30.yaml",
+     "    source: dw-2024-05-30\n", "    source: dw-2024-05-03\n"),
+    ("override-cycle", "rules/may-2024.yaml",
+     "  - id: may-kharkiv-only\n    effect: prohibit\n",
+     "  - id: may-kharkiv-only\n    effect: prohibit\n    overrides: [border-wide-permission]\n"),
+    ("duplicate-yaml-key", "rules/article.yaml",
+     "    effect: prohibit\n", "    effect: prohibit\n    effect: permit\n"),
     ("yaml-1.1-date-in-number", "cases/june-2024.yaml", "as_of: 2024-06-10", "as_of: 2024-06-31"),
-    ("missing-note", "rules/june-2024.yaml", "    note: >-\n      \"we're not", "    title2: >-\n      \"we're not"),
+    ("missing-note", "rules/june-2024.yaml",
+     "    note: >-\n      \"we're not", "    title2: >-\n      \"we're not"),
     ("case-bad-fact", "cases/article.yaml", "{actor: other,", "{actr: other,"),
 ]
 
 
 @pytest.mark.parametrize(("name", "file", "old", "new"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_broken_rulesets_give_golden_messages(ruleset_copy: Path, name: str, file: str, old: str, new: str) -> None:
+def test_broken_rulesets_give_golden_messages(
+    ruleset_copy: Path, name: str, file: str, old: str, new: str
+) -> None:
     _edit(ruleset_copy / file, old, new)
     check_golden(GOLDEN / f"{name}.txt", _errors(ruleset_copy))
 
@@ -118,14 +138,16 @@ def test_every_problem_is_reported_in_one_run_sorted(ruleset_copy: Path) -> None
     for _, file, old, new in BROKEN[:3]:
         _edit(ruleset_copy / file, old, new)
     out = _errors(ruleset_copy)
-    lines = [l for l in out.splitlines() if ": error: " in l]
+    lines = [line for line in out.splitlines() if ": error: " in line]
     assert len(lines) >= 3
-    keys = [(l.split(":")[0], int(l.split(":")[1]), int(l.split(":")[2])) for l in lines]
+    keys = [(file, int(row), int(col))
+            for file, row, col, *_ in (line.split(":") for line in lines)]
     assert keys == sorted(keys)
 
 
 def test_archive_outside_the_ruleset_is_refused(ruleset_copy: Path) -> None:
-    _edit(ruleset_copy / "sources.yaml", "file: archive/dw-2024-05-30.txt", "file: ../../../etc/passwd")
+    _edit(ruleset_copy / "sources.yaml",
+          "file: archive/dw-2024-05-30.txt", "file: ../../../etc/passwd")
     assert "archive-outside" in _errors(ruleset_copy)
 
 

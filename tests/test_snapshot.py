@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -106,8 +107,8 @@ def test_eval_prints_the_same_from_the_cache(
 
 def _eval(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], rs: Path,
           example: str = "permitted") -> tuple[int, str, str]:
-    return run_main(monkeypatch, capsys, "eval", str(rs), str(ROOT / "examples" / f"{example}.yaml"),
-                 "--format", "json")
+    scenario = ROOT / "examples" / f"{example}.yaml"
+    return run_main(monkeypatch, capsys, "eval", str(rs), str(scenario), "--format", "json")
 
 
 def test_an_edited_quote_is_caught(cache: Path, monkeypatch: pytest.MonkeyPatch,
@@ -323,7 +324,7 @@ def test_the_plain_scenario_reader_accepts_only_what_the_model_accepts(data: dic
 ))
 def test_the_plain_scenario_reader_reads_well_formed_scenarios(data: dict) -> None:
     facts = data["facts"]
-    if any(isinstance(v, float) and v != v or v in (float("inf"), float("-inf"))
+    if any((isinstance(v, float) and math.isnan(v)) or v in (float("inf"), float("-inf"))
            for v in facts.values()):
         return
     plain = plain_scenario(data)

@@ -1,12 +1,15 @@
-"""Types and lint are enforced: mypy --strict and ruff over src/ are clean."""
+"""Types and lint are enforced: mypy --strict over src/, and ruff over src/ and tests/, are clean.
+
+Both tools are the ones installed beside the interpreter running the tests (the `test` extra),
+found through `conftest.tool`, not a fixed path.
+"""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
-from conftest import ROOT
+from conftest import ROOT, tool
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -19,6 +22,5 @@ def test_mypy_strict_is_clean() -> None:
 
 
 def test_ruff_is_clean() -> None:
-    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
-    out = _run(ruff, "check", "src")
+    out = _run(tool("ruff"), "check", "--no-cache", "src", "tests")
     assert out.returncode == 0, out.stdout + out.stderr

@@ -46,7 +46,12 @@ def find_browser() -> str | None:
     return None
 
 
-def _run(browser: str, profile: Path, *args: str, timeout: float = 120) -> str:
+#: Seconds after which a browser run is taken to be hung and killed: a hang guard, never a
+#: budget (a headless page load takes a few seconds even on a busy machine).
+HANG_SECONDS = 600.0
+
+
+def _run(browser: str, profile: Path, *args: str, timeout: float = HANG_SECONDS) -> str:
     profile.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [browser, *_FLAGS, f"--user-data-dir={profile}", *args],
