@@ -23,10 +23,11 @@ from claimrules.decision import ConditionFailed, RuleStatus
 from claimrules.domain import All, Condition, Not, Rule
 from claimrules.domain import Test as FactTest
 from claimrules.evaluator import decide, why
+from claimrules.model import Claim, RulesetMeta, Source
 from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import Ruleset
+from claimrules.ruleset import ClaimRecord, Ruleset
 from claimrules.scenario import ScenarioError
-from conftest import SHIPPED, in_memory_ruleset
+from conftest import SHIPPED
 
 # --- the reference evaluator ------------------------------------------------------------------
 
@@ -131,8 +132,10 @@ def _in_force(rule: Rule, rs: Ruleset, kept: set[str], as_of: date) -> bool | No
         a, b = _after(eff.from_, as_of), _before(eff.until, as_of)
         return False if False in (a, b) else None if None in (a, b) else True
     grounds = [rs.claims[c] for c in rule.because if c in kept and _grounds(rs, c)]
+
     def low(r: ClaimRecord) -> date | None:
         return r.reported_on or (r.source.not_before.date if r.source.not_before else None)
+
     def high(r: ClaimRecord) -> date | None:
         return r.reported_on or (r.source.not_after.date if r.source.not_after else None)
     # The start is the earliest report: on or before as_of for certain when some report is

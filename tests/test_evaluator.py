@@ -431,7 +431,8 @@ def test_dates_may_be_given_as_text(shipped) -> None:
         (20240601, TypeError, "`as_of` must be a date or a `YYYY-MM-DD` string, not int"),
         ("2024-02-30", ValueError,
          "`as_of`: `2024-02-30` is not a date: February has 29 days in 2024"),
-        ("1 June 2024", ValueError, "`as_of`: `1 June 2024` is not written `YYYY-MM-DD`: write it `2024-06-01`"),
+        ("1 June 2024", ValueError,
+         "`as_of`: `1 June 2024` is not written `YYYY-MM-DD`: write it `2024-06-01`"),
     ],
 )
 def test_a_bad_date_argument_says_which(shipped, value: object, error: type, message: str
