@@ -62,9 +62,10 @@ def _bad_date(value: str, name: str) -> NoReturn:
 
 
 def _load(path: str) -> Any:
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
     from claimrules.loader import load_ruleset  # noqa: PLC0415 - lazy: keeps --help fast
 
-    return load_ruleset(path)
+    return load_ruleset(resolve_ruleset(path))
 
 
 def _load_cached(path: str, no_cache: bool) -> Any:
@@ -72,7 +73,9 @@ def _load_cached(path: str, no_cache: bool) -> Any:
     rulesets when its files are unchanged (see `claimrules.snapshot`), else loaded in full
     and then cached. Commands that check or report always load in full."""
     from claimrules import snapshot  # noqa: PLC0415
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
 
+    path = resolve_ruleset(path)
     use = not no_cache and snapshot.enabled()
     rs = snapshot.load(path) if use else None
     if rs is None:
@@ -138,8 +141,10 @@ def cli() -> None:
 
 def _expand_rulesets(paths: tuple[str, ...]) -> list[str]:
     """Each path, or, for a folder holding rulesets rather than being one, each ruleset in it."""
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
+
     out: list[str] = []
-    for path in paths:
+    for path in map(resolve_ruleset, paths):
         root = Path(path)
         if root.is_dir() and not (root / "ruleset.yaml").exists():
             inner = sorted(p for p in root.iterdir() if (p / "ruleset.yaml").is_file())
@@ -328,9 +333,11 @@ def _scenario_from(
         if scenario == "-":
             name, text = "<stdin>", _read_stdin()
         else:
+            from claimrules.installed import resolve_example  # noqa: PLC0415
             from claimrules.yamlsafe import read_text  # noqa: PLC0415
 
-            name, text = scenario, read_text(Path(scenario), scenario)
+            found = resolve_example(scenario)
+            name, text = scenario, read_text(Path(found), scenario)
         model, doc = read_scenario(text, name)
         typed = coerce_facts(
             rs.facts, model.facts, file=name, base=("facts",), positions=doc.positions
@@ -402,7 +409,9 @@ def eval_(
     """
     rs = _load_cached(ruleset, no_cache)
     if batch is not None:
-        _run_batch(rs, batch, as_of, known_by, sources)
+        from claimrules.installed import resolve_example  # noqa: PLC0415
+
+        _run_batch(rs, resolve_example(batch), as_of, known_by, sources)
         return
     from claimrules.evaluator import decide  # noqa: PLC0415
     from claimrules.reporters import render  # noqa: PLC0415
@@ -797,6 +806,30 @@ def schema(kind: str | None) -> None:
             click.echo(f"{k}\t{sc.schema_path(k)}")
         return
     click.echo(sc.dumps_schema(cast("sc.SchemaKind", kind)), nl=False)
+
+
+@cli.command()
+@_format_option("text", "json")
+def rulesets(fmt: str) -> None:
+    """List the rulesets installed with claimrules: the ids any command takes in place of a
+    path, and where the example scenarios are.
+
+    Example: claimrules rulesets
+    """
+    from claimrules.installed import examples_folder, installed_rulesets  # noqa: PLC0415
+
+    found = installed_rulesets()
+    examples = examples_folder()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "rulesets": [{"id": k, "path": str(v)} for k, v in found.items()],
+            "examples": str(examples) if examples else None,
+        }, indent=2))
+        return
+    for name, path in found.items():
+        click.echo(f"{name}\t{path}")
+    if examples is not None:
+        click.echo(f"examples: {examples}", err=True)
 
 
 @cli.command()
