@@ -772,6 +772,23 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
 @cli.command()
 @ruleset_arg
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
+)
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def explore(ruleset: str, output: str | None, force: bool) -> None:
+    """An interactive explorer page: one self-contained HTML file (no network) where a reader
+    picks the facts, dates, sources and speakers and sees the answer with its quotes.
+
+    Example: claimrules explore rules/us-weapons-inside-russia -o explorer.html
+    """
+    from claimrules.reporters.explorer import render_explorer  # noqa: PLC0415
+
+    _write_output(render_explorer(_load(ruleset)), output, force)
+
+
+@cli.command()
+@ruleset_arg
 @_format_option("jsonld", "json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
