@@ -772,6 +772,87 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
 @cli.command()
 @ruleset_arg
+@click.argument("statement", type=click.Path(dir_okay=False, allow_dash=True))
+@_format_option("text", "json", "jsonld")
+@click.option("--reviewer", metavar="NAME", help="Who publishes the review (ClaimReview author).")
+@click.option("--review-url", metavar="URL", help="Where the review is published.")
+@click.option("--date-published", metavar="DATE", help="When the review is published.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
+)
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_no_cache_option
+def review(
+    ruleset: str,
+    statement: str,
+    fmt: str,
+    reviewer: str | None,
+    review_url: str | None,
+    date_published: str | None,
+    output: str | None,
+    force: bool,
+    no_cache: bool,
+) -> None:
+    """Check a public statement against the reported policy and rate it: accurate,
+    inaccurate, disputed, not supported by the reporting, or cannot be determined.
+
+    STATEMENT is a YAML or JSON file (`claimrules schema statement`). `--format jsonld` writes
+    a schema.org ClaimReview.
+
+    Example: claimrules review rules/us-weapons-inside-russia statement.yaml --format jsonld
+    """
+    from claimrules import review as rv  # noqa: PLC0415
+    from claimrules.evaluator import decide  # noqa: PLC0415
+    from claimrules.reporters import json as rjson  # noqa: PLC0415
+    from claimrules.reporters.review import review_json, review_text  # noqa: PLC0415
+    from claimrules.scenario import coerce_facts  # noqa: PLC0415
+
+    rs = _load_cached(ruleset, no_cache)
+    if statement == "-":
+        name, raw = "<stdin>", _read_stdin()
+    else:
+        from claimrules.yamlsafe import read_text  # noqa: PLC0415
+
+        name, raw = statement, read_text(Path(statement), statement)
+    stmt, doc = rv.read_statement(raw, name)
+    typed = coerce_facts(rs.facts, stmt.facts, file=name, base=("facts",),
+                         positions=doc.positions)
+    for s in stmt.sources or ():
+        if s not in rs.sources:
+            _unknown_source(s, list(rs.sources))
+    said_by = _speakers_from(rs, tuple(stmt.speakers or ()))
+    decision = decide(
+        rs.compiled(), typed, as_of=stmt.as_of, known_by=stmt.known_by,
+        sources=tuple(sorted(set(stmt.sources))) if stmt.sources else None, speakers=said_by,
+    )
+    given = stmt.review or None
+    publication = rv.Publication(
+        author=reviewer or (given.author if given else None),
+        url=review_url or (given.url if given else None),
+        date_published=_date_option(date_published, "--date-published")
+        or (given.date_published if given else None),
+    )
+    result = rv.review(stmt, decision, publication)
+    if fmt == "jsonld":
+        lacking = rv.missing_for_jsonld(publication)
+        if lacking:
+            raise LoadError([Diagnostic(
+                "review-incomplete",
+                "a ClaimReview needs " + ", ".join(f"`{n}`" for n in lacking),
+                Span(name),
+                help="give them under `review:` in the statement file, or as --reviewer, "
+                "--review-url and --date-published",
+            )])
+        out = rjson.dumps(rv.claim_review(result, rs)) + "\n"
+    elif fmt == "json":
+        out = rjson.dumps(review_json(result)) + "\n"
+    else:
+        out = review_text(result, rs, color=_color() and output is None)
+    _write_output(out, output, force)
+
+
+@cli.command()
+@ruleset_arg
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
 )
@@ -809,7 +890,7 @@ def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 @click.argument(
     "kind",
     required=False,
-    type=click.Choice(["ruleset", "sources", "claims", "rules", "cases", "scenario"]),
+    type=click.Choice(["ruleset", "sources", "claims", "rules", "cases", "scenario", "statement"]),
 )
 def schema(kind: str | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a file kind, or list the kinds.
