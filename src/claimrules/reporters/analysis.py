@@ -407,7 +407,7 @@ def _row_values(table: Table, cells: Sequence[Cell], sep: str) -> list[str]:
 
 
 def _context(as_of: date | None, known_by: date | None, sources: Sequence[str] | None) -> str:
-    parts = [f"as of {as_of}" if as_of else "no as_of (every rule in force at once)"]
+    parts = [f"as of {as_of}" if as_of else "at no particular date (every reported rule counts at once)"]
     if known_by:
         parts.append(f"known by {known_by}")
     if sources:
@@ -496,7 +496,7 @@ def render_diff(diff: Diff, fmt: str, ruleset: Ruleset) -> str:
 
 
 def _side(name: str, as_of: date | None, known_by: date | None) -> str:
-    parts = [name, f"as of {as_of}" if as_of else "no as_of"]
+    parts = [name, f"as of {as_of}" if as_of else "no date asked"]
     if known_by:
         parts.append(f"known by {known_by}")
     return " ".join(parts[:1]) + " (" + ", ".join(parts[1:]) + ")"
