@@ -15,7 +15,7 @@ from claimrules.schema import json_schema
 from claimrules.yamlsafe import parse_yaml
 from conftest import ROOT, SHIPPED, run_main
 
-STATEMENT = ROOT / "examples" / "statement.yaml"
+STATEMENT = ROOT / "examples" / "statements" / "kharkiv-rockets.yaml"
 SCHEMA_ORG = "https://schema.org/"
 
 RATINGS = [

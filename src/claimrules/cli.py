@@ -85,6 +85,30 @@ def _load_cached(path: str, no_cache: bool) -> Any:
     return rs
 
 
+def _completer(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """A shell-completion callback offering the named ruleset's facts, sources or speakers
+    (`claimrules.completion`); it offers nothing while no loadable ruleset is named."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+        from claimrules import completion  # noqa: PLC0415
+
+        # While an option waits for its value, click leaves the arguments unassigned: the
+        # ruleset is then the first of them.
+        path = ctx.params.get("ruleset") or next(
+            (a for a in ctx.args if not a.startswith("-")), None
+        )
+        if not isinstance(path, str):
+            return []
+        try:
+            rs = _load_cached(path, False)
+        except Exception:
+            return []
+        found = getattr(completion, f"{kind}_candidates")(rs, incomplete)
+        return [click.shell_completion.CompletionItem(w, type="plain") for w in found]
+
+    return complete
+
+
 _no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
@@ -127,6 +151,7 @@ def _time_options(f: F) -> F:
         multiple=True,
         metavar="ID",
         help="Evaluate according to these sources only (repeatable).",
+        shell_complete=_completer("source"),
     )(f)
     f = click.option("--known-by", metavar="DATE", help="Count only claims reported by DATE.")(f)
     return click.option("--as-of", metavar="DATE", help="The policy in effect on DATE.")(f)
@@ -244,6 +269,23 @@ def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None
         click.echo(rjson.dumps(rjson.claims(rs, records)))
     else:
         click.echo(listing.claims_text(rs, records), nl=False)
+
+
+@cli.command()
+@ruleset_arg
+@_format_option("text", "json")
+def facts(ruleset: str, fmt: str) -> None:
+    """List the facts a scenario may state: type, question, description, values and labels.
+
+    Example: claimrules facts rules/us-weapons-inside-russia
+    """
+    from claimrules.reporters import listing  # noqa: PLC0415
+
+    rs = _load_cached(ruleset, False)
+    if fmt == "json":
+        click.echo(json.dumps(listing.facts_json(rs), ensure_ascii=False, indent=2))
+    else:
+        click.echo(listing.facts_text(rs), nl=False)
 
 
 @cli.command()
@@ -368,7 +410,8 @@ def _scenario_from(
     "facts",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A fact of the scenario (repeatable); typed by the vocabulary.",
+    help="A fact of the scenario (repeatable); typed by the vocabulary (`claimrules facts`).",
+    shell_complete=_completer("fact"),
 )
 @_time_options
 @click.option(
@@ -377,6 +420,7 @@ def _scenario_from(
     multiple=True,
     metavar="NAME",
     help="Evaluate according to what these speakers said only (repeatable; see `speakers`).",
+    shell_complete=_completer("speaker"),
 )
 @_format_option("text", "json", "markdown")
 @_no_cache_option
@@ -522,10 +566,23 @@ def _run_batch(
     click.echo(f"{done} decisions, {bad} bad lines", err=True)
 
 
+#: Answers to an `ask` question meaning "don't know" (any case).
+_DONT_KNOW = frozenset({"?", "don't know", "dont know", "unknown", "not known", "skip"})
+
+
 @cli.command()
 @ruleset_arg
 @_time_options
-@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE", help="A fact already known.")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE", help="A fact already known.",
+              shell_complete=_completer("fact"))
+@click.option(
+    "--order",
+    type=click.Choice(["decisive", "vocabulary"]),
+    default="decisive",
+    show_default=True,
+    help="decisive: the question settling most first; vocabulary: always the ruleset's order.",
+)
+@_format_option("text", "json", "markdown", help_text="How to print the answer.")
 @_no_cache_option
 def ask(
     ruleset: str,
@@ -533,10 +590,14 @@ def ask(
     known_by: str | None,
     sources: tuple[str, ...],
     facts: tuple[str, ...],
+    order: str,
+    fmt: str,
     no_cache: bool,
 ) -> None:
-    """Interview: asks only the facts that can still change the verdict, most decisive first,
-    and stops as soon as the verdict is settled.
+    """Interview: asks only the facts that can still change the verdict, and stops as soon as
+    the verdict is settled. Answer with a number or a value, or `?` for "don't know".
+
+    Questions go to stderr and the answer to stdout (in --format), so the answer can be piped.
 
     Example: claimrules ask rules/us-weapons-inside-russia --as-of 2024-06-15
     """
@@ -548,32 +609,40 @@ def ask(
     rs = _load_cached(ruleset, no_cache)
     typed, a, k, s = _scenario_from(rs, None, facts, as_of, known_by, sources)
     compiled = rs.compiled()
+    unknown: set[str] = set()
     while True:
-        question = next_question(compiled, typed, as_of=a, known_by=k, sources=s)
+        question = next_question(compiled, typed, as_of=a, known_by=k, sources=s,
+                                 unknown=frozenset(unknown), order=order)
         if question is None:
             break
         fact = rs.facts[question]
         choices = [
             str(v).lower() if isinstance(v, bool) else str(v) for v in compiled.domains[question]
         ]
-        click.echo(f"\n{fact.question}")
+        click.echo(f"\n{fact.question}", err=True)
         for i, value in enumerate(choices, start=1):
-            label = fact.label(value) if isinstance(value, str) else None
-            click.echo(f"  {i}. {value}" + (f" — {label}" if label else ""))
+            label = {"true": "yes", "false": "no"}.get(value) if isinstance(
+                compiled.domains[question][0], bool) else fact.label(value)
+            click.echo(f"  {i}. {value}" + (f" — {label}" if label else ""), err=True)
+        click.echo("  ?. don't know", err=True)
         while True:
             answer = click.prompt(
-                "answer (number or value)", default="", show_default=False, err=False
+                "answer (number, value, or ? for don't know)", default="", show_default=False,
+                err=True,
             ).strip()
+            if answer.casefold() in _DONT_KNOW:
+                unknown.add(question)
+                break
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
                 answer = choices[int(answer) - 1]
             try:
                 typed[question] = coerce_value(fact, answer, strings=True)
                 break
             except ValueError as exc:
-                click.echo(f"  {exc}")
+                click.echo(f"  {exc}", err=True)
     decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
-    click.echo("")
-    click.echo(render(decision, rs, "text", color=_color()), nl=False)
+    click.echo("", err=True)
+    click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
 
 
 @cli.command("test")

@@ -407,7 +407,8 @@ def _row_values(table: Table, cells: Sequence[Cell], sep: str) -> list[str]:
 
 
 def _context(as_of: date | None, known_by: date | None, sources: Sequence[str] | None) -> str:
-    parts = [f"as of {as_of}" if as_of else "at no particular date (every reported rule counts at once)"]
+    parts = [f"as of {as_of}" if as_of
+             else "at no particular date (every reported rule counts at once)"]
     if known_by:
         parts.append(f"known by {known_by}")
     if sources:
