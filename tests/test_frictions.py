@@ -106,3 +106,20 @@ def test_no_jargon_for_an_unset_date(capsys, monkeypatch) -> None:
     for args in (["table", RS], ["lint", RS, "--fail-on", "never"]):
         _, out, _ = run(capsys, monkeypatch, *args)
         assert "as_of" not in out.replace("--as-of", "")
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["eval", RS, "--as-of", "2024-13-01"],
+     "--as-of: error: `2024-13-01` is not a date written YYYY-MM-DD [bad-option]"),
+    (["eval", RS, "--format", "yaml"],
+     "--format: error: `yaml` is not one of `text`, `json`, `markdown` [bad-option]"),
+    (["eval", RS, "--bogus"], "claimrules eval: error: no such option `--bogus` [no-such-option]"),
+    (["eval"], "claimrules eval: error: missing argument `RULESET` [missing-argument]"),
+    (["nosuch"], "claimrules: error: no such command `nosuch` [usage]"),
+])
+def test_usage_errors_speak_the_tools_one_error_style(capsys, monkeypatch, args, line) -> None:
+    code, out, err = run(capsys, monkeypatch, *args)
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == line
+    assert err.splitlines()[1].startswith("  help: see `claimrules")
+    assert "Error:" not in err and "Usage:" not in err

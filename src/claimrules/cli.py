@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -1016,6 +1017,34 @@ def init(directory: str, force: bool) -> None:
     )
 
 
+def _usage_diagnostic(exc: click.ClickException) -> Diagnostic:
+    """A usage error in the tool's one error style: `WHERE: error: message [code]` with a help
+    line (click's own `Error: Invalid value ...` style is not used)."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "claimrules"
+    where, message, code = command, exc.format_message(), "usage"
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        hint = exc.param_hint
+        if hint is None and param is not None:
+            hint = "/".join(getattr(param, "opts", ())) or param.name
+        where = str(hint or command).strip("'\"")
+        message, code = exc.message, "bad-option"
+        if isinstance(exc, click.MissingParameter) and param is not None:
+            name = param.human_readable_name
+            where, code = command, "missing-argument"
+            message = f"missing {'argument' if name.isupper() else 'option'} `{name}`"
+    elif isinstance(exc, click.NoSuchOption):
+        message, code = f"no such option `{exc.option_name}`", "no-such-option"
+        if exc.possibilities:
+            message += f"; did you mean `{sorted(exc.possibilities)[0]}`?"
+    # click quotes values 'so' and ends with a full stop; the tool's messages use `backticks`.
+    message = re.sub(r"'([^']*)'", r"`\1`", message).rstrip(".")
+    if message[:1].isupper() and not message[1:2].isupper():
+        message = message[0].lower() + message[1:]
+    return Diagnostic(code, message, Span(where), help=f"see `{command} --help`")
+
+
 def main() -> None:
     """Entry point: run the group, render errors once, choose the exit code."""
     try:
@@ -1033,7 +1062,7 @@ def main() -> None:
         click.echo("aborted", err=True)  # end of input at a prompt
         sys.exit(EXIT_INPUT)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(_usage_diagnostic(exc).render(), err=True)
         sys.exit(EXIT_INPUT)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
