@@ -139,13 +139,13 @@ def test_batch_streams_and_reports_bad_lines(capsys, monkeypatch, tmp_path: Path
 
 
 def test_ask_asks_only_what_matters_and_stops_when_settled(capsys, monkeypatch) -> None:
-    # civilian infrastructure settles the verdict: no question about weapons or area follows
-    answers = "ukraine\nus\nrussia\ncivilian_infrastructure\n"  # in the vocabulary order
-    code, out, err = run(capsys, monkeypatch, "ask", RS, "--as-of", "2024-06-15",
-                         "--order", "vocabulary", stdin=answers)
+    # deep inside Russia settles the verdict on 15 June (Biden: "not authorizing strikes 200
+    # miles into Russia"): no question about the weapon or the target follows
+    answers = "russia\nukraine\nus\ndeep_inside\n"  # most decisive first
+    code, out, err = run(capsys, monkeypatch, "ask", RS, "--as-of", "2024-06-15", stdin=answers)
     assert code == 0
     assert out.startswith("PROHIBITED")  # the answer alone on stdout
-    assert "What class of weapon" not in err and "Where inside Russia" not in err
+    assert "What class of weapon" not in err and "What kind of target" not in err
     assert err.count("answer (") == 4  # questions on stderr
 
 

@@ -189,7 +189,9 @@ def test_known_by_excludes_undated_claims_and_says_so(shipped) -> None:
     d = evaluate(shipped, facts, known_by=date(2024, 5, 31))
     assert d.verdict is Verdict.PERMITTED
     assert d.deciding_rules == ("kharkiv-counter-fire",)
-    assert all(c.reported_on is not None and c.reported_on <= date(2024, 5, 31) for c in d.claims)
+    # Each claim cited is shown to be reported by then: dated, or undated with bounds that
+    # show it (the Politico story ran on 23 or 30 May).
+    assert all(c.latest is not None and c.latest <= date(2024, 5, 31) for c in d.claims)
     assert "article-permission" in d.excluded_undated
     before = evaluate(shipped, facts, known_by=date(2024, 5, 29))
     assert before.verdict is Verdict.NOT_ADDRESSED
@@ -198,8 +200,11 @@ def test_known_by_excludes_undated_claims_and_says_so(shipped) -> None:
 def test_as_of_selects_the_version_of_the_policy(shipped) -> None:
     facts = {**BASE, "target_type": "military_unit", "directly_involved_in_invasion": True,
              "area": "deep_inside", "in_kursk_region": True, "weapon_class": "atacms"}
-    june = evaluate(shipped, facts, as_of=date(2024, 6, 15), sources=["lbc-2024-05-31", "liga-axios-2024-11"])
-    november = evaluate(shipped, facts, as_of=date(2024, 11, 20), sources=["lbc-2024-05-31", "liga-axios-2024-11"])
+    # The Axios relay is undated; the Anchorage Daily News report of 2024-11-17 dates the
+    # authorization whose scope it describes.
+    sources = ["lbc-2024-05-31", "liga-axios-2024-11", "adn-2024-11-17"]
+    june = evaluate(shipped, facts, as_of=date(2024, 6, 15), sources=sources)
+    november = evaluate(shipped, facts, as_of=date(2024, 11, 20), sources=sources)
     assert june.verdict is Verdict.PROHIBITED
     assert november.verdict is Verdict.PERMITTED
     assert "november-kursk-permission" in november.deciding_rules

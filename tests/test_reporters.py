@@ -39,10 +39,21 @@ SCENARIOS: dict[str, tuple[dict[str, object], dict[str, Any], Verdict]] = {
     ),
     "prohibited-civilian-infrastructure": (
         {**BASE, "target_type": "civilian_infrastructure"},
-        {},
+        {"sources": ["biden-decision-article", "newser-2024-05"]},
         Verdict.PROHIBITED,
     ),
-    "contested-kharkiv-installation-2024-06-01": (
+    "contested-kharkiv-installation": (
+        {
+            **BASE,
+            "area": "across_from_kharkiv",
+            "target_type": "military_installation",
+            "directly_involved_in_invasion": True,
+            "weapon_class": "short_range",
+        },
+        {},
+        Verdict.CONTESTED,
+    ),
+    "indeterminate-undated-article-2024-06-01": (
         {
             **BASE,
             "area": "across_from_kharkiv",
@@ -51,7 +62,42 @@ SCENARIOS: dict[str, tuple[dict[str, object], dict[str, Any], Verdict]] = {
             "weapon_class": "short_range",
         },
         {"as_of": date(2024, 6, 1)},
-        Verdict.CONTESTED,
+        Verdict.INDETERMINATE,
+    ),
+    "indeterminate-limited-strikes-adn": (
+        {
+            **BASE,
+            "weapon_class": "atacms",
+            "area": "deep_inside",
+            "in_kursk_region": False,
+            "target_type": "military_unit",
+            "directly_involved_in_invasion": True,
+        },
+        {"as_of": date(2024, 11, 20), "sources": ["adn-2024-11-17"]},
+        Verdict.INDETERMINATE,
+    ),
+    "prohibited-refined-article": (
+        {
+            **BASE,
+            "weapon_class": "atacms",
+            "area": "deep_inside",
+            "target_type": "military_unit",
+            "directly_involved_in_invasion": True,
+        },
+        {"sources": ["biden-decision-article", "lbc-2024-05-31"]},
+        Verdict.PROHIBITED,
+    ),
+    "permitted-relayed-axios": (
+        {
+            **BASE,
+            "weapon_class": "atacms",
+            "area": "elsewhere_near_border",
+            "in_kursk_region": True,
+            "target_type": "military_unit",
+            "directly_involved_in_invasion": True,
+        },
+        {"sources": ["liga-axios-2024-11"]},
+        Verdict.PERMITTED,
     ),
     "indeterminate-nothing-about-the-target": (dict(BASE), {}, Verdict.INDETERMINATE),
     "not-addressed-target-in-ukraine": (
@@ -220,7 +266,7 @@ def test_markdown_escapes_user_text_in_tables(ruleset: Ruleset) -> None:
 
 
 def test_markdown_links_sources(ruleset: Ruleset) -> None:
-    decision = _decide(ruleset, "contested-kharkiv-installation-2024-06-01")
+    decision = _decide(ruleset, "contested-kharkiv-installation")
     out = markdown.render_decision(decision, ruleset)
     assert "> — [DW](https://www.dw.com/" in out
     assert "### Why" in out

@@ -39,8 +39,9 @@ def cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def _same(a: Ruleset, b: Ruleset) -> None:
+    # The cache serves eval and ask, which print no load warnings: it does not keep them.
     for f in fields(Ruleset):
-        if f.name != "_compiled":
+        if f.name not in ("_compiled", "warnings"):
             assert getattr(a, f.name) == getattr(b, f.name), f.name
 
 
@@ -193,7 +194,24 @@ def test_a_damaged_ruleset_in_an_entry_is_a_miss(cache: Path) -> None:
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
     doc = json.loads(entry.read_bytes())
-    doc["ruleset"]["rules"][0]["effect"] = "maybe"
+    doc["ruleset"]["rules"][0]["f"]["effect"] = {"$e": "Effect", "v": "maybe"}
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert snapshot.load(SHIPPED) is None
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("effect", "maybe"),  # a plain string where an enum belongs
+    ("because", ["k"]),  # a list where a tuple belongs
+    ("overrides", {"$t": [1]}),  # a number among ids
+    ("note", None),
+])
+def test_a_value_of_the_wrong_type_in_an_entry_is_a_miss(
+    cache: Path, field: str, value: object
+) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    doc = json.loads(entry.read_bytes())
+    doc["ruleset"]["rules"][0]["f"][field] = value
     entry.write_text(json.dumps(doc), encoding="utf-8")
     assert snapshot.load(SHIPPED) is None
 

@@ -49,9 +49,9 @@ from claimrules.domain import (
     Fact,
     FactType,
     FactValue,
-    Modality,
     Rule,
     Test,
+    grounds,
 )
 from claimrules.evaluator import MAX_LEAVES, Leaf, build_context, combine, settle_open
 from claimrules.ruleset import Ruleset
@@ -704,7 +704,7 @@ def _explore(
     run(tuple(rules), ())
     # Leaves that differ only in what the reporting leaves open become one (`settle_open`);
     # `settle=False` keeps them apart, for questions such as "can this rule ever apply?".
-    return (settle_open(leaves) if settle else leaves), state["complete"]
+    return (settle_open(leaves, rules, facts) if settle else leaves), state["complete"]
 
 
 _GUARDS: WeakKeyDictionary[CompiledRule, dict[str, frozenset[FactValue]]] = WeakKeyDictionary()
@@ -922,14 +922,17 @@ def _sweep(ruleset: Ruleset, scope: Box) -> _Sweep:
         ctx = build_context(compiled, sl.as_of, None, None)
         key = tuple(r.index for r in ctx.active)
         if key not in cache:
-            leaves, complete = _explore(compiled, ctx.active, {})
+            raw, complete = _explore(compiled, ctx.active, {}, settle=False)
+            leaves = settle_open(raw, ctx.active, {})
             sweep.complete &= complete
             sweep.leaves += len(leaves)
             # with no rule in force the slice lies outside the reported policy's lifetime:
             # nothing there is a gap in the reporting
             within = scope if ctx.active else None
             cache[key] = [item for leaf in leaves for item in _sweep_items(leaf, within, compiled)]
-            sweep.standing.update(r.id for leaf in leaves for r in leaf.standing)
+            # A rule stands somewhere if it does for some answer to what the reporting leaves
+            # open (a rule with unreported terms never stands for certain).
+            sweep.standing.update(r.id for leaf in raw for r in leaf.standing)
         for box, label in cache[key]:
             slot = times.setdefault((frozenset(box.items()), label), (box, []))
             slot[1].append(i)
@@ -1142,14 +1145,20 @@ def _fact_findings(ruleset: Ruleset) -> Iterator[Finding]:
 
 
 def _speculative_findings(ruleset: Ruleset) -> Iterator[Finding]:
+    """Rules citing, among their grounds, claims that can never ground them (a forecast, a
+    speculation, an event, a denial, a refusal to comment). A rule resting *only* on such
+    claims does not load (`check`'s `no-ground`); these only mislead a reader of the file."""
     for r in ruleset.rules:
-        claims = [ruleset.claims[c].claim for c in r.because]
-        if all(c.modality is Modality.SPECULATIVE or c.kind is ClaimKind.FORECAST for c in claims):
+        weak = [ruleset.claims[c].claim for c in r.because
+                if not grounds(ruleset.claims[c].claim)]
+        if weak:
             yield Finding(
                 "speculative-rule", Severity.WARNING,
-                f"rule `{r.id}` rests only on speculative or forecast claims: "
-                + ", ".join(f"`{c.id}`" for c in claims),
+                f"rule `{r.id}` cites claims that cannot ground it: "
+                + ", ".join(f"`{c.id}` ({c.kind}, {c.modality})" for c in weak),
                 ruleset.span("rule", r.id), rules=(r.id,),
+                help="list them under `context`: they are shown beside the rule, never "
+                "counted as its ground",
             )
 
 

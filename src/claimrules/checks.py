@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from claimrules.diagnostics import DataPath, Diagnostic, Severity, Span, did_you_mean
 from claimrules.domain import (
-    GROUNDING_KINDS,
     Claim,
     ClaimKind,
     Fact,
     FactType,
     Modality,
+    grounds,
     parse_iso_date,
 )
 from claimrules.model import Rule, Source
@@ -228,14 +228,15 @@ def rule_grounds(rule: Located, claims: Mapping[str, ClaimRecord]) -> Iterator[D
                 "its ground or used for its dates",
             )
     if r.effective is None:
-        dated = sorted(
-            (rec.reported_on, i, rec) for i, rec in strong if rec.reported_on is not None
-        )
-        if dated and dated[0][2].claim.modality is Modality.HEDGED:
-            _, i, rec = dated[0]
+        from claimrules.compile import rule_period  # noqa: PLC0415 - the engine's own reading
+
+        derived = rule_period(r.to_domain(), claims).derived_from
+        found = next(((i, rec) for i, rec in strong if rec.id == derived), None)
+        if found is not None and found[1].claim.modality is Modality.HEDGED:
+            i, rec = found
             yield Diagnostic(
                 "hedged-date",
-                f"rule `{r.id}` takes its start date ({rec.reported_on}) from a hedged claim "
+                f"rule `{r.id}` takes its start date ({rec.latest}) from a hedged claim "
                 f"(`{rec.id}`)",
                 rule.span("because", i),
                 (*rule.path, "because", i),
@@ -248,11 +249,6 @@ def _weakness(claim: Claim) -> str:
     if claim.kind is not ClaimKind.PROVISION:
         return f"a {str(claim.kind).replace('_', ' ')}"
     return "speculative"
-
-
-def grounds(claim: Claim) -> bool:
-    """Whether a claim can ground a provision: a provision that is not speculative."""
-    return claim.kind in GROUNDING_KINDS and claim.modality is not Modality.SPECULATIVE
 
 
 def source_bounds(source: Located, claims: Mapping[str, ClaimRecord]) -> Iterator[Diagnostic]:

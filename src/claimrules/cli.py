@@ -194,13 +194,16 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
     Example: claimrules check rules/us-weapons-inside-russia
     """
     found: list[Diagnostic] = []
+    warned: list[Diagnostic] = []
     summaries = []
     for path in _expand_rulesets(rulesets):
         try:
             rs = _load(path)
         except LoadError as exc:
-            found.extend(exc.diagnostics)
+            found.extend(d for d in exc.diagnostics if d.severity == "error")
+            warned.extend(d for d in exc.diagnostics if d.severity != "error")
             continue
+        warned.extend(rs.warnings)
         verified = sum(1 for c in rs.claims.values() if c.start >= 0)
         summaries.append(
             {
@@ -219,13 +222,13 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
                 {
                     "ok": not found,
                     "rulesets": summaries,
-                    "diagnostics": [d.to_dict() for d in found],
+                    "diagnostics": [d.to_dict() for d in (*found, *warned)],
                 },
                 indent=2,
             )
         )
     else:
-        _print_diagnostics(found, fmt)
+        _print_diagnostics([*found, *warned], fmt)
         for s in summaries:
             click.echo(
                 f"ok: {s['ruleset']}: {s['sources']} sources, {s['claims']} claims "

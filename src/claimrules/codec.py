@@ -12,6 +12,8 @@ This module imports neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import dataclasses
+import types
+import typing
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -103,5 +105,59 @@ def decode(data: Any) -> Any:
         given = data["f"]
         if not isinstance(given, dict) or set(given) - fields:
             raise ValueError(f"bad fields for `{data['$c']}`")
-        return cls(**{k: decode(v) for k, v in given.items()})
+        values = {k: decode(v) for k, v in given.items()}
+        hints = _hints(cls)
+        for name, value in values.items():
+            if not _conforms(value, hints[name]):
+                raise ValueError(f"`{data['$c']}.{name}` has the wrong type")
+        return cls(**values)
     raise ValueError("not an encoded value")
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A class's resolved field types (its annotations are strings: PEP 563)."""
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
+
+
+def _conforms(value: object, hint: Any) -> bool:
+    """Whether a decoded value has the type a field declares, so that an entry whose data was
+    damaged is refused here rather than met later by the evaluator."""
+    if hint is Any or hint is object:
+        return True
+    origin = typing.get_origin(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_conforms(value, arm) for arm in typing.get_args(hint))
+    if hint is None or hint is type(None):
+        return value is None
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(v, args[0]) for v in value)
+        return len(args) == len(value) and all(map(_conforms, value, args))
+    if origin in (list, dict):
+        if not isinstance(value, origin):
+            return False
+        args = typing.get_args(hint)
+        if origin is list:
+            return all(_conforms(v, args[0]) for v in value)
+        return all(_conforms(k, args[0]) and _conforms(v, args[1])
+                   for k, v in value.items())
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    if isinstance(hint, type):
+        if hint is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if hint is int:
+            return isinstance(value, int) and not isinstance(value, bool)
+        if hint is date:
+            return isinstance(value, date)
+        return isinstance(value, hint)
+    return True  # a form this codec never writes a narrower check for

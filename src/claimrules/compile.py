@@ -21,7 +21,6 @@ from typing import Any, cast
 from claimrules.decision import CitedClaim, Period
 from claimrules.domain import (
     All,
-    ClaimKind,
     Condition,
     Effect,
     Fact,
@@ -33,6 +32,7 @@ from claimrules.domain import (
     Rule,
     Test,
     Unknown,
+    grounds,
 )
 from claimrules.ruleset import ClaimRecord, Ruleset
 
@@ -304,11 +304,6 @@ def gate_test(name: str) -> CompiledTest:
     return gate
 
 
-def grounds(claim: CitedClaim) -> bool:
-    """Whether a cited claim can ground a provision (a provision, not speculative)."""
-    return claim.kind is ClaimKind.PROVISION and claim.modality is not Modality.SPECULATIVE
-
-
 def rule_period(
     rule: Rule, claims: Mapping[str, ClaimRecord], kept: frozenset[str] | None = None
 ) -> Period:
@@ -326,24 +321,26 @@ def rule_period(
         return Period(start, until, eff.basis, None, start_unknown, until_unknown)
     records = [
         claims[c] for c in rule.because
-        if (kept is None or c in kept) and c in claims and _grounds_record(claims[c])
+        if (kept is None or c in kept) and c in claims and grounds(claims[c].claim)
     ]
     if not records:
         return Period(None, None, None, None, Unknown())
     lows = [r.earliest for r in records]
     low = None if any(d is None for d in lows) else min(cast(list[date], lows))
-    highs = sorted((r.latest, r.id) for r in records if r.latest is not None)
+    # The claim that dates the start: the earliest report, the firmest of equal dates.
+    highs = sorted(
+        (r.latest, _FIRMNESS.index(r.claim.modality), r.id) for r in records
+        if r.latest is not None
+    )
     if not highs:
         return Period(None, None, None, None, Unknown(low, None))
-    high, claim_id = highs[0]
+    high, _, claim_id = highs[0]
     if low == high:
         return Period(high, None, None, claim_id)
     return Period(None, None, None, claim_id, Unknown(low, high))
 
 
-def _grounds_record(record: ClaimRecord) -> bool:
-    c = record.claim
-    return c.kind is ClaimKind.PROVISION and c.modality is not Modality.SPECULATIVE
+_FIRMNESS = (Modality.ASSERTED, Modality.ATTRIBUTED, Modality.HEDGED, Modality.SPECULATIVE)
 
 
 def _end(end: PeriodEnd) -> tuple[date | None, Unknown | None]:

@@ -185,7 +185,7 @@ class OverriddenBy:
     their notes (rule id, note)."""
 
     rules: tuple[str, ...]
-    refinements: tuple[tuple[str, str], ...] = ()
+    refinements: tuple[tuple[str, str | None], ...] = ()
 
 
 Reason = (
@@ -272,7 +272,7 @@ class UnreportedTermsOutcome:
     reading leaves it out) and the rule's note on them."""
 
     claim: CitedClaim | None
-    note: str
+    note: str | None  # None: the note draws on claims outside the reading
 
 
 @dataclass(frozen=True)

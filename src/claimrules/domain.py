@@ -173,6 +173,21 @@ class ClaimKind(StrEnum):
 GROUNDING_KINDS = frozenset({ClaimKind.PROVISION})
 
 
+class _Weighed(Protocol):
+    @property
+    def kind(self) -> ClaimKind: ...
+
+    @property
+    def modality(self) -> Modality: ...
+
+
+def grounds(claim: _Weighed) -> bool:
+    """Whether a claim (or a citation of one) can ground a provision: a provision that is not
+    speculative. A forecast, a speculation, an event, a denial or a refusal to comment never
+    can."""
+    return claim.kind in GROUNDING_KINDS and claim.modality is not Modality.SPECULATIVE
+
+
 class Modality(StrEnum):
     """How firmly the source states the claim."""
 

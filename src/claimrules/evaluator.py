@@ -33,7 +33,6 @@ from claimrules.compile import (
     compile_condition,
     conjoin,
     gc_paused,
-    grounds,
     is_pseudo,
     pseudo_rule,
     rule_period,
@@ -60,7 +59,17 @@ from claimrules.decision import (
     UnreportedTermsOutcome,
     Verdict,
 )
-from claimrules.domain import All, Condition, Fact, FactValue, Not, Test, Unknown, parse_iso_date
+from claimrules.domain import (
+    All,
+    Condition,
+    Fact,
+    FactValue,
+    Not,
+    Test,
+    Unknown,
+    grounds,
+    parse_iso_date,
+)
 from claimrules.ruleset import Ruleset
 from claimrules.scenario import coerce_facts, coerce_value
 
@@ -310,12 +319,17 @@ def explore(
     return search.leaves, search.complete
 
 
-def settle_open(leaves: list[Leaf]) -> list[Leaf]:
+def settle_open(
+    leaves: list[Leaf], rules: Iterable[CompiledRule], facts: Facts | None = None
+) -> list[Leaf]:
     """The leaves over real facts only: leaves that differ only in pseudo-facts (what the
-    reporting leaves open) become one leaf, `indeterminate` unless they agree. The search
-    splits on real facts first, so such leaves share their real facts and stay disjoint."""
+    reporting leaves open) become one leaf, `indeterminate` unless they agree, with the deciding
+    rules `decide` gives that box (see `_deciding_under_unknowns`). The search splits on real
+    facts first, so such leaves share their real facts and stay disjoint. `rules` are the
+    rules the search explored, `facts` the facts it started from."""
     if not any(is_pseudo(n) for leaf in leaves for n, _ in leaf.assigned):
         return leaves
+    explored = tuple(rules)
     groups: dict[tuple[tuple[str, FactValue], ...], list[Leaf]] = {}
     for leaf in leaves:
         real = tuple((n, v) for n, v in leaf.assigned if not is_pseudo(n))
@@ -323,15 +337,17 @@ def settle_open(leaves: list[Leaf]) -> list[Leaf]:
     out = []
     for real, group in groups.items():
         verdicts = {leaf.verdict for leaf in group}
-        if len(verdicts) == 1:
-            seen: dict[int, CompiledRule] = {}
-            for leaf in group:
-                for r in leaf.standing:
-                    seen.setdefault(r.index, r)
-            standing = tuple(sorted(seen.values(), key=lambda r: r.index))
-            out.append(Leaf(real, group[0].verdict, standing))
-        else:
+        if len(verdicts) > 1:
             out.append(Leaf(real, Verdict.INDETERMINATE, ()))
+            continue
+        verdict = group[0].verdict
+        if len(group) == 1:
+            out.append(Leaf(real, verdict, group[0].standing))
+            continue
+        known = {**(facts or {}), **dict(real)}
+        applicable = [r for r in explored if r.test(known) is True]
+        standing = _deciding_under_unknowns(verdict, applicable, group)
+        out.append(Leaf(real, verdict, tuple(sorted(standing, key=lambda r: r.index))))
     return out
 
 
@@ -643,7 +659,8 @@ def _open_question(
             raise AssertionError(name)
         claim = compiled.citation(terms.claim)
         shown = claim if ctx.kept is None or claim.id in ctx.kept else None
-        return OpenQuestion("terms", rule_id, (), shown, terms.note, outcomes)
+        note = terms.note if _terms_note_shown(rule, ctx.kept) else None
+        return OpenQuestion("terms", rule_id, (), shown, note, outcomes)
     return OpenQuestion("period", rule_id, _undated_sources(ctx, rule), None, None, outcomes)
 
 
@@ -746,7 +763,9 @@ def _outcome(
     if r.rule.unreported_terms is not None:
         t = r.rule.unreported_terms
         claim = compiled.citation(t.claim)
-        terms = UnreportedTermsOutcome(claim if kept is None or claim.id in kept else None, t.note)
+        shown = kept is None or claim.id in kept
+        terms = UnreportedTermsOutcome(claim if shown else None,
+                                       t.note if _terms_note_shown(r, kept) else None)
     return RuleOutcome(
         rule=r.id,
         effect=r.effect,
@@ -769,16 +788,24 @@ def _outcome(
 
 def _refinements(
     compiled: CompiledRuleset, rule: CompiledRule, by: tuple[str, ...], kept: frozenset[str] | None
-) -> tuple[tuple[str, str], ...]:
-    """(rule id, note) of the overriding rules that refine `rule`, where the reading may show
-    the note (it keeps every claim of the refining rule)."""
-    out: list[tuple[str, str]] = []
+) -> tuple[tuple[str, str | None], ...]:
+    """(rule id, note) of the overriding rules that refine `rule`; the note is None where the
+    reading may not show it (it leaves out a claim of the refining rule)."""
+    out: list[tuple[str, str | None]] = []
     for rid in by:
         other = compiled.by_id[rid].rule
-        if kept is not None and not all(c in kept for c in other.because):
-            continue
-        out.extend((rid, x.note) for x in other.refines if x.rule == rule.id)
+        shown = kept is None or all(c in kept for c in other.because)
+        out.extend((rid, x.note if shown else None) for x in other.refines if x.rule == rule.id)
     return tuple(out)
+
+
+def _terms_note_shown(rule: CompiledRule, kept: frozenset[str] | None) -> bool:
+    """A note on unreported terms is a reading of the rule's claims: shown only in a reading
+    that keeps every one of them and the claim that says terms exist."""
+    terms = rule.rule.unreported_terms
+    if kept is None or terms is None:
+        return True
+    return terms.claim in kept and all(c in kept for c in rule.rule.because)
 
 
 def _no_period() -> Period:

@@ -6,7 +6,7 @@ from datetime import date
 
 from claimrules.compile import CompiledRuleset, Facts
 from claimrules.decision import Verdict
-from claimrules.evaluator import build_context, decide, explore
+from claimrules.evaluator import build_context, decide, explore, settle_open
 
 
 def next_question(
@@ -37,7 +37,9 @@ def next_question(
     if order == "vocabulary":
         return min(candidates, key=order_of.__getitem__)
     ctx = build_context(compiled, as_of, known_by, sources)
-    leaves, _ = explore(compiled, ctx.active, facts)
+    found, _ = explore(compiled, ctx.active, facts)
+    # What the reporting leaves open is never asked: a box it leaves open is indeterminate.
+    leaves = settle_open(found, ctx.active, facts)
 
     def settled(name: str) -> int:
         count = 0

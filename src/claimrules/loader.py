@@ -502,6 +502,10 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
         archives=dict(archives),
         root=root,
         inputs=dict(inputs or {}),
+        warnings=tuple(sorted(
+            (d for d in col.diagnostics if d.severity != "error"),
+            key=lambda d: (d.span.file, d.span.line, d.span.col, d.code),
+        )),
     )
 
 

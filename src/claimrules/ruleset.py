@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimrules.diagnostics import Span
+from claimrules.diagnostics import Diagnostic, Span
 from claimrules.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
 
 if TYPE_CHECKING:
@@ -45,6 +45,12 @@ class ClaimRecord:
     earliest: date | None = None
     latest: date | None = None
 
+    def __post_init__(self) -> None:
+        # A dated claim's bounds are its date, however the record was built.
+        if self.reported_on is not None:
+            object.__setattr__(self, "earliest", self.reported_on)
+            object.__setattr__(self, "latest", self.reported_on)
+
     @property
     def id(self) -> str:
         """The claim's id."""
@@ -68,6 +74,8 @@ class Ruleset:
     # Every file the ruleset was read from (path relative to the root, `/`-separated) with the
     # sha256 of the bytes read; empty for a ruleset built in memory.
     inputs: Mapping[str, str] = field(default_factory=dict)
+    # Warnings the checks found on a ruleset that loaded (none from the cache).
+    warnings: tuple[Diagnostic, ...] = ()
     _compiled: CompiledRuleset | None = field(default=None, repr=False)
 
     @property

@@ -24,12 +24,13 @@ from urllib.parse import urlsplit
 from claimrules import analysis
 from claimrules.analysis import Cell, Finding, Region, Table, TimeSlice, When
 from claimrules.compile import cite
-from claimrules.decision import Verdict
-from claimrules.domain import ClaimKind, Effect, Fact, Rule, Source
+from claimrules.decision import Support, Verdict
+from claimrules.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
 from claimrules.reporters.text import (
     attribution_text,
-    dates_text,
+    period_dates_text,
     quote_text,
+    support_text,
     value_label,
     value_text,
     verdict_name,
@@ -179,7 +180,9 @@ def build_brief(ruleset: Ruleset) -> Brief:
     gaps: list[Region] = []
     gaps_note: str | None = None
     for f in findings:
-        if f.code == "contested-region" and f.region is not None and len(f.rules) == 2:
+        # An acknowledged disagreement is still one the reader should see.
+        if (f.code in ("contested-region", "acknowledged-disagreement")
+                and f.region is not None and len(f.rules) == 2):
             pairs.setdefault((f.rules[0], f.rules[1]), []).append(f.region)
         elif f.code == "not-addressed-region":
             if f.region is not None:
@@ -312,9 +315,24 @@ def effect_word(effect: Effect) -> str:
 
 
 def rule_period_text(brief: Brief, rule_id: str) -> str:
-    """When a rule is in force: "from 2024-05-30", "at every date"."""
+    """When a rule is in force: "from 2024-05-30", "from an unknown date (not before …)"."""
     p = brief.ruleset.compiled().by_id[rule_id].period
-    return dates_text(p.start, p.until)
+    return period_dates_text(p)
+
+
+def rule_notes(brief: Brief, rule: Rule) -> list[str]:
+    """What else a reader should know of a rule, as plain sentences: the support behind it,
+    the general statements it refines, its unreported terms, the claims shown as context."""
+    compiled = brief.ruleset.compiled().by_id[rule.id]
+    grounding = tuple(c for c in compiled.claims if grounds(c))
+    out = [f"Support: {support_text(Support.of(grounding))}."]
+    out += [f"Refines {x.rule}: {' '.join(x.note.split())}" for x in rule.refines]
+    if rule.unreported_terms is not None:
+        note = " ".join(rule.unreported_terms.note.split())
+        out.append(f"Terms not reported ({rule.unreported_terms.claim}): {note}")
+    if rule.context:
+        out.append("Shown as context, never as its ground: " + ", ".join(rule.context) + ".")
+    return out
 
 
 def summary_counts(brief: Brief) -> list[tuple[int, str, str]]:
@@ -561,6 +579,7 @@ def _md_rules(brief: Brief) -> list[str]:
         if rule.overrides:
             out.append("- An exception to " + ", ".join(_md_rule_link(o) for o in rule.overrides)
                        + ".")
+        out += [f"- {md(line)}" for line in rule_notes(brief, rule)]
         out += [f"- Reading: {md(rule.note)}", ""]
     return out
 

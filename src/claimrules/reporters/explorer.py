@@ -17,8 +17,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from claimrules.compile import grounds
-from claimrules.domain import All, Condition, Not, Test, Unknown
+from claimrules.domain import All, Condition, Not, Test, Unknown, grounds
 from claimrules.evaluator import speakers_of
 from claimrules.export import jsonld
 from claimrules.reporters.embed import script_element

@@ -24,6 +24,7 @@ from claimrules.reporters.brief import (
     long_date,
     quote_of,
     region_parts,
+    rule_notes,
     rule_period_text,
     safe_url,
     source_name,
@@ -518,7 +519,9 @@ def _rules(brief: Brief) -> str:
             + (f" ({_e(_one_line(rule.effective.basis))})" if rule.effective else "")
             + ".</li>"
             "<li>Rests on " + ", ".join(_claim_link(c) for c in rule.because) + ".</li>"
-            f"{overrides}<li>Reading: {_e(_one_line(rule.note))}</li></ul></div>"
+            f"{overrides}"
+            + "".join(f"<li>{_e(line)}</li>" for line in rule_notes(brief, rule))
+            + f"<li>Reading: {_e(_one_line(rule.note))}</li></ul></div>"
         )
     out.append("</section>")
     return "".join(out)

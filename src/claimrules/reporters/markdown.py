@@ -12,6 +12,7 @@ from claimrules.decision import (
     Decision,
     MissingFactOutcome,
     MissingFacts,
+    OverriddenBy,
     RuleOutcome,
     RuleStatus,
     Verdict,
@@ -140,7 +141,8 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
     if o.note_withheld:
         lines += ["*Reading:* (draws on reporting outside this reading; not shown)", ""]
     if o.terms is not None:
-        lines += [f"*Terms not reported:* {_esc(o.terms.note)}", ""]
+        note = _esc(o.terms.note) if o.terms.note else "(note not shown in this reading)"
+        lines += [f"*Terms not reported:* {note}", ""]
     lines += [f"*In effect:* {period_text(o.period, _code, _esc)}", ""]
     for c in o.context:
         lines += [f"> Context: “{_esc(quote_text(c, ruleset))}”", ">", f"> {_citation(c)}", ""]
@@ -267,13 +269,29 @@ def render_decision(decision: Decision, ruleset: Ruleset) -> str:
             by_status[o.status].append(o)
     if v is Verdict.INDETERMINATE:
         lines += _depends(decision, ruleset)
+        if by_status[RuleStatus.APPLIES]:
+            quoted: set[str] = set()
+            lines += ["### Already applies, whatever the open questions are", ""]
+            for o in by_status[RuleStatus.APPLIES]:
+                lines += _rule_block(o, ruleset, quoted)
     elif v is Verdict.NOT_ADDRESSED:
         if by_status[RuleStatus.DOES_NOT_APPLY]:
             lines += _closest(decision)
     else:
         lines += _why(decision, ruleset)
-    if by_status[RuleStatus.OVERRIDDEN]:
-        lines += _outcome_table("Overridden", "why", by_status[RuleStatus.OVERRIDDEN])
+    refined = [o for o in by_status[RuleStatus.OVERRIDDEN]
+               if isinstance(o.reason, OverriddenBy) and o.reason.refinements]
+    if refined:
+        quoted_refined: set[str] = set()
+        lines += ["### Refined by a more specific limit", ""]
+        for o in refined:
+            lines += _rule_block(o, ruleset, quoted_refined)
+            for rid, note in o.reason.refinements:  # type: ignore[union-attr]
+                said = _esc(" ".join(note.split())) if note else "(note not shown in this reading)"
+                lines += [f"*Refined by* {_code(rid)}: {said}", ""]
+    overridden = [o for o in by_status[RuleStatus.OVERRIDDEN] if o not in refined]
+    if overridden:
+        lines += _outcome_table("Overridden", "why", overridden)
     if by_status[RuleStatus.DOES_NOT_APPLY] and v is not Verdict.NOT_ADDRESSED:
         lines += _outcome_table("Did not apply", "why", by_status[RuleStatus.DOES_NOT_APPLY])
     if by_status[RuleStatus.UNDECIDED]:

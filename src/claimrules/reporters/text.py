@@ -313,7 +313,8 @@ def headline_text(decision: Decision) -> str:
             why.append("dates the reporting does not give")
         if any(q.kind == "terms" for q in decision.unknowns):
             why.append("terms that were not reported")
-        return "as reported, it depends on " + " and ".join(why)
+        listed = ", ".join(why[:-1]) + " and " + why[-1] if len(why) > 1 else why[0]
+        return "as reported, it depends on " + listed
     if v is Verdict.NOT_ADDRESSED:
         return "as reported, nothing in the reporting we hold covers this case"
     return f"as reported by {sources}"
@@ -471,7 +472,9 @@ def _rule_block(o: RuleOutcome, ruleset: Ruleset, quoted: set[str]) -> list[str]
             "    reading: ", " " * 13,
         )
     if o.terms is not None:
-        lines += _fill(" ".join(o.terms.note.split()), "    terms not reported: ", " " * 8)
+        lines += _fill(" ".join((o.terms.note or "the note draws on reporting outside this "
+                                 "reading and is not shown").split()),
+                       "    terms not reported: ", " " * 8)
     lines += _fill(period_text(o.period), "    in effect: ", " " * 15)
     for c in o.context:
         lines += _fill(f'"{quote_text(c, ruleset)}"', "    context: ", " " * 14)
@@ -535,7 +538,9 @@ def _refined(outcomes: list[RuleOutcome], ruleset: Ruleset) -> list[str]:
         lines += ([""] if i else []) + _rule_block(o, ruleset, quoted)
         if isinstance(o.reason, OverriddenBy):
             for rid, note in o.reason.refinements:
-                lines += _fill(f"{rid}: {' '.join(note.split())}", "    refined by ", " " * 15)
+                said = " ".join(note.split()) if note else (
+                    "(the note draws on reporting outside this reading and is not shown)")
+                lines += _fill(f"{rid}: {said}", "    refined by ", " " * 15)
     return lines
 
 
@@ -657,6 +662,13 @@ def render_decision(decision: Decision, ruleset: Ruleset, *, color: bool = False
             by_status[o.status].append(o)
     if v is Verdict.INDETERMINATE:
         sections.append(_depends(decision, ruleset))
+        applying = by_status[RuleStatus.APPLIES]
+        if applying:
+            quoted: set[str] = set()
+            lines = ["Already applies, whatever the open questions are"]
+            for i, o in enumerate(applying):
+                lines += ([""] if i else []) + _rule_block(o, ruleset, quoted)
+            sections.append(lines)
     elif v is Verdict.NOT_ADDRESSED:
         if by_status[RuleStatus.DOES_NOT_APPLY]:
             sections.append(_closest(decision))

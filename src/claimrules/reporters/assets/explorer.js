@@ -332,8 +332,12 @@
                     undated_sources: [], claim: null, note: null,
                     outcomes: valueOutcomes(n, leaves) };
           if (kind === "terms") {
-            q.claim = ctx.kept === null || ctx.kept[rule.terms.claim] ? rule.terms.claim : null;
-            q.note = rule.terms.note;
+            var kept = ctx.kept;
+            q.claim = kept === null || kept[rule.terms.claim] ? rule.terms.claim : null;
+            // evaluator._terms_note_shown: a reading of the rule's claims, shown only where the
+            // reading keeps every one of them and the claim that says terms exist
+            q.note = kept === null || (kept[rule.terms.claim] &&
+              rule.because.every(function (c) { return kept[c]; })) ? rule.terms.note : null;
           } else {
             q.undated_sources = uniqSorted((ctx.cited[id] || []).filter(function (c) {
               return CLAIMS[c].reported_on === null;
