@@ -568,6 +568,8 @@ def _run_batch(
     if show_progress:
         click.echo("", err=True)
     click.echo(f"{done} decisions, {bad} bad lines", err=True)
+    if bad:
+        raise Findings  # every good line was answered; exit 1 says some were not
 
 
 #: Answers to an `ask` question meaning "don't know" (any case).
