@@ -123,3 +123,32 @@ def test_usage_errors_speak_the_tools_one_error_style(capsys, monkeypatch, args,
     assert err.splitlines()[0] == line
     assert err.splitlines()[1].startswith("  help: see `claimrules")
     assert "Error:" not in err and "Usage:" not in err
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_table_fits_the_terminal(capsys, monkeypatch, columns) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    code, out, _ = run(capsys, monkeypatch, "table", RS, "--as-of", "2024-11-20")
+    assert code == 0
+    assert _widest(out) <= columns
+    assert "1. PERMITTED — " in out and "actor=ukraine" in out
+    code, wide, _ = run(capsys, monkeypatch, "table", RS, "--as-of", "2024-11-20", "--width", "0")
+    assert _widest(wide) > columns and "deciding rules" in wide
+    rows = [line for line in wide.splitlines() if line.startswith(("ukraine", "other", "*"))]
+    assert out.count("\n\n") == len(rows)  # one block per row of the wide table
+
+
+def test_diff_summary_is_short_and_keeps_every_kind_of_change(capsys, monkeypatch) -> None:
+    args = ["diff", RS, "--as-of", "2024-06-01", "--as-of", "2024-11-20", "--format"]
+    _, full, _ = run(capsys, monkeypatch, *args, "text")
+    _, short, _ = run(capsys, monkeypatch, *args, "text", "--summary")
+    _, data, _ = run(capsys, monkeypatch, *args, "json")
+    kinds = {(c["before"], c["after"]) for c in json.loads(data)["changes"]}
+    assert len(short.splitlines()) * 4 < len(full.splitlines())
+    for before, after in kinds:
+        assert f"{before} → {after}: " in short
+    assert "“" not in short  # no quotes in the summary

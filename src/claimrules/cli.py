@@ -738,8 +738,21 @@ def speakers(ruleset: str, fmt: str) -> None:
 @ruleset_arg
 @_time_options
 @_format_option("text", "csv", "markdown", "json")
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="COLUMNS",
+    help="Text wider than this is printed one block per row (default: the terminal's width, "
+    "or $COLUMNS; 0: always columns).",
+)
 def table(
-    ruleset: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...], fmt: str
+    ruleset: str,
+    as_of: str | None,
+    known_by: str | None,
+    sources: tuple[str, ...],
+    fmt: str,
+    width: int | None,
 ) -> None:
     """The decision table of the whole fact space, in the fewest rows that keep every verdict.
 
@@ -750,7 +763,11 @@ def table(
 
     rs = _load(ruleset)
     _, a, k, s = _scenario_from(rs, None, (), as_of, known_by, sources)
-    click.echo(render_table(analysis.table(rs, a, k, s), fmt, rs), nl=False)
+    if width is None:
+        import shutil  # noqa: PLC0415
+
+        width = shutil.get_terminal_size((100, 24)).columns
+    click.echo(render_table(analysis.table(rs, a, k, s), fmt, rs, width=width or None), nl=False)
 
 
 @cli.command()
@@ -769,12 +786,16 @@ def table(
     "--source", "sources", multiple=True, metavar="ID", help="According to these sources only."
 )
 @_format_option("text", "json", "markdown")
+@click.option(
+    "--summary", is_flag=True, help="Text: each kind of change and the rules behind it, in short."
+)
 def diff(
     rulesets: tuple[str, ...],
     as_of: tuple[str, ...],
     known_by: tuple[str, ...],
     sources: tuple[str, ...],
     fmt: str,
+    summary: bool,
 ) -> None:
     """Regions whose verdict changed between two dates of one ruleset, or between two rulesets,
     with the claims and sources behind each change.
@@ -810,7 +831,7 @@ def diff(
         known_by_b=pick(knows, 1),
         sources=tuple(sorted(set(sources))) or None,
     )
-    click.echo(render_diff(result, fmt, b), nl=False)
+    click.echo(render_diff(result, fmt, b, summary=summary), nl=False)
 
 
 @cli.command()
