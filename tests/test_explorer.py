@@ -268,6 +268,20 @@ def test_screenshots_of_the_explorer_and_the_brief(page, shipped, tmp_path):
             out = ARTIFACTS / f"explorer-{name}.png"
             driver.save_screenshot(str(out))
             assert png_info(out.read_bytes())[2] > 10
+            contested = ("#actor=ukraine&munitions_origin=us&target_location=russia"
+                         "&target_type=military_unit&directly_involved_in_invasion=true"
+                         "&weapon_class=atacms&area=deep_inside&in_kursk_region=false"
+                         "&as_of=2024-11-20")
+            driver.get(page.as_uri() + contested)
+            answer = driver.find_element("id", "answer")
+            assert answer.get_attribute("data-verdict") == "contested"
+            sides = answer.find_elements("css selector", ".side")
+            assert [s.get_attribute("aria-label") for s in sides] == [
+                "Reported as allowed", "Reported as barred"]
+            assert all(s.find_elements("css selector", "li[data-claim]") for s in sides)
+            driver.execute_script("arguments[0].scrollIntoView()", answer)
+            out = ARTIFACTS / f"explorer-contested-{name}.png"
+            driver.save_screenshot(str(out))
             driver.get(brief.as_uri())
             out = ARTIFACTS / f"brief-{name}.png"
             driver.save_screenshot(str(out))
