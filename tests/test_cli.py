@@ -130,11 +130,11 @@ def test_batch_streams_and_reports_bad_lines(capsys, monkeypatch, tmp_path: Path
     batch = tmp_path / "b.jsonl"
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = run(capsys, monkeypatch, "eval", RS, "--batch", str(batch))
-    assert code == 1  # bad lines are findings: the good ones are still answered
+    assert code == 1  # findings: some lines were bad
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r.get("verdict", "error") for r in rows] == [
         "permitted", "error", "error", "prohibited", "permitted", "not_addressed"]
-    assert f"{batch}:2: error: unknown fact `actr`" in err
+    assert f"{batch}:2:1: error: unknown fact `actr`" in err
     assert "4 decisions, 2 bad lines" in err
 
 

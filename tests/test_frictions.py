@@ -110,7 +110,8 @@ def test_no_jargon_for_an_unset_date(capsys, monkeypatch) -> None:
 
 @pytest.mark.parametrize(("args", "line"), [
     (["eval", RS, "--as-of", "2024-13-01"],
-     "--as-of: error: `2024-13-01` is not a date written YYYY-MM-DD [bad-option]"),
+     "--as-of: error: `2024-13-01` is not a date: there is no month 13 (months run 01 to 12) "
+     "[bad-option]"),
     (["eval", RS, "--format", "yaml"],
      "--format: error: `yaml` is not one of `text`, `json`, `markdown` [bad-option]"),
     (["eval", RS, "--bogus"], "claimrules eval: error: no such option `--bogus` [no-such-option]"),

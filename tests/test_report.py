@@ -21,8 +21,8 @@ from claimrules.reporters.brief import (
     build_brief,
     md,
     render_brief,
-    safe_url,
 )
+from claimrules.reporters.escape import safe_url
 from claimrules.scaffold import init_ruleset
 
 # --- fixtures -------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from claimrules.compile import (
     iter_tests,
     operand_value,
 )
+from claimrules.constraints import facts_named, iter_impossible
 from claimrules.decision import CitedClaim, Verdict
 from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
 from claimrules.domain import (
@@ -813,6 +814,7 @@ class Table:
     sources: tuple[str, ...] | None
     complete: bool  # False: the exploration stopped early; rows cover only part of the space
     leaves: int  # boxes the exploration produced before compression
+    left_out: int = 0  # scenarios of the grid left out as impossible (they break a constraint)
 
     def lookup(self, facts: Mapping[str, FactValue]) -> list[Row]:
         """The rows a full scenario matches."""
@@ -840,7 +842,13 @@ def table(
     ctx = build_context(compiled, as_of, known_by, wanted)
     leaves, complete = _explore(compiled, ctx.active, {})
     items = [(_leaf_box(leaf), (leaf.verdict, _ids(leaf.standing))) for leaf in leaves]
-    boxes = compress(items, space.domains, exact_cover=complete)
+    impossible = impossible_boxes(ruleset, space.domains)
+    if impossible:  # scenarios that break a constraint of the vocabulary are left out
+        items = [(piece, label) for box, label in items
+                 for piece in _without(box, impossible, space.domains)]
+    # growing boxes assumes the items cover the whole space, which they do not once
+    # impossible scenarios are left out: then only boxes that fit together are merged
+    boxes = compress(items, space.domains, exact_cover=complete and not impossible)
     rows = [Row(space.cells(b), verdict, rules) for b, (verdict, rules) in boxes]
     rows.sort(key=lambda r: (_VERDICT_ORDER[r.verdict], r.deciding_rules, _row_key(r, space)))
     used = {c.fact for r in rows for c in r.cells}
@@ -853,7 +861,32 @@ def table(
         sources=wanted,
         complete=complete,
         leaves=len(leaves),
+        left_out=_points_in(impossible, space.domains),
     )
+
+
+def impossible_boxes(ruleset: Ruleset, domains: Domains) -> list[Box]:
+    """The regions of the grid where a constraint of the vocabulary is broken (one box per
+    impossible combination of the facts the constraints name)."""
+    constraints = ruleset.meta.constraints
+    if not constraints:
+        return []
+    return [{f: frozenset([v]) for f, v in point.items()}
+            for point in iter_impossible(domains, constraints, ruleset.facts)]
+
+
+def _without(box: Box, holes: Sequence[Box], domains: Domains) -> list[Box]:
+    """Disjoint boxes covering `box` less every hole."""
+    pieces = [box]
+    for hole in holes:
+        pieces = [p for piece in pieces for p in _subtract(piece, hole, domains)]
+    return pieces
+
+
+def _points_in(boxes: Sequence[Box], domains: Domains) -> int:
+    """How many full scenarios of the grid the (disjoint) boxes hold."""
+    total = math.prod(len(v) for v in domains.values())
+    return sum(_count(b, domains, total) for b in boxes)
 
 
 def _row_key(row: Row, space: _Space) -> tuple[tuple[int, ...], ...]:
@@ -1088,7 +1121,17 @@ def lint(ruleset: Ruleset) -> list[Finding]:
     domains: dict[str, tuple[FactValue, ...]] = {
         **space.domains, TIME: tuple(range(len(sweep.slices)))
     }
-    groups = _region_groups(sweep, domains)
+    impossible = impossible_boxes(ruleset, space.domains)
+    if impossible:  # scenarios that break a constraint are no region of the policy
+        sweep.items = [(piece, label) for box, label in sweep.items
+                       for piece in _without(box, impossible, domains)]
+        found.append(Finding(
+            "impossible-left-out", Severity.INFO,
+            f"{_points_in(impossible, space.domains)} impossible scenarios of the grid left "
+            "out: they break a constraint of the vocabulary",
+            Span(_meta_file(ruleset)),
+        ))
+    groups = _region_groups(sweep, domains, exact=not impossible)
     found.extend(_region_findings(ruleset, groups, space, sweep.slices, scope))
     if sweep.complete:
         for r in compiled.rules:
@@ -1136,9 +1179,10 @@ def _claim_findings(ruleset: Ruleset) -> Iterator[Finding]:
 
 
 def _fact_findings(ruleset: Ruleset) -> Iterator[Finding]:
-    read = set().union(*(r.reads for r in ruleset.compiled().rules))
-    for name in ruleset.facts:
-        if name not in read:
+    read = set().union(*(r.reads for r in ruleset.compiled().rules),
+                       *(facts_named(c) for c in ruleset.meta.constraints))
+    for name, fact in ruleset.facts.items():
+        if name not in read and not fact.scenario_only:  # a fact that only describes the case
             yield Finding("unused-fact", Severity.WARNING, f"fact `{name}` is read by no rule",
                           ruleset.span("fact", name),
                           help="a scenario's value of it never changes a verdict")
@@ -1182,9 +1226,11 @@ def _override_findings(ruleset: Ruleset, dead: set[str]) -> Iterator[Finding]:
                           rules=(r.id, o.id))
 
 
-def _region_groups(sweep: _Sweep, domains: Domains) -> dict[tuple[str, ...], list[Box]]:
+def _region_groups(sweep: _Sweep, domains: Domains, *, exact: bool = True,
+                   ) -> dict[tuple[str, ...], list[Box]]:
     """Compressed regions of each group: `("gap",)`, and each (permit, prohibit) pair of rules
-    standing together in a contested box."""
+    standing together in a contested box. Boxes grow only where the items cover the whole
+    space (`exact`: no impossible scenario was left out)."""
     merged = _merge_disjoint(sweep.items, domains)
     boxes = [b for b, _ in merged]
     masks: dict[tuple[str, ...], int] = {}
@@ -1197,7 +1243,7 @@ def _region_groups(sweep: _Sweep, domains: Domains) -> dict[tuple[str, ...], lis
         for k in keys:
             masks[k] = masks.get(k, 0) | (1 << i)
     out: dict[tuple[str, ...], list[Box]] = {}
-    index = _Index(boxes, domains) if sweep.complete else None
+    index = _Index(boxes, domains) if sweep.complete and exact else None
     for key, mask in masks.items():
         if index is not None:
             out[key] = _cover(boxes, index, mask, domains)
@@ -1314,8 +1360,9 @@ class Diff:
     sources: tuple[str, ...] | None
     changes: tuple[Change, ...]
     changed_cells: int  # points of the explored grid whose verdict changed
-    total_cells: int  # points of the explored grid (enum × bool × number/date classes)
+    total_cells: int  # possible points of the explored grid (enum × bool × number/date classes)
     complete: bool
+    left_out: int = 0  # points of the grid left out as impossible (they break a constraint)
 
 
 #: A changed box's label: verdict before and after, rules entering and leaving the deciding set.
@@ -1381,20 +1428,17 @@ def diff(
     items: list[tuple[Box, _Shift | None]] = []
     changed_cells = 0
     total = math.prod(len(d) for d in space.domains.values())
+    impossible = impossible_boxes(ruleset_b, space.domains)  # left out, and counted
     for la in leaves_a:
         base = dict(la.assigned)
         leaves_b, done = _explore(joint, ctx_b.active, base)
         complete &= done
         for lb in leaves_b:
-            box = _leaf_box(lb, base)
-            if la.verdict is lb.verdict:
-                items.append((box, None))
-            else:
-                changed_cells += _count(box, space.domains, total)
-                sa, sb = set(_ids(la.standing)), set(_ids(lb.standing))
-                shift = (la.verdict, lb.verdict, tuple(sorted(sb - sa)), tuple(sorted(sa - sb)))
-                items.append((box, shift))
-    regions = compress(items, space.domains, exact_cover=complete)
+            for box in _without(_leaf_box(lb, base), impossible, space.domains):
+                _diff_item(items, box, la, lb)
+                if la.verdict is not lb.verdict:
+                    changed_cells += _count(box, space.domains, total)
+    regions = compress(items, space.domains, exact_cover=complete and not impossible)
     changes = []
     for box, found in regions:
         if found is None:
@@ -1409,8 +1453,18 @@ def diff(
     return Diff(
         ruleset_a=ruleset_a.id, ruleset_b=ruleset_b.id, as_of_a=as_of_a, as_of_b=as_of_b,
         known_by_a=known_by_a, known_by_b=known_by_b, sources=wanted, changes=tuple(changes),
-        changed_cells=changed_cells, total_cells=total, complete=complete,
+        changed_cells=changed_cells, total_cells=total - _points_in(impossible, space.domains),
+        complete=complete, left_out=_points_in(impossible, space.domains),
     )
+
+
+def _diff_item(items: list[tuple[Box, _Shift | None]], box: Box, la: Leaf, lb: Leaf) -> None:
+    """One box of the diff: unchanged (None) or its shift of verdict and deciding rules."""
+    if la.verdict is lb.verdict:
+        items.append((box, None))
+        return
+    sa, sb = set(_ids(la.standing)), set(_ids(lb.standing))
+    items.append((box, (la.verdict, lb.verdict, tuple(sorted(sb - sa)), tuple(sorted(sa - sb)))))
 
 
 def _rule_change(

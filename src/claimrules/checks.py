@@ -5,14 +5,17 @@ Each check is a small generator that yields diagnostics; the loader collects the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from claimrules import mismatch
+from claimrules.constraints import violated
 from claimrules.diagnostics import DataPath, Diagnostic, Severity, Span, did_you_mean
 from claimrules.domain import (
     Claim,
     ClaimKind,
+    Constraint,
     Fact,
     FactType,
     Modality,
@@ -20,7 +23,7 @@ from claimrules.domain import (
     parse_iso_date,
 )
 from claimrules.model import Rule, Source
-from claimrules.quotes import closest_fragment
+from claimrules.quotes import Archive
 from claimrules.scenario import ScenarioError, coerce_facts
 
 if TYPE_CHECKING:
@@ -65,19 +68,17 @@ def fact_references(meta: Located, claim_ids: set[str]) -> Iterator[Diagnostic]:
                 yield unknown("claim", cid, meta.span(*path), path, claim_ids)
 
 
-def quote_not_found(claim: Located, source: Source, text: str) -> Diagnostic:
-    """A quote that does not occur in its source's archived text."""
-    where = closest_fragment(claim.model.quote, text)
+def quote_not_found(claim: Located, source: Source, archive: Archive) -> Diagnostic:
+    """A quote that does not occur in its source's archived text, with the cause: the archive's
+    nearest passage, the characters that differ, or a quote joining two excerpts."""
+    why = mismatch.explain(claim.model.quote, archive)
     return Diagnostic(
         "quote-not-found",
         f"quote of claim `{claim.model.id}` is not in the archived text of `{source.id}`",
         claim.span("quote"),
         (*claim.path, "quote"),
-        help=(
-            f"the archived text differs from the quote at `{where}`"
-            if where
-            else "quotes must match the archive exactly (whitespace runs aside)"
-        ),
+        help=why.help(),
+        notes=why.notes(),
     )
 
 
@@ -280,6 +281,47 @@ def disagreement_references(meta: Located, rule_ids: set[str]) -> Iterator[Diagn
             if rid not in rule_ids:
                 path = ("disagreements", i, "rules", j)
                 yield unknown("rule", rid, meta.span(*path), path, rule_ids)
+
+
+def constraint_references(meta: Located, facts: Mapping[str, Fact]) -> Iterator[Diagnostic]:
+    """Constraints name facts of the vocabulary, with operands that fit them; ids are unique."""
+    raw = meta.doc.data.get("constraints") if isinstance(meta.doc.data, dict) else None
+    seen: dict[str, Span] = {}
+    for i, c in enumerate(meta.model.constraints):
+        path: DataPath = ("constraints", i)
+        if c.id in seen:
+            yield Diagnostic("duplicate-constraint",
+                             f"duplicate constraint id `{c.id}` (first defined at {seen[c.id]})",
+                             meta.span(*path, "id"), path)
+        seen.setdefault(c.id, meta.span(*path, "id"))
+        for part in ("when", "then"):
+            for node, sub in _conditions(raw[i][part], (*path, part)):  # type: ignore[index]
+                name = node["fact"]
+                fact = facts.get(name)
+                if fact is None:
+                    yield unknown("fact", name, meta.span(*sub, "fact"), (*sub, "fact"), facts)
+                    continue
+                op = next(k for k in ("is", "in", "lt", "le", "gt", "ge") if k in node)
+                problem = _check_operand(fact, op, node[op])
+                if problem:
+                    yield Diagnostic("bad-operand", problem, meta.span(*sub, op), (*sub, op))
+
+
+def case_constraints(case: Located, facts: Mapping[str, Fact],
+                     constraints: Sequence[Constraint]) -> Iterator[Diagnostic]:
+    """A case whose facts break a constraint of the vocabulary (it could never happen)."""
+    try:
+        typed = coerce_facts(facts, case.model.facts)
+    except ScenarioError:
+        return  # reported by case_references
+    broken = violated(constraints, typed, facts)
+    if broken is not None:
+        yield Diagnostic(
+            "impossible-case",
+            f"case `{case.model.id}` is an impossible scenario: it breaks constraint "
+            f"`{broken.id}`: {broken.note}",
+            case.span("facts"), (*case.path, "facts"),
+            help="change a value of the case, or the constraint if it is wrong")
 
 
 def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:

@@ -6,11 +6,12 @@ The only module that prints or chooses exit codes: 0 ok · 1 findings · 2 usage
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
@@ -18,7 +19,7 @@ from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 import click
 
 from claimrules import __version__
-from claimrules.diagnostics import Diagnostic, LoadError, Span
+from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +31,16 @@ class Findings(Exception):
     """Raised by a command that found problems (exit 1) after printing them."""
 
 
+class _nothing:
+    """A context manager that does nothing (for a stream the command does not own)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+
 def _color(stream: Any = None) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -38,15 +49,24 @@ def _color(stream: Any = None) -> bool:
 
 
 def _print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
+    from claimrules.reporters.escape import github_command  # noqa: PLC0415
+
     for d in diags:
         if fmt == "github":
             level = "error" if d.severity == "error" else "warning"
-            loc = f"file={d.span.file}"
-            if d.span.line:
-                loc += f",line={d.span.line},col={d.span.col}"
-            click.echo(f"::{level} {loc},title={d.code}::{d.message}")
+            click.echo(github_command(level, d.message, file=d.span.file, line=d.span.line,
+                                      col=d.span.col, title=d.code))
         else:
             click.echo(d.render(), err=True)
+
+
+def _emit(text: str, fmt: str = "text", *, err: bool = False) -> None:
+    """Print a rendered output as it is, but inert: controls from the ruleset or scenario made
+    visible (JSON keeps them as `\\uXXXX` escapes, the same data)."""
+    from claimrules.reporters import escape  # noqa: PLC0415
+
+    safe = escape.json_text(text) if fmt in ("json", "jsonld") else escape.terminal(text)
+    click.echo(safe, nl=not safe.endswith("\n"), err=err)
 
 
 def _date_option(value: str | None, name: str) -> date | None:
@@ -59,7 +79,9 @@ def _date_option(value: str | None, name: str) -> date | None:
 
 
 def _bad_date(value: str, name: str) -> NoReturn:
-    raise click.BadParameter(f"`{value}` is not a date written YYYY-MM-DD", param_hint=name)
+    from claimrules.domain import why_not_a_date  # noqa: PLC0415
+
+    raise click.BadParameter(why_not_a_date(value), param_hint=name)
 
 
 def _load(path: str) -> Any:
@@ -78,11 +100,11 @@ def _load_cached(path: str, no_cache: bool) -> Any:
 
     path = resolve_ruleset(path)
     use = not no_cache and snapshot.enabled()
-    rs = snapshot.load(path) if use else None
+    rs = snapshot.load(path, _warn) if use else None
     if rs is None:
         rs = _load(path)
         if use:
-            snapshot.store(rs)
+            snapshot.store(rs, _warn)
     return rs
 
 
@@ -110,6 +132,11 @@ def _completer(kind: str) -> Callable[[click.Context, click.Parameter, str], lis
     return complete
 
 
+def _warn(where: str, message: str) -> None:
+    diagnostic = Diagnostic("cache-untrusted", message, Span(where), severity=Severity.WARNING)
+    click.echo(diagnostic.render(), err=True)
+
+
 _no_cache_option = click.option(
     "--no-cache",
     is_flag=True,
@@ -117,14 +144,21 @@ _no_cache_option = click.option(
 )
 
 
-def _write_output(text: str, output: str | None, force: bool) -> None:
+def _write_output(text: str, output: str | None, force: bool, fmt: str) -> None:
     if output is None or output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
+        _emit(text, fmt)
         return
     from claimrules.output import write_atomic  # noqa: PLC0415
 
-    write_atomic(Path(output), text.encode("utf-8"), force=force)
-    click.echo(f"wrote {output}", err=True)
+    try:
+        write_atomic(Path(output), text.encode("utf-8"), force=force)
+    except OSError as exc:  # a full disk, a file-size limit: name the output, not the input
+        reason = (exc.strerror or type(exc).__name__).strip()
+        raise LoadError([Diagnostic(
+            "output-write", f"cannot write output: {reason[:1].lower()}{reason[1:]}",
+            Span(output),
+        )]) from None
+    _emit(f"wrote {output}", err=True)
 
 
 def _format_option(
@@ -230,10 +264,10 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
     else:
         _print_diagnostics([*found, *warned], fmt)
         for s in summaries:
-            click.echo(
+            _emit(
                 f"ok: {s['ruleset']}: {s['sources']} sources, {s['claims']} claims "
                 f"({s['quotes_verified']} quotes verified), {s['facts']} facts, "
-                f"{s['rules']} rules, {s['cases']} cases",
+                f"{s['rules']} rules, {s['cases']} cases\n",
                 err=fmt == "github",
             )
         if found:
@@ -270,9 +304,9 @@ def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None
     ]
     records.sort(key=lambda r: (r.claim.source, r.start, r.claim.id))
     if fmt == "json":
-        click.echo(rjson.dumps(rjson.claims(rs, records)))
+        _emit(rjson.dumps(rjson.claims(rs, records)), fmt)
     else:
-        click.echo(listing.claims_text(rs, records), nl=False)
+        _emit(listing.claims_text(rs, records))
 
 
 @cli.command()
@@ -287,9 +321,9 @@ def facts(ruleset: str, fmt: str) -> None:
 
     rs = _load_cached(ruleset, False)
     if fmt == "json":
-        click.echo(json.dumps(listing.facts_json(rs), ensure_ascii=False, indent=2))
+        _emit(json.dumps(listing.facts_json(rs), ensure_ascii=False, indent=2), fmt)
     else:
-        click.echo(listing.facts_text(rs), nl=False)
+        _emit(listing.facts_text(rs))
 
 
 @cli.command()
@@ -305,9 +339,9 @@ def sources(ruleset: str, fmt: str) -> None:
 
     rs = _load(ruleset)
     if fmt == "json":
-        click.echo(rjson.dumps(rjson.sources(rs)))
+        _emit(rjson.dumps(rjson.sources(rs)), fmt)
     else:
-        click.echo(listing.sources_text(rs), nl=False)
+        _emit(listing.sources_text(rs))
 
 
 def _unknown_source(source: str, known: list[str]) -> NoReturn:
@@ -329,10 +363,11 @@ def _read_stdin() -> str:
     """Standard input, bounded like a file and decoded as strict UTF-8."""
     from claimrules.yamlsafe import MAX_FILE_BYTES  # noqa: PLC0415
 
-    buffer = getattr(sys.stdin, "buffer", None)
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
     raw = buffer.read(MAX_FILE_BYTES + 1) if buffer is not None else None
     if raw is None:
-        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        text = stream.read(MAX_FILE_BYTES + 1)
         raw = text.encode("utf-8", "surrogatepass")
     if len(raw) > MAX_FILE_BYTES:
         raise LoadError(
@@ -393,16 +428,16 @@ def _scenario_from(
         typed.update(
             coerce_facts(rs.facts, _parse_fact_options(facts), file="--fact", strings=True)
         )
-    chosen = sources or file_sources
-    if chosen:
-        for s in chosen:
-            if s not in rs.sources:
-                _unknown_source(s, list(rs.sources))
+    # `sources: []` in a file means what it means to `evaluate`: according to no source.
+    chosen = sources if sources else file_sources
+    for s in chosen or ():
+        if s not in rs.sources:
+            _unknown_source(s, list(rs.sources))
     return (
         typed,
         _date_option(as_of, "--as-of") if as_of else file_as_of,
         _date_option(known_by, "--known-by") if known_by else file_known,
-        tuple(sorted(set(chosen))) if chosen else None,
+        tuple(sorted(set(chosen))) if chosen is not None else None,
     )
 
 
@@ -467,7 +502,11 @@ def eval_(
     typed, a, k, s = _scenario_from(rs, scenario, facts, as_of, known_by, sources)
     said_by = _speakers_from(rs, speakers)
     decision = decide(rs.compiled(), typed, as_of=a, known_by=k, sources=s, speakers=said_by)
-    click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
+    rendered = render(decision, rs, fmt, color=_color() and fmt == "text")
+    if fmt == "text":
+        click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour
+    else:
+        _emit(rendered, fmt)
 
 
 def _speakers_from(rs: Any, speakers: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -490,82 +529,72 @@ def _speakers_from(rs: Any, speakers: tuple[str, ...]) -> tuple[str, ...] | None
     return tuple(sorted(set(speakers)))
 
 
-def _batch_lines(batch: str) -> Iterator[tuple[int, str]]:
-    stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8", errors="strict")  # noqa: SIM115
-    try:
-        yield from enumerate(stream, start=1)
-    finally:
-        if stream is not sys.stdin:
-            stream.close()
+def _stdin() -> Any:
+    """Standard input; an input error when it is closed (`<&-`)."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "closed", False):
+        raise LoadError(
+            [Diagnostic("stdin-closed", "standard input is closed", Span("<stdin>"))]
+        )
+    return stream
+
+
+def _stdin_bytes() -> Any:
+    """Standard input as a binary stream (a text stream put in its place, as tests and
+    embedders do, is read through once)."""
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        return buffer
+    import io  # noqa: PLC0415
+
+    return io.BytesIO(stream.read().encode("utf-8", "surrogateescape"))
 
 
 def _run_batch(
     rs: Any, batch: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...]
 ) -> None:
-    from claimrules.evaluator import decide  # noqa: PLC0415
+    from claimrules import batch as batches  # noqa: PLC0415
     from claimrules.reporters import json as rjson  # noqa: PLC0415
-    from claimrules.scenario import coerce_facts, read_scenario  # noqa: PLC0415
 
-    if batch != "-":
-        from claimrules.yamlsafe import read_text  # noqa: PLC0415
-
-        read_text(Path(batch), batch, max_bytes=1 << 40)  # refuses FIFOs, devices, bad paths
-    compiled = rs.compiled()
     base_as_of = _date_option(as_of, "--as-of")
     base_known = _date_option(known_by, "--known-by")
     for s in sources:
         if s not in rs.sources:
             _unknown_source(s, list(rs.sources))
-    show_progress = sys.stderr.isatty()
+    if batch == "-":
+        name, stream, size = "<stdin>", _stdin_bytes(), 0
+    else:
+        from claimrules.yamlsafe import open_regular  # noqa: PLC0415
+
+        name = batch
+        stream = open_regular(Path(batch), batch)  # refuses FIFOs, devices, bad paths
+        size = os.fstat(stream.fileno()).st_size
+    progress = sys.stderr.isatty()
     done = bad = 0
-    name = "<stdin>" if batch == "-" else batch
-    try:
-        lines = list(_batch_lines(batch)) if show_progress else _batch_lines(batch)
-        total = len(lines) if isinstance(lines, list) else None
-        for number, line in lines:
-            if not line.strip():
-                continue
-            try:
-                text = line if line.lstrip().startswith("{") else "{" + line + "}"
-                model, _doc = read_scenario(text, f"{name}:{number}")
-                typed = coerce_facts(rs.facts, model.facts, file=f"{name}:{number}")
-                chosen = tuple(sorted(set(sources))) or (
-                    tuple(sorted(set(model.sources))) if model.sources else None
-                )
-                for s in chosen or ():
-                    if s not in rs.sources:
-                        _unknown_source(s, list(rs.sources))
-                decision = decide(
-                    compiled,
-                    typed,
-                    as_of=base_as_of or model.as_of,
-                    known_by=base_known or model.known_by,
-                    sources=chosen,
-                    explain=False,
-                )
-                out = rjson.decision(decision)
+    with stream if batch != "-" else _nothing():
+        lines = batches.read_lines(stream, name)
+        for outcome in batches.evaluate_lines(
+            rs, lines, name, as_of=base_as_of, known_by=base_known, sources=sources
+        ):
+            if outcome.problem is None:
+                out = rjson.decision(outcome.decision)  # type: ignore[arg-type]
                 out.pop("rules")
-                out["line"] = number
-                click.echo(json.dumps(out, ensure_ascii=False))
+                out["line"] = outcome.number
+                _emit(json.dumps(out, ensure_ascii=False), "json")
                 done += 1
-            except LoadError as exc:
+            else:
                 bad += 1
-                first = exc.diagnostics[0]
-                message = f"{name}:{number}: error: {first.message}"
-                click.echo(message, err=True)
-                click.echo(
-                    json.dumps(
-                        {"line": number, "error": first.message, "code": first.code},
-                        ensure_ascii=False,
-                    )
-                )
-            if show_progress and total:
-                click.echo(f"\r{done + bad}/{total} scenarios", err=True, nl=False)
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            [Diagnostic("file-encoding", f"not valid UTF-8 at byte {exc.start}", Span(name))]
-        ) from None
-    if show_progress:
+                d = outcome.problem
+                click.echo(d.render(), err=True)
+                _emit(json.dumps(
+                    {"line": outcome.number, "error": d.display_message(), "code": d.code},
+                    ensure_ascii=False,
+                ), "json")
+            if progress and (done + bad) % 100 == 0:
+                where = f" ({100 * stream.tell() // size}%)" if size else ""
+                click.echo(f"\r{done + bad} scenarios{where}", err=True, nl=False)
+    if progress:
         click.echo("", err=True)
     click.echo(f"{done} decisions, {bad} bad lines", err=True)
     if bad:
@@ -625,17 +654,14 @@ def ask(
         choices = [
             str(v).lower() if isinstance(v, bool) else str(v) for v in compiled.domains[question]
         ]
-        click.echo(f"\n{fact.question}", err=True)
+        _emit(f"\n{fact.question}\n", err=True)
         for i, value in enumerate(choices, start=1):
             label = {"true": "yes", "false": "no"}.get(value) if isinstance(
                 compiled.domains[question][0], bool) else fact.label(value)
-            click.echo(f"  {i}. {value}" + (f" — {label}" if label else ""), err=True)
-        click.echo("  ?. don't know", err=True)
+            _emit(f"  {i}. {value}" + (f" — {label}" if label else "") + "\n", err=True)
+        _emit("  ?. don't know\n", err=True)
         while True:
-            answer = click.prompt(
-                "answer (number, value, or ? for don't know)", default="", show_default=False,
-                err=True,
-            ).strip()
+            answer = _answer("answer (number, value, or ? for don't know): ")
             if answer.casefold() in _DONT_KNOW:
                 unknown.add(question)
                 break
@@ -645,10 +671,43 @@ def ask(
                 typed[question] = coerce_value(fact, answer, strings=True)
                 break
             except ValueError as exc:
-                click.echo(f"  {exc}", err=True)
+                _emit(f"  {exc}\n", err=True)
     decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
     click.echo("", err=True)
-    click.echo(render(decision, rs, fmt, color=_color() and fmt == "text"), nl=False)
+    # the text reporter escapes by itself; JSON and Markdown go through _emit
+    if fmt == "text":
+        click.echo(render(decision, rs, fmt, color=_color()), nl=False)
+    else:
+        _emit(render(decision, rs, fmt), fmt)
+
+
+#: Longest answer `ask` reads (the longest value of a fact is far shorter).
+MAX_ANSWER_BYTES = 4096
+
+
+def _answer(prompt: str) -> str:
+    """One answer line from standard input, at most `MAX_ANSWER_BYTES` long; end of input is
+    an abort (exit 2), a longer line an input error, never a read without end."""
+    click.echo(prompt, nl=False, err=True)  # questions on stderr: stdout holds the answer
+    sys.stderr.flush()
+    stream = _stdin()
+    buffer = getattr(stream, "buffer", None)
+    raw = (buffer.readline(MAX_ANSWER_BYTES + 1) if buffer is not None
+           else stream.readline(MAX_ANSWER_BYTES + 1).encode("utf-8", "surrogateescape"))
+    if not raw:
+        click.echo("", err=True)
+        raise click.exceptions.Abort
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise LoadError([Diagnostic(
+            "answer-too-long", f"answer is longer than {MAX_ANSWER_BYTES} bytes",
+            Span("<stdin>"),
+        )])
+    try:
+        return bytes(raw).decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [Diagnostic("file-encoding", f"not valid UTF-8 at byte {exc.start}", Span("<stdin>"))]
+        ) from None
 
 
 @cli.command("test")
@@ -675,7 +734,7 @@ def test_(ruleset: str, cases: tuple[str, ...], fail_under: float | None, fmt: s
     rs = _load(ruleset)
     extra = [c for f in cases for c in casetest.load_case_file(Path(f), rs)] if cases else None
     report = casetest.run_cases(rs, extra)
-    click.echo(render_cases(report, fmt, rs), nl=False)
+    _emit(render_cases(report, fmt, rs), fmt)
     if report.failed or (fail_under is not None and report.coverage_percent < fail_under):
         if fail_under is not None and report.coverage_percent < fail_under:
             click.echo(
@@ -707,7 +766,7 @@ def lint(ruleset: str, fmt: str, fail_on: str) -> None:
     from claimrules.reporters.analysis import render_lint  # noqa: PLC0415
 
     findings = analysis.lint(_load(ruleset))
-    click.echo(render_lint(findings, fmt), nl=False)
+    _emit(render_lint(findings, fmt), fmt)
     failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
     if any(str(f.severity) in failing for f in findings):
         raise Findings
@@ -767,7 +826,7 @@ def table(
         import shutil  # noqa: PLC0415
 
         width = shutil.get_terminal_size((100, 24)).columns
-    click.echo(render_table(analysis.table(rs, a, k, s), fmt, rs, width=width or None), nl=False)
+    _emit(render_table(analysis.table(rs, a, k, s), fmt, rs, width=width or None), fmt)
 
 
 @cli.command()
@@ -831,7 +890,7 @@ def diff(
         known_by_b=pick(knows, 1),
         sources=tuple(sorted(set(sources))) or None,
     )
-    click.echo(render_diff(result, fmt, b, summary=summary), nl=False)
+    _emit(render_diff(result, fmt, b, summary=summary), fmt)
 
 
 @cli.command()
@@ -846,7 +905,7 @@ def timeline(ruleset: str, fmt: str) -> None:
     from claimrules.reporters.analysis import render_timeline  # noqa: PLC0415
 
     rs = _load(ruleset)
-    click.echo(render_timeline(tl.timeline(rs), fmt, rs), nl=False)
+    _emit(render_timeline(tl.timeline(rs), fmt, rs), fmt)
 
 
 @cli.command()
@@ -863,7 +922,7 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
     from claimrules.reporters.brief import render_brief  # noqa: PLC0415
 
     brief_format = cast(Literal["markdown", "html"], fmt)
-    _write_output(render_brief(_load(ruleset), brief_format), output, force)
+    _write_output(render_brief(_load(ruleset), brief_format), output, force, fmt)
 
 
 @cli.command()
@@ -944,7 +1003,7 @@ def review(
         out = rjson.dumps(review_json(result)) + "\n"
     else:
         out = review_text(result, rs, color=_color() and output is None)
-    _write_output(out, output, force)
+    _write_output(out, output, force, fmt)
 
 
 @cli.command()
@@ -961,7 +1020,7 @@ def explore(ruleset: str, output: str | None, force: bool) -> None:
     """
     from claimrules.reporters.explorer import render_explorer  # noqa: PLC0415
 
-    _write_output(render_explorer(_load(ruleset)), output, force)
+    _write_output(render_explorer(_load(ruleset)), output, force, "html")
 
 
 @cli.command()
@@ -979,7 +1038,7 @@ def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
     rs = _load(ruleset)
     data = ex.jsonld(rs) if fmt == "jsonld" else rjson.claims(rs, rs.claims.values())
-    _write_output(rjson.dumps(data) + "\n", output, force)
+    _write_output(rjson.dumps(data) + "\n", output, force, "json")
 
 
 @cli.command()
@@ -1037,10 +1096,165 @@ def init(directory: str, force: bool) -> None:
     from claimrules.scaffold import init_ruleset  # noqa: PLC0415
 
     for path in init_ruleset(Path(directory), force=force):
-        click.echo(f"created {path}")
+        _emit(f"created {path}\n")
     click.echo(
         f"next: replace the placeholder archive, then `claimrules check {directory}`", err=True
     )
+
+# --- authoring: source add / source rehash / claim add -------------------------------------------
+
+
+def _show_plan(plan: Any, dry_run: bool) -> None:
+    """Print a plan's diff (dry run) or apply it; then its summary lines."""
+    if dry_run:
+        click.echo(plan.diff(), nl=False)
+        for line in plan.summary:
+            click.echo(f"would have {line} (dry run: nothing written)", err=True)
+        return
+    plan.apply()
+    for line in plan.summary:
+        click.echo(line, err=True)
+
+
+@cli.group()
+def source() -> None:
+    """Add a source from a saved page, or re-record its archive's hash after an edit."""
+
+
+@source.command("add")
+@ruleset_arg
+@click.argument("page", required=False, type=click.Path(dir_okay=False))
+@click.option("--id", "ident", required=True, metavar="ID", help="The new source's id.")
+@click.option("--excerpt", "excerpts", multiple=True, metavar="TEXT",
+              help="A passage held instead of the page (repeatable; archived as excerpts).")
+@click.option("--content", type=click.Choice(["full", "excerpts"]),
+              help="What a text FILE holds: the full text (default) or excerpts separated by "
+                   "blank lines.")
+@click.option("--title", help="The headline, as the page shows it.")
+@click.option("--outlet", help="Who published it.")
+@click.option("--url", help="Where it was published.")
+@click.option("--published", metavar="DATE",
+              help="YYYY-MM-DD as the page shows it; leave out when it shows none.")
+@click.option("--retrieved", metavar="DATE", help="When the text was saved (default: today).")
+@click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
+def source_add(ruleset: str, page: str | None, ident: str, excerpts: tuple[str, ...],
+               content: str | None, title: str | None, outlet: str | None, url: str | None,
+               published: str | None, retrieved: str | None, dry_run: bool) -> None:
+    """Archive a saved page (HTML reduced to its article text; text and Markdown as they are)
+    or --excerpt passages, record its sha256, and add it to sources.yaml (comments kept).
+
+    Example: claimrules source add rules/my-policy saved/article.html --id dw-2024-05-30
+    --outlet DW --published 2024-05-30
+    """
+    from claimrules.authoring.sources import add_source  # noqa: PLC0415
+
+    plan = add_source(
+        Path(ruleset), ident, page=Path(page) if page else None, excerpts=excerpts,
+        content=cast(Literal["full", "excerpts"] | None, content), title=title, outlet=outlet,
+        url=url, published=_date_option(published, "--published"),
+        retrieved=_date_option(retrieved, "--retrieved") or date.today(),
+    )
+    _show_plan(plan, dry_run)
+    if not dry_run:
+        click.echo(f"next: claimrules claim add {ruleset} --source {ident} --quote \"...\"",
+                   err=True)
+
+
+@source.command("rehash")
+@ruleset_arg
+@click.argument("source_id", metavar="ID")
+@click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
+def source_rehash(ruleset: str, source_id: str, dry_run: bool) -> None:
+    """Record the sha256 of a source's archive after an intended edit, and re-verify every
+    quote of its claims against the edited text.
+
+    Exit 1 when a quote is no longer in the archive.
+
+    Example: claimrules source rehash rules/my-policy dw-2024-05-30
+    """
+    from claimrules.authoring.sources import rehash_source  # noqa: PLC0415
+
+    result = rehash_source(Path(ruleset), source_id)
+    if result.plan is None:
+        click.echo(f"sha256 of `{source_id}`'s archive unchanged: {result.new}", err=True)
+    else:
+        _show_plan(result.plan, dry_run)
+    held = result.quotes - len(result.not_found)
+    click.echo(f"{held} of {result.quotes} quotes of `{source_id}` found in the archive",
+               err=True)
+    if result.not_found:
+        _print_diagnostics(list(result.not_found))
+        raise Findings
+
+
+@cli.group()
+def claim() -> None:
+    """Add a claim quoted from a source, after verifying the quote."""
+
+
+@claim.command("add")
+@ruleset_arg
+@click.option("--source", "source_id", required=True, metavar="ID", help="The source quoted.")
+@click.option("--quote", required=True, help="The words, copied verbatim from the archive.")
+@click.option("--id", "ident", metavar="ID",
+              help="The claim's id (default: the source id and the quote's first words).")
+@click.option("--kind", type=click.Choice(["provision", "rationale", "context", "reaction",
+                                           "assessment", "forecast"]),
+              default="provision", show_default=True)
+@click.option("--modality", type=click.Choice(["asserted", "attributed", "hedged",
+                                               "speculative"]),
+              help="Default: attributed with --attributed-to, else asserted.")
+@click.option("--attributed-to", metavar="WHO", help="Who the source says said it.")
+@click.option("--on-record", is_flag=True, help="The source names them (with --attributed-to).")
+@click.option("--via", metavar="WHO", help="Through whom it was reported.")
+@click.option("--reported-on", metavar="DATE", help="When, if not the source's date.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable).")
+@click.option("--note", help="How the quote is read, or what to know about it.")
+@click.option("--dry-run", is_flag=True, help="Show the change; write nothing.")
+def claim_add(ruleset: str, source_id: str, quote: str, ident: str | None, kind: str,
+              modality: str | None, attributed_to: str | None, on_record: bool,
+              via: str | None, reported_on: str | None, tags: tuple[str, ...],
+              note: str | None, dry_run: bool) -> None:
+    """Verify a quote against its source's archive, then add the claim to that source's
+    claims file (comments kept). A quote not in the archive is refused with the archive's
+    nearest passage and the characters that differ.
+
+    Example: claimrules claim add rules/my-policy --source dw-2024-05-30 --quote "..."
+    --attributed-to "US officials"
+    """
+    from claimrules.authoring.claims import add_claim  # noqa: PLC0415
+
+    plan = add_claim(
+        Path(ruleset), source_id, quote, ident=ident, kind=kind, modality=modality,
+        attributed_to=attributed_to, on_record=on_record, via=via,
+        reported_on=_date_option(reported_on, "--reported-on"), tags=tags, note=note,
+    )
+    _show_plan(plan, dry_run)
+
+
+#: errno values that mean the output could not be written (full disk, file-size limit, quota).
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EFBIG", "ENOSPC", "EDQUOT", "EIO") if hasattr(errno, name)
+)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush of what could not
+    be written fails no second time (and prints nothing)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _write_failed(exc: OSError, name: str = "<stdout>") -> int:
+    _silence_stdout()
+    reason = (exc.strerror or type(exc).__name__).strip()
+    click.echo(f"{name}: error: cannot write output: {reason[:1].lower()}{reason[1:]} "
+               "[output-write]", err=True)
+    return EXIT_INPUT
 
 
 def _usage_diagnostic(exc: click.ClickException) -> Diagnostic:
@@ -1074,42 +1288,83 @@ def _usage_diagnostic(exc: click.ClickException) -> Diagnostic:
 def main() -> None:
     """Entry point: run the group, render errors once, choose the exit code."""
     try:
+        _guard_stdout()
+        code = _run()
+    except KeyboardInterrupt:  # Ctrl-C while an ending was being rendered
+        code = _interrupted()
+    sys.exit(code)
+
+
+def _guard_stdout() -> None:
+    """Make a failed write to the real standard output raise (see `output.checked_text_stream`)
+    so the exit code can say so; a stream put in its place (tests, embedders) is left alone."""
+    stream = cast(Any, sys.stdout)
+    if stream is None or id(stream) != id(sys.__stdout__):
+        return
+    try:
+        stream.fileno()
+    except (OSError, ValueError, AttributeError):
+        return
+    from claimrules.output import checked_text_stream  # noqa: PLC0415
+
+    stream.flush()
+    sys.stdout = checked_text_stream(stream)
+
+
+def _interrupted() -> int:
+    _silence_stdout()
+    click.echo("interrupted", err=True)
+    return EXIT_INTERRUPTED
+
+
+def _run() -> int:
+    """Run the group and flush standard output inside the error handling (so a failed write
+    is reported, not lost at exit); render how it ended and return the exit code."""
+    if sys.stdout is None:  # `claimrules … >&-`: nowhere to write; say so instead of nothing
+        click.echo("<stdout>: error: standard output is closed [stdout-closed]", err=True)
+        return EXIT_INPUT
+    try:
         cli.main(standalone_mode=False, prog_name="claimrules")
+        sys.stdout.flush()
     except Findings:
-        sys.exit(EXIT_FINDINGS)
+        return EXIT_FINDINGS
     except LoadError as exc:
         for d in exc.diagnostics:
             click.echo(d.render(), err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.exceptions.Abort as exc:
         if isinstance(exc.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-            click.echo("interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            return _interrupted()
         click.echo("aborted", err=True)  # end of input at a prompt
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.ClickException as exc:
         click.echo(_usage_diagnostic(exc).render(), err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
+        _silence_stdout()  # `claimrules … | head`: the reader has gone; stop quietly
+        return EXIT_OK
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        return _interrupted()
+    except MemoryError:
+        click.echo("error: out of memory [out-of-memory]\n"
+                   "  help: the input is too large for the memory available", err=True)
+        return EXIT_INPUT
     except OSError as exc:
+        if exc.filename is None and exc.errno in _WRITE_ERRNOS:
+            return _write_failed(exc)
         name = exc.filename or "<input>"
         click.echo(f"{name}: error: {exc.strerror or exc} [os-error]", err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except RecursionError:
         click.echo("error: input nested too deeply [too-deep]", err=True)
-        sys.exit(EXIT_INPUT)
+        return EXIT_INPUT
     except Exception as exc:
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "  help: this is a bug in claimrules; please report it with the command you ran",
             err=True,
         )
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(EXIT_OK)
+        return EXIT_INTERNAL
+    return EXIT_OK

@@ -28,6 +28,7 @@ _CLASSES: dict[str, type] = {
         domain.EnumValue,
         domain.Fact,
         domain.Disagreement,
+        domain.Constraint,
         domain.RulesetMeta,
         domain.Archive,
         domain.DateBound,

@@ -43,6 +43,9 @@ class Diagnostic:
     path: DataPath = ()
     help: str | None = None
     severity: Severity = Severity.ERROR
+    #: Further lines that explain the cause (an archive passage beside a quote, the errors
+    #: that follow from this one and are not shown), each rendered as `  note: ...`.
+    notes: tuple[str, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, then position, then code and message."""
@@ -57,7 +60,13 @@ class Diagnostic:
         text = f"{_safe(str(self.span))}: {self.severity}: {_safe(self.message)} [{self.code}]"
         if self.help:
             text += f"\n  help: {_safe(self.help)}"
+        for note in self.notes:
+            text += f"\n  note: {_safe(note, _MAX_NOTE)}"
         return text
+
+    def display_message(self) -> str:
+        """The message as `render` shows it: control characters escaped, length capped."""
+        return _safe(self.message)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
@@ -70,19 +79,31 @@ class Diagnostic:
             "col": self.span.col,
             "path": format_path(self.path),
             "help": self.help,
+            "notes": list(self.notes),
         }
 
 
 _MAX_MESSAGE = 300
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: Note lines may carry a passage of an archive to copy: longer, still bounded.
+_MAX_NOTE = 2000
+#: Control characters, line separators and the bidirectional controls that reorder what a
+#: terminal shows (U+202E "right-to-left override" and kin).
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
-def _safe(text: str) -> str:
+def _safe(text: str, limit: int = _MAX_MESSAGE) -> str:
     """Escape control characters and line breaks; truncate very long messages."""
     text = _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
-    if len(text) > _MAX_MESSAGE:
-        text = text[: _MAX_MESSAGE - 1] + "…"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text
+
+
+def follow_on_note(count: int) -> str:
+    """The one line that stands for the errors caused by a root error and not shown."""
+    if count == 1:
+        return "1 error that follows from this one not shown"
+    return f"{count} errors that follow from this one not shown"
 
 
 def format_path(path: DataPath) -> str:

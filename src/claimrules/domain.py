@@ -9,6 +9,7 @@ building the validators. Field names follow the files (`from` is `from_`, `not` 
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,8 +27,42 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 SLUG_MAX = 120
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_WRITTEN_DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d, %Y",
+                         "%b %d %Y", "%d %B, %Y")
+
+
+def why_not_a_date(text: str) -> str:
+    """Why a string is not a `YYYY-MM-DD` date, in words: "November has 30 days", "there is no
+    month 13", or how to write a date written out in words (`11 July 2024` → `2024-07-11`)."""
+    if _DATE_RE.fullmatch(text):
+        year, month, day = (int(part) for part in text.split("-"))
+        if not 1 <= month <= 12:
+            return f"`{text}` is not a date: there is no month {month} (months run 01 to 12)"
+        if day == 0:
+            return f"`{text}` is not a date: days of the month start at 01"
+        days = calendar.monthrange(year, month)[1] if year else 31
+        name = _MONTHS[month - 1]
+        if month == 2 and day == 29:
+            return f"`{text}` is not a date: February has 28 days in {year} (not a leap year)"
+        if year == 0:
+            return f"`{text}` is not a date: years start at 0001"
+        if month == 2:
+            return f"`{text}` is not a date: February has {days} days in {year}"
+        return f"`{text}` is not a date: {name} has {days} days"
+    written = text.strip()
+    for fmt in _WRITTEN_DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(written, fmt).date()
+        except ValueError:
+            continue
+        return f"`{text}` is not written `YYYY-MM-DD`: write it `{parsed.isoformat()}`"
+    return f"expected a date written `YYYY-MM-DD`, got `{text}`"
+
+
 def parse_iso_date(value: object) -> object:
-    """Accept a `YYYY-MM-DD` string (or a date); refuse numbers and other strings."""
+    """Accept a `YYYY-MM-DD` string (or a date); refuse numbers and other strings, saying why."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -36,7 +71,9 @@ def parse_iso_date(value: object) -> object:
         try:
             return date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"`{value}` is not a valid calendar date") from None
+            raise ValueError(why_not_a_date(value)) from None
+    if isinstance(value, str):
+        raise ValueError(why_not_a_date(value))
     raise ValueError(f"expected a date written `YYYY-MM-DD`, got `{value}`")
 
 
@@ -83,6 +120,8 @@ class Fact:
     minimum: int | float | None = None
     maximum: int | float | None = None
     motivated_by: tuple[str, ...] = ()
+    #: The fact describes the scenario (a region's name, say) and no rule needs to read it.
+    scenario_only: bool = False
 
     def value_names(self) -> list[str]:
         """The enum's values in declared order (empty for other types)."""
@@ -106,6 +145,18 @@ class Disagreement:
 
 
 @dataclass(frozen=True, slots=True)
+class Constraint:
+    """How facts know each other: whenever `when` holds, `then` must hold too (a scenario
+    where it does not is impossible); where `then` is a set of `is` tests, their values are
+    implied. `note` says why (a weapon is one country's, an area lies in one region)."""
+
+    id: str
+    when: Condition
+    then: Condition
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class RulesetMeta:
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
@@ -115,6 +166,7 @@ class RulesetMeta:
     description: str | None = None
     version: str | None = None
     disagreements: tuple[Disagreement, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
 
 
 # --- sources and claims --------------------------------------------------------------------

@@ -37,6 +37,7 @@ from claimrules.compile import (
     pseudo_rule,
     rule_period,
 )
+from claimrules.constraints import complete as complete_scenario
 from claimrules.decision import (
     CitedClaim,
     ConditionFailed,
@@ -491,6 +492,8 @@ def decide(
 
     `facts` may also set pseudo-facts (`@period:ID`, `@terms:ID`): what the reporting leaves
     open, settled one way — the soundness law's completions do so."""
+    if compiled.ruleset.meta.constraints:  # implied values filled in; impossible: refused
+        facts = complete_scenario(compiled.ruleset.meta.constraints, facts, compiled.ruleset.facts)
     ctx = build_context(compiled, as_of, known_by, sources, speakers)
     candidates = _candidates(compiled, ctx, facts)
     applicable: list[CompiledRule] = []

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from claimrules import checks
-from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
+from claimrules.diagnostics import (
+    DataPath,
+    Diagnostic,
+    LoadError,
+    Span,
+    did_you_mean,
+    follow_on_note,
+)
+from claimrules.domain import Constraint, Fact
 from claimrules.model import Case, Claim, Rule, RulesetMeta, Scenario, Source
 from claimrules.quotes import Archive
 from claimrules.ruleset import ClaimRecord, Ruleset, yaml_files
@@ -53,6 +62,10 @@ class _Collector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
+    # (kind, id) of each item that failed to load → (file, data path) of its own errors
+    broken: dict[tuple[str, str], tuple[str, DataPath]] = field(default_factory=dict)
+    # (kind, id) → how many references to it were not reported (they follow from its errors)
+    follow_ons: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def add(self, diags: Iterator[Diagnostic] | list[Diagnostic]) -> None:
         self.diagnostics.extend(diags)
@@ -129,6 +142,30 @@ def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMo
     return cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
 
 
+#: The pattern of a field that holds a sha256 (`archive.sha256`).
+_HASH_PATTERN = "^[0-9a-f]{64}$"
+
+
+def _is_hash_pattern(ctx: object) -> bool:
+    return isinstance(ctx, dict) and ctx.get("pattern") == _HASH_PATTERN
+
+
+def _hash_message(value: object) -> tuple[str, str]:
+    """What a sha256 looks like, what is wrong with this one, and how to get the right one."""
+    text = str(value)
+    if len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text):
+        why = "write its hex digits in lowercase"
+    elif all(c in "0123456789abcdef" for c in text) and text:
+        why = f"it has {len(text)} hex digits, not 64"
+    else:
+        why = "a sha256 is 64 hex digits (`0`-`9`, `a`-`f`), like `9f86d081884c7d65…`"
+    return (
+        f"`{text}` is not the sha256 of the archive: {why}",
+        "record it with `claimrules source add` (a new source) or `claimrules source rehash "
+        "RULESET SOURCE-ID` (after editing its archive); `sha256sum FILE` prints it too",
+    )
+
+
 def shape_diagnostics(
     exc: ValidationError, doc: Document, data: object, base: DataPath, model: type[BaseModel]
 ) -> list[Diagnostic]:
@@ -170,6 +207,8 @@ def shape_diagnostics(
             elif kind in ("enum", "literal_error"):
                 expected = err.get("ctx", {}).get("expected", "")
                 msg = f"`{value}` is not allowed here; expected {expected}"
+            elif kind == "string_pattern_mismatch" and _is_hash_pattern(err.get("ctx")):
+                msg, help_line = _hash_message(value)
             elif kind == "string_pattern_mismatch":
                 msg = (
                     f"`{value}` is not a valid name here: use lowercase letters, digits, "
@@ -257,6 +296,7 @@ def _items(doc: Document, key: str, model: type[M], col: _Collector) -> list[Loc
             col.add(shape_diagnostics(exc, doc, item, (key, i), model))
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 col.broken_ids.add(item["id"])
+                col.broken.setdefault((key.removesuffix("s"), item["id"]), (doc.file, (key, i)))
     return out
 
 
@@ -338,6 +378,14 @@ def _read_archive(root: Path, display_root: str, src: Located, col: _Collector) 
         return None
 
 
+def _inside(path: Path, real_root: Path) -> bool:
+    """Whether `path`, with every symlink followed, is inside the ruleset directory."""
+    try:
+        return path.resolve().is_relative_to(real_root)
+    except (OSError, ValueError, RuntimeError):  # a symlink loop, a NUL byte
+        return False
+
+
 def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     """Load, validate and check a ruleset directory; raise LoadError with every problem."""
     display_root = os.fspath(path)
@@ -363,9 +411,19 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
 
     inputs: dict[str, str] = {}
 
+    real_root = root.resolve()
+
     def docs(name: str) -> list[Document]:
         out = []
         for f in yaml_files(root, name):
+            if not _inside(f, real_root):
+                col.add([Diagnostic(
+                    "file-outside", "file is outside the ruleset directory (a symlink out of it)",
+                    Span(_display(root, display_root, f)),
+                    help="copy the file into the ruleset instead of linking to it",
+                )])
+                col.unreadable.add(name)
+                continue
             doc = _read_doc(f, _display(root, display_root, f), col)
             if doc is not None:
                 out.append(doc)
@@ -432,7 +490,7 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
         claim_ids = _AnyId(claim_ids)
     if "rules" in col.unreadable:
         rule_ids = _AnyId(rule_ids)
-    col.add(checks.fact_references(meta, claim_ids))
+    col.add([*checks.fact_references(meta, claim_ids), *checks.constraint_references(meta, facts)])
     normal = {
         sid: Archive.of(text, excerpts=source_map[sid].archive.content == "excerpts")
         for sid, text in archives.items()
@@ -442,6 +500,9 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
     for c in claims:
         claim: Claim = c.model
         source = source_map.get(claim.source)
+        if source is None and ("source", claim.source) in col.broken:
+            col.follow_ons["source", claim.source] += 1  # the source's own error says why
+            continue
         if source is None:
             col.add(
                 [
@@ -459,7 +520,7 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
         if claim.source in normal:
             offsets = normal[claim.source].find(claim.quote)
             if offsets is None:
-                col.add([checks.quote_not_found(c, source, archives[claim.source])])
+                col.add([checks.quote_not_found(c, source, normal[claim.source])])
         elif source.id in source_map:
             continue  # the archive's own error is reported already
         start, end = offsets or (-1, -1)
@@ -480,11 +541,11 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
         col.add(checks.rule_references(r, facts, claim_ids, rule_ids))
         col.add(checks.rule_grounds(r, records))
     col.add(checks.override_cycles(rules))
-    for c in cases:
-        col.add(checks.case_references(c, facts, set(source_map), rule_ids))
+    _check_cases(col, cases, facts, set(source_map), rule_ids, plain.constraints)
+    _count_follow_ons(col, m, rules, cases)
     errors = [d for d in col.diagnostics if d.severity == "error"]
     if errors:
-        raise LoadError(col.diagnostics)
+        raise LoadError(_with_follow_ons(col))
     spans: dict[str, checks.Span] = {}
     for i, f in enumerate(m.facts):
         spans[f"fact:{f.name}"] = meta.span("facts", i)
@@ -507,6 +568,48 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
             key=lambda d: (d.span.file, d.span.line, d.span.col, d.code),
         )),
     )
+
+
+def _check_cases(col: _Collector, cases: list[Located], facts: Mapping[str, Fact],
+                 source_ids: set[str], rule_ids: set[str],
+                 constraints: tuple[Constraint, ...]) -> None:
+    """Cases' references (a source that failed to load is not also reported as unknown), and
+    cases that describe an impossible scenario."""
+    known = source_ids | {i for k, i in col.broken if k == "source"}
+    for c in cases:
+        found = list(checks.case_references(c, facts, known, rule_ids))
+        col.add(found)
+        if not found and constraints:
+            col.add(checks.case_constraints(c, facts, constraints))
+
+
+def _count_follow_ons(col: _Collector, meta: RulesetMeta, rules: list[Located],
+                      cases: list[Located]) -> None:
+    """Count the references to items that failed to load: each would be an "unknown id" error
+    that only follows from the item's own error, so it is counted there instead of shown."""
+    refs: list[tuple[str, str]] = [("claim", c) for f in meta.facts for c in f.motivated_by]
+    for r in rules:
+        refs += [("claim", c) for c in r.model.because]
+        refs += [("rule", o) for o in r.model.overrides]
+    for c in cases:
+        refs += [("source", s) for s in c.model.sources or ()]
+        refs += [("rule", d) for d in c.model.expect.deciding_rules or ()]
+    for ref in refs:
+        if ref in col.broken:
+            col.follow_ons[ref] += 1
+
+
+def _with_follow_ons(col: _Collector) -> list[Diagnostic]:
+    """The diagnostics, each root error noting how many errors that follow from it are not
+    shown (on its first diagnostic, in file order)."""
+    out = sorted(col.diagnostics, key=Diagnostic.sort_key)
+    for ref, count in sorted(col.follow_ons.items()):
+        file, path = col.broken[ref]
+        for i, d in enumerate(out):
+            if d.span.file == file and d.path[: len(path)] == path:
+                out[i] = replace(d, notes=(*d.notes, follow_on_note(count)))
+                break
+    return out
 
 
 def load_scenario(text: str, file: str) -> tuple[ScenarioInput, Document]:

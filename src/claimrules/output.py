@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import secrets
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span
 
@@ -55,7 +60,7 @@ def _create_temp(directory: Path, name: str, mode: int) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name", str(directory))
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
@@ -95,24 +100,28 @@ def _sync_directory(directory: Path) -> None:
             os.close(dir_fd)
 
 
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
+def write_atomic(path: Path, data: bytes, *, force: bool = False, mode: int | None = None
+                 ) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never half.
 
     An existing file is replaced only with `force` (keeping its permission bits); a symlink is
-    never followed or replaced; a new file gets the usual mode (0o666 less the umask). On any
-    failure the previous file is left byte-identical and no temp file remains.
+    never followed or replaced; a new file gets the usual mode (0o666 less the umask), or
+    exactly `mode` when it is given. On any failure the previous file is left byte-identical
+    and no temp file remains.
     """
     path = Path(path)
     previous = _check_target(path, force)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise _refuse(path, "output-dir-missing", f"directory `{directory}` does not exist")
-    mode = stat.S_IMODE(previous.st_mode) if previous is not None else _NEW_FILE_MODE
-    fd, tmp = _create_temp(directory, path.name, mode)
+    exact = mode is not None or previous is not None
+    if mode is None:
+        mode = stat.S_IMODE(previous.st_mode) if previous is not None else _NEW_FILE_MODE
+    fd, tmp = _create_temp(directory, path.name, mode & 0o600 if exact else mode)
     try:
         try:
-            if previous is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)  # the umask applied at creation; keep the old bits exactly
+            if exact and hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)  # the umask applied at creation; set the bits exactly
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -123,3 +132,40 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
             os.unlink(tmp)
         raise
     _sync_directory(directory)
+
+
+class _CheckedWriter(io.RawIOBase):
+    """A raw writer on a file descriptor that writes everything or raises: a partial write
+    (a full disk, a file-size limit) is retried, so its error reaches the caller instead of
+    being lost inside the buffered layer."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        """Always: this is an output."""
+        return True
+
+    def fileno(self) -> int:
+        """The descriptor written to."""
+        return self._fd
+
+    def write(self, data: Buffer) -> int:
+        """Write all of `data`, or raise the OSError that stopped it."""
+        view = memoryview(data).cast("B")
+        _write_all(self._fd, view)
+        return view.nbytes
+
+
+def checked_text_stream(stream: TextIO) -> TextIO:
+    """A text stream writing to the same descriptor as `stream`, with its encoding, error
+    handler and line buffering, whose failed writes always raise (CPython's buffered writer
+    can drop the rest of a partial write without an error)."""
+    raw = _CheckedWriter(stream.fileno())
+    return io.TextIOWrapper(
+        io.BufferedWriter(raw),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=bool(stream.line_buffering),
+    )

@@ -54,18 +54,3 @@ class Archive:
             at = self.normal.find(needle, at + 1)
         return None
 
-
-def closest_fragment(quote: str, text: str) -> str | None:
-    """The longest leading part of `quote` that the text contains, to help locate an edit."""
-    words = _WS.sub(" ", quote).strip().split(" ")
-    normal = _WS.sub(" ", text)
-    lo, hi = 0, len(words)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if " ".join(words[:mid]) in normal:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo == 0 or lo == len(words):
-        return None
-    return " ".join(words[lo : lo + 3])

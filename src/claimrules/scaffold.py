@@ -53,6 +53,21 @@ def _schema_line(kind: SchemaKind, directory: Path, root: Path) -> str:
     return f"# yaml-language-server: $schema={ref}\n"
 
 
+def schema_line(kind: SchemaKind, directory: Path) -> str:
+    """The editor modeline for a new file in `directory` of an existing ruleset: the ruleset's
+    own schema copy (`schemas/`, as `init` writes it) when it has one, else a relative path to
+    the installed schema (an absolute one on another drive, on Windows)."""
+    for root in (directory, directory.parent):
+        if schema_path(kind, root / SCHEMA_FOLDER).is_file():
+            return _schema_line(kind, directory, root)
+    target = schema_path(kind)
+    try:
+        ref = os.path.relpath(target, directory.resolve()).replace(os.sep, "/")
+    except ValueError:
+        ref = target.resolve().as_uri()
+    return f"# yaml-language-server: $schema={ref}\n"
+
+
 def _files(root: Path) -> dict[Path, str]:
     ruleset_id = _slug(root.resolve().name)
     archive = PLACEHOLDER_ARCHIVE.encode("utf-8")
@@ -152,9 +167,16 @@ def init_ruleset(path: Path, *, force: bool = False) -> list[Path]:
                        help="choose a new directory, or pass --force to overwrite the "
                             "scaffold's files in it")
         ])
+    files = _files(path)
+    for place in [path, *sorted({f.parent for f in files})]:
+        if place.is_symlink():  # never write through a symlinked directory
+            raise LoadError([Diagnostic(
+                "init-symlink", "refusing to write through a symlinked directory",
+                Span(str(place)), help="give the directory's real path if that is intended",
+            )])
     path.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for file, text in _files(path).items():
+    for file, text in files.items():
         file.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(file, text.encode("utf-8"), force=force)
         written.append(file)

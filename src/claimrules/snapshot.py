@@ -17,8 +17,17 @@ are stored. `claimrules check` never reads the cache.
 Entries live in `$CLAIMRULES_CACHE_DIR`, else `$XDG_CACHE_HOME/claimrules`, else
 `~/.cache/claimrules`, one per ruleset directory (named by the hash of its absolute path), and
 are written atomically. Set `CLAIMRULES_NO_CACHE=1` (or pass `--no-cache`) to bypass it. An
-entry is data only (no code is ever loaded from it); it is as trusted as the rest of the
-user's cache directory.
+entry is data only (no code is ever loaded from it).
+
+Since an entry is believed without re-checking its quotes, nobody else may be able to write it
+(a shared `XDG_CACHE_HOME`, a world-writable directory): the cache directory and each entry are
+read only when they belong to the current user and are writable by nobody else, else they are
+ignored with one warning per run saying why. The directory is created private (0700) and
+entries are written 0600. An entry is keyed on the code that wrote it (a hash of this package's
+files, not only its version), so a changed check is never skipped. Anything that is not a
+regular file where an entry should be (a symlink, a FIFO, a device, a directory) is a miss and
+is never waited on. Without a home directory (no `HOME` and no passwd entry) and no cache
+directory set, the cache is off.
 
 This module imports neither pydantic nor PyYAML.
 """
@@ -29,7 +38,8 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,28 +58,130 @@ _CHUNK = 1 << 20
 
 
 def enabled() -> bool:
-    """False when `CLAIMRULES_NO_CACHE` is set to anything but empty or `0`."""
-    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0")
+    """False when `CLAIMRULES_NO_CACHE` is set to anything but empty or `0`, or when there is
+    no cache directory (no home directory and none set)."""
+    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0") and cache_dir() is not None
 
 
-def cache_dir() -> Path:
-    """Where entries live."""
+def _home() -> str | None:
+    """The user's home directory: `$HOME` when absolute, else the passwd entry's; None when
+    there is neither (a relative `~` would put the cache in the working directory)."""
+    home = os.environ.get("HOME")
+    if home and os.path.isabs(home):
+        return home
+    try:
+        import pwd  # noqa: PLC0415 - POSIX only, and only without $HOME
+
+        entry = pwd.getpwuid(os.getuid()).pw_dir
+    except (ImportError, KeyError, OSError, AttributeError):
+        return None
+    return entry if entry and os.path.isabs(entry) else None
+
+
+def cache_dir() -> Path | None:
+    """Where entries live; None when the cache has nowhere to be."""
     explicit = os.environ.get("CLAIMRULES_CACHE_DIR")
     if explicit:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "claimrules"
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "claimrules"
+    home = _home()
+    return Path(home) / ".cache" / "claimrules" if home is not None else None
 
 
 def entry_path(root: str | os.PathLike[str]) -> Path:
-    """The entry for a ruleset directory."""
-    return _entry(os.path.realpath(root))
+    """The entry for a ruleset directory (the cache must have a directory: see `enabled`)."""
+    where = cache_dir()
+    if where is None:
+        raise OSError("the cache of checked rulesets has no directory")
+    return where / _entry_name(os.path.realpath(root))
 
 
-def _entry(real_root: str) -> Path:
-    key = hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32]
-    return cache_dir() / f"{key}.json"
+def _entry_name(real_root: str) -> str:
+    return hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32] + ".json"
+
+
+@cache
+def code_digest() -> str:
+    """A sha256 over the files of this package as installed (names and bytes), so an entry
+    written by other code, even under the same version string, is a miss."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix not in (".py", ".json") or "__pycache__" in path.parts:
+            continue
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# --- trust ---------------------------------------------------------------------------------
+
+#: Called with a warning to show; set by the CLI (the library never prints). One per run.
+Warn = Callable[[str, str], None]
+_warned: list[bool] = [False]
+
+
+class _Untrusted(Exception):
+    """A cache directory or entry that someone else could have written."""
+
+    def __init__(self, path: str, why: str) -> None:
+        super().__init__(f"{path}: {why}")
+        self.path, self.why = path, why
+
+
+def _uid() -> int:
+    return os.getuid()
+
+
+def _check_owner(info: os.stat_result, path: str, what: str) -> None:
+    if info.st_uid != _uid():
+        raise _Untrusted(path, f"the {what} belongs to another user (uid {info.st_uid})")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise _Untrusted(path, f"the {what} is writable by other users "
+                         f"(mode {stat.S_IMODE(info.st_mode):04o})")
+
+
+def _open_dir(where: Path) -> int:
+    """A descriptor of the cache directory once it is shown to be the user's own."""
+    fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        _check_owner(os.fstat(fd), str(where), "cache directory")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_entry(where: Path, name: str) -> bytes | None:
+    """The entry's bytes, or None when there is no usable regular file; _Untrusted when it or
+    its directory could have been written by someone else. Never follows a symlink and never
+    waits on a FIFO or device."""
+    dir_fd = _open_dir(where)
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(name, flags | getattr(os, "O_CLOEXEC", 0), dir_fd=dir_fd)
+        except OSError:
+            return None  # missing, a symlink (ELOOP), unreadable
+    finally:
+        os.close(dir_fd)
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None  # a FIFO, a device, a directory
+        _check_owner(info, str(where / name), "cache entry")
+        raw = f.read(MAX_ENTRY_BYTES + 1)
+    return raw if len(raw) <= MAX_ENTRY_BYTES else None
+
+
+def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
+    if warn is None or _warned[0]:
+        return
+    _warned[0] = True
+    warn(exc.path, f"cache of checked rulesets not used: {exc.why}")
 
 
 def file_digest(path: Path) -> str:
@@ -85,25 +197,32 @@ def file_digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def load(root: str | os.PathLike[str]) -> Ruleset | None:
-    """The cached ruleset of the directory `root`, or None when there is no valid entry."""
+def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | None:
+    """The cached ruleset of the directory `root`, or None when there is no valid, trusted
+    entry; `warn(path, message)` is told (once per run) why an entry was not trusted."""
     display_root = os.fspath(root)
+    where = cache_dir()
+    if where is None:
+        return None
     try:
         real_root = os.path.realpath(display_root)
-        with open(_entry(real_root), "rb") as f:
-            raw = f.read(MAX_ENTRY_BYTES + 1)
-        if len(raw) > MAX_ENTRY_BYTES:
+        raw = _read_entry(where, _entry_name(real_root))
+        if raw is None:
             return None
         doc = json.loads(raw)
         if (
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
             or doc.get("claimrules") != __version__
+            or doc.get("code") != code_digest()
             or doc.get("root") != real_root
             or not _unchanged(Path(display_root), doc["inputs"])
         ):
             return None
         return _decode(doc["ruleset"], display_root, doc["inputs"])
+    except _Untrusted as exc:
+        _warn_once(warn, exc)
+        return None
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None  # no entry, or an unreadable one: load the ruleset in full
 
@@ -118,10 +237,12 @@ def _unchanged(root: Path, inputs: Mapping[str, str]) -> bool:
     return all(file_digest(root / rel) == digest for rel, digest in inputs.items())
 
 
-def store(ruleset: Ruleset) -> bool:
-    """Write the entry of a ruleset loaded from a directory (atomically); False when it cannot
-    be written. A cache that cannot be written is no error: the next run loads in full."""
-    if not ruleset.inputs or not ruleset.root:
+def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
+    """Write the entry of a ruleset loaded from a directory (atomically, mode 0600); False when
+    it cannot be written. A cache that cannot be written is no error: the next run loads in
+    full. Nothing is written into a directory someone else could write or owns."""
+    where = cache_dir()
+    if not ruleset.inputs or not ruleset.root or where is None:
         return False
     from claimrules.output import write_atomic  # noqa: PLC0415 - only on a miss
 
@@ -129,15 +250,19 @@ def store(ruleset: Ruleset) -> bool:
     doc = {
         "format": FORMAT,
         "claimrules": __version__,
+        "code": code_digest(),
         "root": real_root,
         "inputs": dict(sorted(ruleset.inputs.items())),
         "ruleset": _encode(ruleset),
     }
     data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     try:
-        entry = _entry(real_root)
-        entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_atomic(entry, data, force=True)
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(_open_dir(where))  # ours and private, or no entry is written
+        write_atomic(where / _entry_name(real_root), data, force=True, mode=0o600)
+    except _Untrusted as exc:
+        _warn_once(warn, exc)
+        return False
     except (OSError, ValueError, LoadError):  # write_atomic refuses a symlink, a directory…
         return False
     return True

@@ -61,6 +61,12 @@ class Timeline:
     changes: tuple[date, ...]  # each rule start, and each `until` + 1 day
 
 
+def _period_order(p: RulePeriod) -> tuple[bool, date, date, str]:
+    """Dated periods by start (an open start first), then end; undated ones last."""
+    undated = p.period.start is None and p.period.until is None
+    return (undated, p.period.start or date.min, p.period.until or date.max, p.rule)
+
+
 def timeline(ruleset: Ruleset) -> Timeline:
     """Build the timeline of a ruleset.
 
@@ -90,7 +96,7 @@ def timeline(ruleset: Ruleset) -> Timeline:
     compiled = ruleset.compiled()
     periods = sorted(
         (RulePeriod(r.id, r.effect, r.rule.title, r.period) for r in compiled.rules),
-        key=lambda p: (p.period.start or date.min, p.period.until or date.max, p.rule),
+        key=_period_order,
     )
     changes: set[date] = set()
     for p in periods:

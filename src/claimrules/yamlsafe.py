@@ -21,7 +21,7 @@ import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import yaml
 from yaml.events import (
@@ -198,6 +198,30 @@ def _unreadable(name: str, exc: OSError) -> LoadError:
     reason = (exc.strerror or type(exc).__name__).strip()
     reason = reason[:1].lower() + reason[1:]
     return LoadError([_diag("file-unreadable", f"cannot read file: {reason}", name)])
+
+
+def open_regular(path: pathlib.Path, display: str | None = None) -> BinaryIO:
+    """Open a regular file for reading as a binary stream, whatever its size (for input read
+    as a stream, such as a batch). FIFOs, devices, sockets and directories are refused
+    without blocking, as by `read_text`."""
+    name = display if display is not None else str(path)
+    flags = (
+        os.O_RDONLY
+        | getattr(os, "O_NONBLOCK", 0)
+        | getattr(os, "O_NOCTTY", 0)
+        | getattr(os, "O_BINARY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        raise LoadError([_diag("file-missing", "file not found", name)]) from None
+    except OSError as exc:
+        raise _unreadable(name, exc) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _not_regular(name, mode)
+    return os.fdopen(fd, "rb")
 
 
 def read_text(

@@ -9,8 +9,9 @@ from pydantic import Field, Strict, model_validator
 from claimrules import domain
 from claimrules.domain import FactType, FactValue
 from claimrules.model.base import Model, Name, Slug, Text
+from claimrules.model.rules import Condition
 
-__all__ = ["EnumValue", "Fact", "FactType", "FactValue", "RulesetMeta"]
+__all__ = ["Constraint", "EnumValue", "Fact", "FactType", "FactValue", "RulesetMeta"]
 
 
 class EnumValue(Model):
@@ -36,6 +37,7 @@ class Fact(Model):
     minimum: int | float | None = None
     maximum: int | float | None = None
     motivated_by: list[Slug] = Field(default_factory=list)
+    scenario_only: bool = False
 
     @model_validator(mode="after")
     def _values_match_type(self) -> Fact:
@@ -64,6 +66,7 @@ class Fact(Model):
             minimum=self.minimum,
             maximum=self.maximum,
             motivated_by=tuple(self.motivated_by),
+            scenario_only=self.scenario_only,
         )
 
 
@@ -76,6 +79,18 @@ class Disagreement(Model):
     def to_domain(self) -> domain.Disagreement:
         """The plain value (rules sorted: a disagreement has no order)."""
         return domain.Disagreement(tuple(sorted(set(self.rules))), self.note)
+class Constraint(Model):
+    """Facts that know each other: whenever `when` holds, `then` must hold too."""
+
+    id: Slug
+    when: Condition
+    then: Condition
+    note: Text
+
+    def to_domain(self) -> domain.Constraint:
+        """The plain value."""
+        return domain.Constraint(self.id, self.when.to_domain(), self.then.to_domain(),
+                                 self.note)
 
 
 class RulesetMeta(Model):
@@ -87,6 +102,7 @@ class RulesetMeta(Model):
     version: str | None = None
     facts: list[Fact]
     disagreements: list[Disagreement] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list)
 
     def to_domain(self) -> domain.RulesetMeta:
         """The plain value."""
@@ -97,4 +113,5 @@ class RulesetMeta(Model):
             description=self.description,
             version=self.version,
             disagreements=tuple(d.to_domain() for d in self.disagreements),
+            constraints=tuple(c.to_domain() for c in self.constraints),
         )

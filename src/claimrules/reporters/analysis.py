@@ -15,6 +15,7 @@ from claimrules.analysis import Cell, Diff, Finding, Region, Table, When, show_v
 from claimrules.casetest import CaseReport, CaseResult, Coverage
 from claimrules.decision import CitedClaim
 from claimrules.diagnostics import Severity
+from claimrules.reporters import escape
 from claimrules.reporters import json as rjson
 from claimrules.reporters import markdown as rmarkdown
 from claimrules.reporters import text as rtext
@@ -46,12 +47,13 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 def _md(s: str) -> str:
     """Markdown inline text, safe in a table cell."""
-    return " ".join(s.split()).replace("\\", "\\\\").replace("|", r"\|").replace("*", r"\*") \
+    s = escape.one_line(" ".join(s.split()))
+    return s.replace("\\", "\\\\").replace("|", r"\|").replace("*", r"\*") \
         .replace("_", r"\_").replace("`", r"\`").replace("<", "&lt;")
 
 
 def _md_code(s: str) -> str:
-    s = s.replace("|", r"\|")
+    s = escape.one_line(" ".join(s.split())).replace("|", r"\|")
     return f"`{s}`" if "`" not in s else f"`` {s} ``"
 
 
@@ -174,17 +176,14 @@ def _cases_github(report: CaseReport) -> str:
     for r in report.results:
         if r.passed:
             continue
-        props = [f"file={_gh_prop(r.span.file)}"]
-        if r.span.line:
-            props += [f"line={r.span.line}", f"col={r.span.col}"]
-        props.append("title=case-failed")
         message = f"case `{r.case.id}`: " + "; ".join(_mismatch_lines(r))
-        lines.append(f"::error {','.join(props)}::{_gh_data(message)}")
+        lines.append(escape.github_command("error", message, file=r.span.file,
+                                           line=r.span.line, col=r.span.col,
+                                           title="case-failed"))
     c = report.coverage
-    lines.append(
-        f"::notice title=claimrules test::{_plural(len(report.results), 'case')}: "
-        f"{report.passed} passed, {report.failed} failed; coverage {c.percent:.1f}%"
-    )
+    lines.append(escape.github_command(
+        "notice", f"{_plural(len(report.results), 'case')}: {report.passed} passed, "
+        f"{report.failed} failed; coverage {c.percent:.1f}%", title="claimrules test"))
     return "\n".join(lines) + "\n"
 
 
@@ -344,21 +343,10 @@ def _lint_markdown(findings: Sequence[Finding]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
-
-
 def _github(f: Finding) -> str:
     level = {Severity.ERROR: "error", Severity.WARNING: "warning"}.get(f.severity, "notice")
-    props = [f"file={_gh_prop(f.span.file)}"]
-    if f.span.line:
-        props += [f"line={f.span.line}", f"col={f.span.col}"]
-    props.append(f"title={_gh_prop(f.code)}")
-    return f"::{level} {','.join(props)}::{_gh_data(f.message)}"
+    return escape.github_command(level, f.message, file=f.span.file, line=f.span.line,
+                                 col=f.span.col, title=f.code)
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -416,6 +404,11 @@ def _context(as_of: date | None, known_by: date | None, sources: Sequence[str] |
     return "; ".join(parts)
 
 
+def _left_out(count: int) -> str:
+    return (f"{_plural(count, 'impossible scenario')} of the grid left out: they break a "
+            "constraint of the vocabulary")
+
+
 def _table_text(table: Table, ruleset: Ruleset, width: int | None = None) -> str:
     """Aligned columns when they fit in `width` (None: any width); else one block per row,
     transposed: the verdict and deciding rules, then the facts the row constrains, wrapped."""
@@ -428,6 +421,8 @@ def _table_text(table: Table, ruleset: Ruleset, width: int | None = None) -> str
     if not table.complete:
         head.append("PARTIAL: the fact space was too large to explore completely; rows cover "
                     "only the explored part")
+    if table.left_out:
+        head.append(_left_out(table.left_out))
     header = [*table.facts, "verdict", "deciding rules"]
     body = [[*_row_values(table, r.cells, "|"), str(r.verdict), ", ".join(r.deciding_rules) or "—"]
             for r in table.rows]
@@ -468,6 +463,8 @@ def _table_markdown(table: Table, ruleset: Ruleset) -> str:
              _md(_context(table.as_of, table.known_by, table.sources)) + ".", ""]
     if not table.complete:
         lines += ["**Partial:** the fact space was too large to explore completely.", ""]
+    if table.left_out:
+        lines += [_md(_left_out(table.left_out)), ""]
     rows = []
     for r in table.rows:
         values = _row_values(table, r.cells, ", ")
@@ -487,6 +484,7 @@ def _table_json(table: Table) -> dict[str, Any]:
         "known_by": _date(table.known_by),
         "sources": list(table.sources) if table.sources is not None else None,
         "complete": table.complete,
+        "left_out_impossible": table.left_out,
         "facts": list(table.facts),
         "rows": [
             {
@@ -582,6 +580,8 @@ def _diff_text(diff: Diff) -> str:
     lines = [f"Verdict changes, as reported: {_diff_title(diff)}"]
     if not diff.complete:
         lines.append("PARTIAL: the fact space was too large to explore completely")
+    if diff.left_out:
+        lines.append(_left_out(diff.left_out))
     if not diff.changes:
         lines.append("no verdict changes")
         return "\n".join(lines) + "\n"
@@ -623,6 +623,7 @@ def _diff_json(diff: Diff) -> dict[str, Any]:
         "complete": diff.complete,
         "changed_cells": diff.changed_cells,
         "total_cells": diff.total_cells,
+        "left_out_impossible": diff.left_out,
         "changes": [
             {
                 "region": _region_json(c.region),
@@ -640,6 +641,8 @@ def _diff_markdown(diff: Diff) -> str:
     lines = ["# Verdict changes, as reported", "", _md(_diff_title(diff)) + ".", ""]
     if not diff.complete:
         lines += ["**Partial:** the fact space was too large to explore completely.", ""]
+    if diff.left_out:
+        lines += [_md(_left_out(diff.left_out)), ""]
     if not diff.changes:
         return "\n".join([*lines, "No verdict changes."]) + "\n"
     lines += [f"{diff.changed_cells} of {diff.total_cells} cases of the explored grid change "
@@ -712,19 +715,26 @@ def _timeline_text(tl: Timeline) -> str:
     for p in tl.rules:
         if p.period.start is not None:
             starts.setdefault(p.period.start, []).append(p)
+    # One list in date order: each source's day of claims, and each rule start on a date no
+    # claim carries (a stated period), so no entry is printed after a later one.
+    entries: list[tuple[date, int, SourceDay | None]] = [
+        (day.date, 0, day) for day in tl.dated if day.date is not None
+    ]
+    claim_days = {day.date for day in tl.dated}
+    entries += [(d, 1, None) for d in starts if d not in claim_days]
     shown: set[date] = set()
-    for day in tl.dated:
-        lines.append(f"{day.date}  {_day_head(day)}")
-        lines += _timeline_claims(day, "    ")
-        if day.date is not None and day.date in starts and day.date not in shown:
-            shown.add(day.date)
-            for p in starts[day.date]:
-                lines.append(f"    ▶ {p.effect} {p.rule} in force from {day.date}")
-        lines.append("")
-    for d, ps in sorted(starts.items()):
-        if d not in shown:
+    for d, _, entry in sorted(entries, key=lambda e: (e[0], e[1])):
+        if entry is None:
             lines.append(f"{d}  (no dated claim)")
-            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in ps] + [""]
+            lines += [f"    ▶ {p.effect} {p.rule} in force from {d}" for p in starts[d]] + [""]
+            continue
+        lines.append(f"{d}  {_day_head(entry)}")
+        lines += _timeline_claims(entry, "    ")
+        if d in starts and d not in shown:
+            shown.add(d)
+            for p in starts[d]:
+                lines.append(f"    ▶ {p.effect} {p.rule} in force from {d}")
+        lines.append("")
     if tl.undated:
         lines.append("Undated claims")
         for day in tl.undated:

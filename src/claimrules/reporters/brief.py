@@ -14,18 +14,17 @@ findings, which sweep every stretch of valid time and say when each region holds
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
-from urllib.parse import urlsplit
 
 from claimrules import analysis
 from claimrules.analysis import Cell, Finding, Region, Table, TimeSlice, When
 from claimrules.compile import cite
 from claimrules.decision import Support, Verdict
 from claimrules.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
+from claimrules.reporters import escape
 from claimrules.reporters.text import (
     attribution_text,
     period_dates_text,
@@ -239,17 +238,6 @@ def source_name(source: Source) -> str:
     return source.outlet or source.title or source.id
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is an http(s) link a brief may point at; None otherwise."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
-
-
 def quote_of(brief: Brief, record: ClaimRecord) -> str:
     """The quote on one line, with "…" where it starts or stops mid-sentence."""
     return quote_text(cite(record), brief.ruleset)
@@ -362,35 +350,14 @@ def verdict_words(verdict: Verdict) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~_|#])")
-_MD_LINE_START = re.compile(r"^(\s*)([+-]|\d+[.)])")
-
-
-def md(text: str) -> str:
-    """User text as literal Markdown inline text, on one line (markup characters escaped,
-    `&` kept from starting an entity)."""
-    text = " ".join(text.split()).replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
-
-
-def _md_code(text: str) -> str:
-    text = " ".join(text.split())
-    if "`" not in text:
-        return f"`{text}`"
-    return f"`` {text} ``"
-
-
-def _md_url(url: str) -> str:
-    return "".join({" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}.get(c, c)
-                   for c in url)
+md = escape.markdown
+_md_code = escape.markdown_code
 
 
 def _md_source_link(source: Source) -> str:
-    url = safe_url(source.url)
     name = md(source_name(source))
-    if url:
-        return f"[{name}]({_md_url(url)})"
+    if escape.safe_url(source.url):
+        return escape.markdown_link(name, source.url)
     return f"{name} (no URL recorded)"
 
 
@@ -552,6 +519,9 @@ def _md_table(brief: Brief) -> list[str]:
     if not table.complete:
         out += ["*The table is incomplete: the fact space is larger than the analysis can "
                 "explore.*", ""]
+    if table.left_out:
+        out += [f"*{table.left_out} impossible cases are left out: they break a constraint "
+                "between the facts.*", ""]
     out.append("| verdict | " + " | ".join(_md_code(n) for n in names) + " | deciding rules |")
     out.append("|" + "---|" * (len(names) + 2))
     for row in table.rows:

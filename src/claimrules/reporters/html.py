@@ -4,7 +4,6 @@ phone, with a visual timeline of the dated reporting. Every user-supplied string
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +12,7 @@ from claimrules import __version__
 from claimrules.analysis import Region
 from claimrules.decision import Verdict
 from claimrules.domain import Rule, Source
+from claimrules.reporters import escape
 from claimrules.reporters.brief import (
     AS_REPORTED,
     Brief,
@@ -26,7 +26,6 @@ from claimrules.reporters.brief import (
     region_parts,
     rule_notes,
     rule_period_text,
-    safe_url,
     source_name,
     summary_counts,
     verdict_words,
@@ -169,9 +168,7 @@ _SCRIPT = (
 )
 
 
-def _e(text: object) -> str:
-    """Escape user data for text and attribute values."""
-    return html.escape(str(text), quote=True)
+_e = escape.html
 
 
 def _one_line(text: str) -> str:
@@ -179,7 +176,7 @@ def _one_line(text: str) -> str:
 
 
 def _source_link(source: Source) -> str:
-    url = safe_url(source.url)
+    url = escape.safe_url(source.url)
     name = _e(source_name(source))
     if url:
         return f'<a href="{_e(url)}" rel="noopener noreferrer">{name}</a>'
@@ -489,6 +486,9 @@ def _table(brief: Brief) -> str:
         else "<p><b>The table is incomplete:</b> the fact space is larger than the analysis "
         "can explore.</p>"
     )
+    if table.left_out:
+        note += (f"<p>{table.left_out} impossible cases are left out: they break a constraint "
+                 "between the facts.</p>")
     return (
         '<section id="table"><h2>Decision table</h2>'
         "<p>Every case the fact vocabulary can describe, with every rule counted at once (no "

@@ -24,6 +24,7 @@ from claimrules.decision import (
     Support,
 )
 from claimrules.domain import Attribution, Unknown
+from claimrules.reporters import escape
 from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Bumped on any incompatible change to the JSON below; additions keep the version.
@@ -290,4 +291,4 @@ def sources(ruleset: Ruleset) -> dict[str, Any]:
 
 def dumps(obj: object) -> str:
     """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above."""
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    return escape.json_text(json.dumps(obj, ensure_ascii=False, indent=2))

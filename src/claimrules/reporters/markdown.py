@@ -18,6 +18,7 @@ from claimrules.decision import (
     Verdict,
 )
 from claimrules.domain import ClaimKind, Effect, Fact, FactType
+from claimrules.reporters import escape
 from claimrules.reporters.text import (
     attribution_text,
     cited_sources,
@@ -51,13 +52,11 @@ _SPECIAL = re.compile(r"([\\`*\[\]<>~])")
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 #: Line starts that would become a heading, list item or blockquote.
 _LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])")
-#: URL characters that would end or confuse a Markdown link destination.
-_URL_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
 
 
 def _esc(s: str) -> str:
     """User text as literal Markdown inline text, on one line."""
-    s = " ".join(s.split())
+    s = escape.one_line(" ".join(s.split()))
     s = _SPECIAL.sub(r"\\\1", s)
     s = _UNDERSCORE.sub(r"\\_", s)
     return _LINE_START.sub(r"\1\\\2", s)
@@ -65,6 +64,7 @@ def _esc(s: str) -> str:
 
 def _code(s: str) -> str:
     """A code span that survives backticks in its content."""
+    s = escape.one_line(s)
     if "`" not in s:
         return f"`{s}`"
     return f"`` {s} ``"
@@ -75,12 +75,8 @@ def _cell(s: str) -> str:
     return s.replace("|", r"\|")
 
 
-def _url(url: str) -> str:
-    return "".join(_URL_ESCAPES.get(ch, ch) for ch in url)
-
-
 def _link(label: str, url: str | None) -> str:
-    return f"[{_esc(label)}]({_url(url)})" if url else _esc(label)
+    return escape.markdown_link(_esc(label), url)
 
 
 def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:

@@ -34,6 +34,7 @@ from claimrules.decision import (
     Verdict,
 )
 from claimrules.domain import Attribution, ClaimKind, Effect, Fact, FactType, FactValue, Unknown
+from claimrules.reporters import escape
 from claimrules.ruleset import Ruleset
 
 #: Widest line the text explanation writes (long URLs excepted: they are never broken).
@@ -652,8 +653,10 @@ def _sources(decision: Decision) -> list[str]:
 
 
 def render_decision(decision: Decision, ruleset: Ruleset, *, color: bool = False) -> str:
-    """The explanation a person reads at a terminal; ANSI colour on the verdict when `color`."""
-    sections: list[list[str]] = [_header(decision, ruleset, color)]
+    """The explanation a person reads at a terminal; ANSI colour on the verdict when `color`.
+    Control characters from the ruleset or scenario are made visible (`escape.terminal`)
+    before the colour, the only escape sequence written, is put on."""
+    sections: list[list[str]] = [_header(decision, ruleset, False)]
     v = decision.verdict
     by_status: dict[RuleStatus, list[RuleOutcome]] = {s: [] for s in RuleStatus}
     deciding = set(decision.deciding_rules)
@@ -694,4 +697,8 @@ def render_decision(decision: Decision, ruleset: Ruleset, *, color: bool = False
     sources = _sources(decision)
     if sources:
         sections.append(sources)
-    return "\n\n".join("\n".join(s) for s in sections) + "\n"
+    out = escape.terminal("\n\n".join("\n".join(s) for s in sections) + "\n")
+    if color:
+        word = verdict_name(v).upper()
+        out = _paint(word, v, True) + out.removeprefix(word)
+    return out

@@ -1,0 +1,138 @@
+"""Escapers, one per output format, for text that comes from a ruleset or a scenario (titles,
+quotes, notes, outlets, file names, fact values): whatever it holds, it is shown, never obeyed.
+
+- terminal text: control characters (C0 but newline and tab, DEL, C1 — so ESC, OSC, CSI), line
+  separators and the bidirectional controls (U+202E and kin) are made visible as `\\x1b`,
+  `\\u202e`, on a TTY or not;
+- GitHub workflow commands: one writer (`github_command`); `%`, CR and LF are escaped in the
+  message, and also `:` and `,` in properties, so a value cannot end a command or start one;
+- Markdown: markup characters escaped, on one line, so a value cannot open a link, a heading or
+  break a table; links only to http(s) URLs;
+- HTML: `html.escape` on visible text; links only to http(s) URLs;
+- JSON: the same characters written as `\\uXXXX` escapes (the same data, inert on a terminal).
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from urllib.parse import urlsplit
+
+#: Characters that can drive a terminal or reorder what it shows.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+_CONTROL_OR_BREAK = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
+
+
+def _show(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(text: str) -> str:
+    """Text for a terminal: line breaks and tabs kept, every other control made visible."""
+    return _CONTROL.sub(_show, text)
+
+
+def one_line(text: str) -> str:
+    """Text for one line of a terminal: every control, line breaks included, made visible."""
+    return _CONTROL_OR_BREAK.sub(_show, text)
+
+
+def json_text(dumped: str) -> str:
+    """JSON text with the controls that `json.dumps(ensure_ascii=False)` leaves raw (C1, line
+    separators, bidirectional controls) written as `\\uXXXX`: the same data. They can only
+    occur inside strings, where such an escape means the same character."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) link an output may point at; None otherwise (a
+    `javascript:`, `data:` or relative URL is shown as text, never linked)."""
+    if not url:
+        return None
+    url = url.strip()
+    if _CONTROL_OR_BREAK.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+# --- GitHub workflow commands ------------------------------------------------------------------
+
+
+def github_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF escaped."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: str) -> str:
+    """A workflow command's property value: as a message, and `:` and `,` escaped too."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(level: str, message: str, *, file: str | None = None, line: int = 0,
+                   col: int = 0, title: str | None = None) -> str:
+    """One `::level file=…,line=…,col=…,title=…::message` line (level: error, warning or
+    notice); every value escaped, so nothing in it can end the command or start another."""
+    props: list[str] = []
+    if file is not None:
+        props.append(f"file={github_property(one_line(file))}")
+        if line:
+            props += [f"line={line}", f"col={col}"]
+    if title is not None:
+        props.append(f"title={github_property(one_line(title))}")
+    head = f"::{level} {','.join(props)}" if props else f"::{level}"
+    return f"{head}::{github_data(_CONTROL.sub(_show, message))}"
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~_|#])")
+_MD_LINE_START = re.compile(r"^(\s*)([+-]|\d+[.)])")
+_URL_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
+
+
+def markdown(text: str) -> str:
+    """User text as literal Markdown inline text, on one line (markup characters escaped,
+    `&` kept from starting an entity, controls made visible)."""
+    text = one_line(" ".join(text.split())).replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(r"\1\\\2", text)
+
+
+def markdown_code(text: str) -> str:
+    """A code span on one line that survives backticks in its content."""
+    text = one_line(" ".join(text.split()))
+    if "`" not in text:
+        return f"`{text}`"
+    return f"`` {text} ``"
+
+
+def markdown_url(url: str) -> str:
+    """A URL as a Markdown link destination (characters that would end it escaped)."""
+    return "".join(_URL_ESCAPES.get(c, c) for c in url)
+
+
+def markdown_link(label: str, url: str | None) -> str:
+    """`label` (already Markdown) linked to `url` when it is an http(s) URL, else `label`."""
+    safe = safe_url(url)
+    return f"[{label}]({markdown_url(safe)})" if safe else label
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def html(text: object) -> str:
+    """User data for HTML text and attribute values: escaped, controls made visible."""
+    return _html.escape(terminal(str(text)), quote=True)
