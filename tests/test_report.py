@@ -177,7 +177,8 @@ def test_brief_escapes_user_data(hostile, fmt):
         page = _parse(out)
         assert not [h for h in page.hrefs if not h.startswith(("#", "http"))]
         assert "&lt;script&gt;" in out and "&lt;img src=x" in out
-        assert page.tags.count("script") == 1  # the brief's own print helper only
+        # the print helper, and the claims as JSON-LD (escaped: no ruleset string closes it)
+        assert page.tags.count("script") == 2
         assert "no URL recorded" in out  # a javascript: URL is shown as no link at all
     else:
         assert r"\<script\>" in out

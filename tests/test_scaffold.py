@@ -28,10 +28,11 @@ def scaffold(tmp_path: Path) -> tuple[Path, list[Path]]:
     return root, init_ruleset(root)
 
 
-def test_writes_the_six_files(scaffold):
+def test_writes_the_six_files_and_their_schemas(scaffold):
     root, written = scaffold
     rel = [p.relative_to(root).as_posix() for p in written]
     assert rel == [
+        *(f"schemas/{k}.schema.json" for k in ("ruleset", "sources", "claims", "rules", "cases")),
         "ruleset.yaml",
         "sources.yaml",
         "archive/article.txt",
@@ -71,7 +72,10 @@ def test_every_yaml_file_has_a_working_modeline_and_validates(scaffold):
         kind = _kind(root, path)
         m = MODELINE.match(path.read_text(encoding="utf-8").splitlines()[0])
         assert m, path
-        assert (path.parent / m.group(1)).resolve() == schema_path(kind).resolve()
+        # The schema is a copy inside the ruleset: the modeline works wherever it is moved.
+        target = (path.parent / m.group(1)).resolve()
+        assert target.is_relative_to(root.resolve()), m.group(1)
+        assert target.read_text(encoding="utf-8") == schema_path(kind).read_text(encoding="utf-8")
         validator = Draft202012Validator(json_schema(kind),
                                          format_checker=Draft202012Validator.FORMAT_CHECKER)
         assert not list(validator.iter_errors(load_yaml_file(path).data)), path

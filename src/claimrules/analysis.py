@@ -176,7 +176,7 @@ class TimeSlice:
 
     def __str__(self) -> str:
         if self.unset:
-            return "with no as_of"
+            return "when no date is asked"
         if self.start is None and self.until is None:
             return "at every date"
         if self.start is None:
@@ -207,7 +207,7 @@ class When:
             return "at every date"
         parts = [str(s) for s in self.spans]
         if self.unset:
-            parts.append("with no as_of")
+            parts.append("when no date is asked")
         return "; ".join(parts) if parts else "never"
 
 

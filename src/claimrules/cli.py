@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -84,9 +85,10 @@ def _bad_date(value: str, name: str) -> NoReturn:
 
 
 def _load(path: str) -> Any:
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
     from claimrules.loader import load_ruleset  # noqa: PLC0415 - lazy: keeps --help fast
 
-    return load_ruleset(path)
+    return load_ruleset(resolve_ruleset(path))
 
 
 def _load_cached(path: str, no_cache: bool) -> Any:
@@ -94,7 +96,9 @@ def _load_cached(path: str, no_cache: bool) -> Any:
     rulesets when its files are unchanged (see `claimrules.snapshot`), else loaded in full
     and then cached. Commands that check or report always load in full."""
     from claimrules import snapshot  # noqa: PLC0415
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
 
+    path = resolve_ruleset(path)
     use = not no_cache and snapshot.enabled()
     rs = snapshot.load(path, _warn) if use else None
     if rs is None:
@@ -102,6 +106,30 @@ def _load_cached(path: str, no_cache: bool) -> Any:
         if use:
             snapshot.store(rs, _warn)
     return rs
+
+
+def _completer(kind: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """A shell-completion callback offering the named ruleset's facts, sources or speakers
+    (`claimrules.completion`); it offers nothing while no loadable ruleset is named."""
+
+    def complete(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[Any]:
+        from claimrules import completion  # noqa: PLC0415
+
+        # While an option waits for its value, click leaves the arguments unassigned: the
+        # ruleset is then the first of them.
+        path = ctx.params.get("ruleset") or next(
+            (a for a in ctx.args if not a.startswith("-")), None
+        )
+        if not isinstance(path, str):
+            return []
+        try:
+            rs = _load_cached(path, False)
+        except Exception:
+            return []
+        found = getattr(completion, f"{kind}_candidates")(rs, incomplete)
+        return [click.shell_completion.CompletionItem(w, type="plain") for w in found]
+
+    return complete
 
 
 def _warn(where: str, message: str) -> None:
@@ -158,6 +186,7 @@ def _time_options(f: F) -> F:
         multiple=True,
         metavar="ID",
         help="Evaluate according to these sources only (repeatable).",
+        shell_complete=_completer("source"),
     )(f)
     f = click.option("--known-by", metavar="DATE", help="Count only claims reported by DATE.")(f)
     return click.option("--as-of", metavar="DATE", help="The policy in effect on DATE.")(f)
@@ -172,8 +201,10 @@ def cli() -> None:
 
 def _expand_rulesets(paths: tuple[str, ...]) -> list[str]:
     """Each path, or, for a folder holding rulesets rather than being one, each ruleset in it."""
+    from claimrules.installed import resolve_ruleset  # noqa: PLC0415
+
     out: list[str] = []
-    for path in paths:
+    for path in map(resolve_ruleset, paths):
         root = Path(path)
         if root.is_dir() and not (root / "ruleset.yaml").exists():
             inner = sorted(p for p in root.iterdir() if (p / "ruleset.yaml").is_file())
@@ -281,6 +312,23 @@ def claims(ruleset: str, source: str | None, kind: str | None, fmt: str) -> None
 @cli.command()
 @ruleset_arg
 @_format_option("text", "json")
+def facts(ruleset: str, fmt: str) -> None:
+    """List the facts a scenario may state: type, question, description, values and labels.
+
+    Example: claimrules facts rules/us-weapons-inside-russia
+    """
+    from claimrules.reporters import listing  # noqa: PLC0415
+
+    rs = _load_cached(ruleset, False)
+    if fmt == "json":
+        _emit(json.dumps(listing.facts_json(rs), ensure_ascii=False, indent=2), fmt)
+    else:
+        _emit(listing.facts_text(rs))
+
+
+@cli.command()
+@ruleset_arg
+@_format_option("text", "json")
 def sources(ruleset: str, fmt: str) -> None:
     """List the sources: outlet, date (or undated), headline, URL, archive and claim count.
 
@@ -366,9 +414,11 @@ def _scenario_from(
         if scenario == "-":
             name, text = "<stdin>", _read_stdin()
         else:
+            from claimrules.installed import resolve_example  # noqa: PLC0415
             from claimrules.yamlsafe import read_text  # noqa: PLC0415
 
-            name, text = scenario, read_text(Path(scenario), scenario)
+            found = resolve_example(scenario)
+            name, text = scenario, read_text(Path(found), scenario)
         model, doc = read_scenario(text, name)
         typed = coerce_facts(
             rs.facts, model.facts, file=name, base=("facts",), positions=doc.positions
@@ -399,7 +449,8 @@ def _scenario_from(
     "facts",
     multiple=True,
     metavar="NAME=VALUE",
-    help="A fact of the scenario (repeatable); typed by the vocabulary.",
+    help="A fact of the scenario (repeatable); typed by the vocabulary (`claimrules facts`).",
+    shell_complete=_completer("fact"),
 )
 @_time_options
 @click.option(
@@ -408,6 +459,7 @@ def _scenario_from(
     multiple=True,
     metavar="NAME",
     help="Evaluate according to what these speakers said only (repeatable; see `speakers`).",
+    shell_complete=_completer("speaker"),
 )
 @_format_option("text", "json", "markdown")
 @_no_cache_option
@@ -440,7 +492,9 @@ def eval_(
     """
     rs = _load_cached(ruleset, no_cache)
     if batch is not None:
-        _run_batch(rs, batch, as_of, known_by, sources)
+        from claimrules.installed import resolve_example  # noqa: PLC0415
+
+        _run_batch(rs, resolve_example(batch), as_of, known_by, sources)
         return
     from claimrules.evaluator import decide  # noqa: PLC0415
     from claimrules.reporters import render  # noqa: PLC0415
@@ -544,13 +598,26 @@ def _run_batch(
         click.echo("", err=True)
     click.echo(f"{done} decisions, {bad} bad lines", err=True)
     if bad:
-        raise Findings
+        raise Findings  # every good line was answered; exit 1 says some were not
+
+
+#: Answers to an `ask` question meaning "don't know" (any case).
+_DONT_KNOW = frozenset({"?", "don't know", "dont know", "unknown", "not known", "skip"})
 
 
 @cli.command()
 @ruleset_arg
 @_time_options
-@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE", help="A fact already known.")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE", help="A fact already known.",
+              shell_complete=_completer("fact"))
+@click.option(
+    "--order",
+    type=click.Choice(["decisive", "vocabulary"]),
+    default="decisive",
+    show_default=True,
+    help="decisive: the question settling most first; vocabulary: always the ruleset's order.",
+)
+@_format_option("text", "json", "markdown", help_text="How to print the answer.")
 @_no_cache_option
 def ask(
     ruleset: str,
@@ -558,10 +625,14 @@ def ask(
     known_by: str | None,
     sources: tuple[str, ...],
     facts: tuple[str, ...],
+    order: str,
+    fmt: str,
     no_cache: bool,
 ) -> None:
-    """Interview: asks only the facts that can still change the verdict, most decisive first,
-    and stops as soon as the verdict is settled.
+    """Interview: asks only the facts that can still change the verdict, and stops as soon as
+    the verdict is settled. Answer with a number or a value, or `?` for "don't know".
+
+    Questions go to stderr and the answer to stdout (in --format), so the answer can be piped.
 
     Example: claimrules ask rules/us-weapons-inside-russia --as-of 2024-06-15
     """
@@ -573,30 +644,41 @@ def ask(
     rs = _load_cached(ruleset, no_cache)
     typed, a, k, s = _scenario_from(rs, None, facts, as_of, known_by, sources)
     compiled = rs.compiled()
+    unknown: set[str] = set()
     while True:
-        question = next_question(compiled, typed, as_of=a, known_by=k, sources=s)
+        question = next_question(compiled, typed, as_of=a, known_by=k, sources=s,
+                                 unknown=frozenset(unknown), order=order)
         if question is None:
             break
         fact = rs.facts[question]
         choices = [
             str(v).lower() if isinstance(v, bool) else str(v) for v in compiled.domains[question]
         ]
-        _emit(f"\n{fact.question}\n")
+        _emit(f"\n{fact.question}\n", err=True)
         for i, value in enumerate(choices, start=1):
-            label = fact.label(value) if isinstance(value, str) else None
-            _emit(f"  {i}. {value}" + (f" — {label}" if label else "") + "\n")
+            label = {"true": "yes", "false": "no"}.get(value) if isinstance(
+                compiled.domains[question][0], bool) else fact.label(value)
+            _emit(f"  {i}. {value}" + (f" — {label}" if label else "") + "\n", err=True)
+        _emit("  ?. don't know\n", err=True)
         while True:
-            answer = _answer("answer (number or value): ")
+            answer = _answer("answer (number, value, or ? for don't know): ")
+            if answer.casefold() in _DONT_KNOW:
+                unknown.add(question)
+                break
             if answer.isdigit() and 1 <= int(answer) <= len(choices):
                 answer = choices[int(answer) - 1]
             try:
                 typed[question] = coerce_value(fact, answer, strings=True)
                 break
             except ValueError as exc:
-                _emit(f"  {exc}\n")
+                _emit(f"  {exc}\n", err=True)
     decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
-    click.echo("")
-    click.echo(render(decision, rs, "text", color=_color()), nl=False)  # escaped by the reporter
+    click.echo("", err=True)
+    # the text reporter escapes by itself; JSON and Markdown go through _emit
+    if fmt == "text":
+        click.echo(render(decision, rs, fmt, color=_color()), nl=False)
+    else:
+        _emit(render(decision, rs, fmt), fmt)
 
 
 #: Longest answer `ask` reads (the longest value of a fact is far shorter).
@@ -606,14 +688,14 @@ MAX_ANSWER_BYTES = 4096
 def _answer(prompt: str) -> str:
     """One answer line from standard input, at most `MAX_ANSWER_BYTES` long; end of input is
     an abort (exit 2), a longer line an input error, never a read without end."""
-    click.echo(prompt, nl=False)
-    sys.stdout.flush()
+    click.echo(prompt, nl=False, err=True)  # questions on stderr: stdout holds the answer
+    sys.stderr.flush()
     stream = _stdin()
     buffer = getattr(stream, "buffer", None)
     raw = (buffer.readline(MAX_ANSWER_BYTES + 1) if buffer is not None
            else stream.readline(MAX_ANSWER_BYTES + 1).encode("utf-8", "surrogateescape"))
     if not raw:
-        click.echo("")
+        click.echo("", err=True)
         raise click.exceptions.Abort
     if len(raw) > MAX_ANSWER_BYTES:
         raise LoadError([Diagnostic(
@@ -715,8 +797,21 @@ def speakers(ruleset: str, fmt: str) -> None:
 @ruleset_arg
 @_time_options
 @_format_option("text", "csv", "markdown", "json")
+@click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="COLUMNS",
+    help="Text wider than this is printed one block per row (default: the terminal's width, "
+    "or $COLUMNS; 0: always columns).",
+)
 def table(
-    ruleset: str, as_of: str | None, known_by: str | None, sources: tuple[str, ...], fmt: str
+    ruleset: str,
+    as_of: str | None,
+    known_by: str | None,
+    sources: tuple[str, ...],
+    fmt: str,
+    width: int | None,
 ) -> None:
     """The decision table of the whole fact space, in the fewest rows that keep every verdict.
 
@@ -727,7 +822,11 @@ def table(
 
     rs = _load(ruleset)
     _, a, k, s = _scenario_from(rs, None, (), as_of, known_by, sources)
-    _emit(render_table(analysis.table(rs, a, k, s), fmt, rs), fmt)
+    if width is None:
+        import shutil  # noqa: PLC0415
+
+        width = shutil.get_terminal_size((100, 24)).columns
+    _emit(render_table(analysis.table(rs, a, k, s), fmt, rs, width=width or None), fmt)
 
 
 @cli.command()
@@ -746,12 +845,16 @@ def table(
     "--source", "sources", multiple=True, metavar="ID", help="According to these sources only."
 )
 @_format_option("text", "json", "markdown")
+@click.option(
+    "--summary", is_flag=True, help="Text: each kind of change and the rules behind it, in short."
+)
 def diff(
     rulesets: tuple[str, ...],
     as_of: tuple[str, ...],
     known_by: tuple[str, ...],
     sources: tuple[str, ...],
     fmt: str,
+    summary: bool,
 ) -> None:
     """Regions whose verdict changed between two dates of one ruleset, or between two rulesets,
     with the claims and sources behind each change.
@@ -787,7 +890,7 @@ def diff(
         known_by_b=pick(knows, 1),
         sources=tuple(sorted(set(sources))) or None,
     )
-    _emit(render_diff(result, fmt, b), fmt)
+    _emit(render_diff(result, fmt, b, summary=summary), fmt)
 
 
 @cli.command()
@@ -824,6 +927,104 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 
 @cli.command()
 @ruleset_arg
+@click.argument("statement", type=click.Path(dir_okay=False, allow_dash=True))
+@_format_option("text", "json", "jsonld")
+@click.option("--reviewer", metavar="NAME", help="Who publishes the review (ClaimReview author).")
+@click.option("--review-url", metavar="URL", help="Where the review is published.")
+@click.option("--date-published", metavar="DATE", help="When the review is published.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
+)
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@_no_cache_option
+def review(
+    ruleset: str,
+    statement: str,
+    fmt: str,
+    reviewer: str | None,
+    review_url: str | None,
+    date_published: str | None,
+    output: str | None,
+    force: bool,
+    no_cache: bool,
+) -> None:
+    """Check a public statement against the reported policy and rate it: accurate,
+    inaccurate, disputed, not supported by the reporting, or cannot be determined.
+
+    STATEMENT is a YAML or JSON file (`claimrules schema statement`). `--format jsonld` writes
+    a schema.org ClaimReview.
+
+    Example: claimrules review rules/us-weapons-inside-russia statement.yaml --format jsonld
+    """
+    from claimrules import review as rv  # noqa: PLC0415
+    from claimrules.evaluator import decide  # noqa: PLC0415
+    from claimrules.reporters import json as rjson  # noqa: PLC0415
+    from claimrules.reporters.review import review_json, review_text  # noqa: PLC0415
+    from claimrules.scenario import coerce_facts  # noqa: PLC0415
+
+    rs = _load_cached(ruleset, no_cache)
+    if statement == "-":
+        name, raw = "<stdin>", _read_stdin()
+    else:
+        from claimrules.yamlsafe import read_text  # noqa: PLC0415
+
+        name, raw = statement, read_text(Path(statement), statement)
+    stmt, doc = rv.read_statement(raw, name)
+    typed = coerce_facts(rs.facts, stmt.facts, file=name, base=("facts",),
+                         positions=doc.positions)
+    for s in stmt.sources or ():
+        if s not in rs.sources:
+            _unknown_source(s, list(rs.sources))
+    said_by = _speakers_from(rs, tuple(stmt.speakers or ()))
+    decision = decide(
+        rs.compiled(), typed, as_of=stmt.as_of, known_by=stmt.known_by,
+        sources=tuple(sorted(set(stmt.sources))) if stmt.sources else None, speakers=said_by,
+    )
+    given = stmt.review or None
+    publication = rv.Publication(
+        author=reviewer or (given.author if given else None),
+        url=review_url or (given.url if given else None),
+        date_published=_date_option(date_published, "--date-published")
+        or (given.date_published if given else None),
+    )
+    result = rv.review(stmt, decision, publication)
+    if fmt == "jsonld":
+        lacking = rv.missing_for_jsonld(publication)
+        if lacking:
+            raise LoadError([Diagnostic(
+                "review-incomplete",
+                "a ClaimReview needs " + ", ".join(f"`{n}`" for n in lacking),
+                Span(name),
+                help="give them under `review:` in the statement file, or as --reviewer, "
+                "--review-url and --date-published",
+            )])
+        out = rjson.dumps(rv.claim_review(result, rs)) + "\n"
+    elif fmt == "json":
+        out = rjson.dumps(review_json(result)) + "\n"
+    else:
+        out = review_text(result, rs, color=_color() and output is None)
+    _write_output(out, output, force, fmt)
+
+
+@cli.command()
+@ruleset_arg
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
+)
+@click.option("--force", is_flag=True, help="Replace an existing output file.")
+def explore(ruleset: str, output: str | None, force: bool) -> None:
+    """An interactive explorer page: one self-contained HTML file (no network) where a reader
+    picks the facts, dates, sources and speakers and sees the answer with its quotes.
+
+    Example: claimrules explore rules/us-weapons-inside-russia -o explorer.html
+    """
+    from claimrules.reporters.explorer import render_explorer  # noqa: PLC0415
+
+    _write_output(render_explorer(_load(ruleset)), output, force, "html")
+
+
+@cli.command()
+@ruleset_arg
 @_format_option("jsonld", "json")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
@@ -844,7 +1045,7 @@ def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 @click.argument(
     "kind",
     required=False,
-    type=click.Choice(["ruleset", "sources", "claims", "rules", "cases", "scenario"]),
+    type=click.Choice(["ruleset", "sources", "claims", "rules", "cases", "scenario", "statement"]),
 )
 def schema(kind: str | None) -> None:
     """Print the JSON Schema (draft 2020-12) of a file kind, or list the kinds.
@@ -858,6 +1059,30 @@ def schema(kind: str | None) -> None:
             click.echo(f"{k}\t{sc.schema_path(k)}")
         return
     click.echo(sc.dumps_schema(cast("sc.SchemaKind", kind)), nl=False)
+
+
+@cli.command()
+@_format_option("text", "json")
+def rulesets(fmt: str) -> None:
+    """List the rulesets installed with claimrules: the ids any command takes in place of a
+    path, and where the example scenarios are.
+
+    Example: claimrules rulesets
+    """
+    from claimrules.installed import examples_folder, installed_rulesets  # noqa: PLC0415
+
+    found = installed_rulesets()
+    examples = examples_folder()
+    if fmt == "json":
+        click.echo(json.dumps({
+            "rulesets": [{"id": k, "path": str(v)} for k, v in found.items()],
+            "examples": str(examples) if examples else None,
+        }, indent=2))
+        return
+    for name, path in found.items():
+        click.echo(f"{name}\t{path}")
+    if examples is not None:
+        click.echo(f"examples: {examples}", err=True)
 
 
 @cli.command()
@@ -1032,6 +1257,34 @@ def _write_failed(exc: OSError, name: str = "<stdout>") -> int:
     return EXIT_INPUT
 
 
+def _usage_diagnostic(exc: click.ClickException) -> Diagnostic:
+    """A usage error in the tool's one error style: `WHERE: error: message [code]` with a help
+    line (click's own `Error: Invalid value ...` style is not used)."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "claimrules"
+    where, message, code = command, exc.format_message(), "usage"
+    if isinstance(exc, click.BadParameter):
+        param = exc.param
+        hint = exc.param_hint
+        if hint is None and param is not None:
+            hint = "/".join(getattr(param, "opts", ())) or param.name
+        where = str(hint or command).strip("'\"")
+        message, code = exc.message, "bad-option"
+        if isinstance(exc, click.MissingParameter) and param is not None:
+            name = param.human_readable_name
+            where, code = command, "missing-argument"
+            message = f"missing {'argument' if name.isupper() else 'option'} `{name}`"
+    elif isinstance(exc, click.NoSuchOption):
+        message, code = f"no such option `{exc.option_name}`", "no-such-option"
+        if exc.possibilities:
+            message += f"; did you mean `{sorted(exc.possibilities)[0]}`?"
+    # click quotes values 'so' and ends with a full stop; the tool's messages use `backticks`.
+    message = re.sub(r"'([^']*)'", r"`\1`", message).rstrip(".")
+    if message[:1].isupper() and not message[1:2].isupper():
+        message = message[0].lower() + message[1:]
+    return Diagnostic(code, message, Span(where), help=f"see `{command} --help`")
+
+
 def main() -> None:
     """Entry point: run the group, render errors once, choose the exit code."""
     try:
@@ -1085,7 +1338,7 @@ def _run() -> int:
         click.echo("aborted", err=True)  # end of input at a prompt
         return EXIT_INPUT
     except click.ClickException as exc:
-        exc.show()
+        click.echo(_usage_diagnostic(exc).render(), err=True)
         return EXIT_INPUT
     except click.exceptions.Exit as exc:
         return exc.exit_code

@@ -16,18 +16,26 @@ def next_question(
     as_of: date | None = None,
     known_by: date | None = None,
     sources: tuple[str, ...] | None = None,
+    unknown: frozenset[str] = frozenset(),
+    order: str = "decisive",
 ) -> str | None:
-    """The most decisive fact still able to change the verdict, or None once it is settled.
+    """The next fact to ask that can still change the verdict, or None once the verdict is
+    settled (or only facts answered "don't know", `unknown`, could change it).
 
-    Only facts whose value alone can change the verdict are candidates. The most decisive is
-    the one with the most values that settle the verdict outright; ties go to the fact declared
-    first in the vocabulary.
+    Only facts whose value alone can change the verdict are candidates. With `order`
+    "decisive" the next is the one with the most values that settle the verdict outright (ties
+    to the fact declared first); with "vocabulary" it is the first in the vocabulary's order,
+    so the questions come in the same order whatever the answers.
     """
     decision = decide(
         compiled, facts, as_of=as_of, known_by=known_by, sources=sources, explain=False
     )
-    if decision.verdict is not Verdict.INDETERMINATE or not decision.missing_facts:
+    candidates = [n for n in decision.missing_facts if n not in unknown]
+    if decision.verdict is not Verdict.INDETERMINATE or not candidates:
         return None
+    order_of = compiled.fact_order
+    if order == "vocabulary":
+        return min(candidates, key=order_of.__getitem__)
     ctx = build_context(compiled, as_of, known_by, sources)
     found, _ = explore(compiled, ctx.active, facts)
     # What the reporting leaves open is never asked: a box it leaves open is indeterminate.
@@ -42,5 +50,4 @@ def next_question(
             count += len(verdicts) == 1
         return count
 
-    order = compiled.fact_order
-    return min(decision.missing_facts, key=lambda n: (-settled(n), order[n]))
+    return min(candidates, key=lambda n: (-settled(n), order_of[n]))

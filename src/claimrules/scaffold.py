@@ -3,8 +3,9 @@
 The ruleset it writes passes `claimrules check` and `claimrules test` as generated: one fact,
 one source whose archive is a placeholder text (to be replaced by the article), one claim
 quoting that placeholder, one rule and one case. Every YAML file starts with a
-`# yaml-language-server: $schema=...` line pointing at the installed JSON Schemas, so an editor
-with the YAML language server checks the files while they are written.
+`# yaml-language-server: $schema=...` line pointing at a copy of its JSON Schema written into
+the new ruleset (`schemas/`), so the modelines work wherever the ruleset is moved, committed or
+cloned, and an editor with the YAML language server checks the files while they are written.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span
 from claimrules.output import write_atomic
-from claimrules.schema import SchemaKind, schema_path
+from claimrules.schema import SchemaKind, dumps_schema, schema_path
 
 #: The id the placeholder source, claim, rule and case files are named after.
 EXAMPLE = "article"
@@ -41,9 +42,24 @@ def _slug(name: str) -> str:
     return slug[:120]
 
 
+#: Where the scaffold puts its copies of the schemas, inside the new ruleset.
+SCHEMA_FOLDER = "schemas"
+
+
+def _schema_line(kind: SchemaKind, directory: Path, root: Path) -> str:
+    """The editor modeline: a path, relative to the file, to the schema copy in the ruleset."""
+    target = schema_path(kind, root / SCHEMA_FOLDER)
+    ref = os.path.relpath(target, directory).replace(os.sep, "/")
+    return f"# yaml-language-server: $schema={ref}\n"
+
+
 def schema_line(kind: SchemaKind, directory: Path) -> str:
-    """The editor modeline: a relative path to the installed schema when one exists, else an
-    absolute one (a schema on another drive, on Windows)."""
+    """The editor modeline for a new file in `directory` of an existing ruleset: the ruleset's
+    own schema copy (`schemas/`, as `init` writes it) when it has one, else a relative path to
+    the installed schema (an absolute one on another drive, on Windows)."""
+    for root in (directory, directory.parent):
+        if schema_path(kind, root / SCHEMA_FOLDER).is_file():
+            return _schema_line(kind, directory, root)
     target = schema_path(kind)
     try:
         ref = os.path.relpath(target, directory.resolve()).replace(os.sep, "/")
@@ -57,8 +73,12 @@ def _files(root: Path) -> dict[Path, str]:
     archive = PLACEHOLDER_ARCHIVE.encode("utf-8")
     sha = hashlib.sha256(archive).hexdigest()
     sub = {d: root / d for d in ("archive", "claims", "rules", "cases")}
-    return {
-        root / "ruleset.yaml": schema_line("ruleset", root) + f"""\
+    schemas = {
+        schema_path(kind, root / SCHEMA_FOLDER): dumps_schema(kind)
+        for kind in ("ruleset", "sources", "claims", "rules", "cases")
+    }
+    return schemas | {
+        root / "ruleset.yaml": _schema_line("ruleset", root, root) + f"""\
 id: {ruleset_id}
 title: "New reported policy, as reported"       # what the reporting is about
 description: >-
@@ -75,7 +95,7 @@ facts:
     question: Who acts?
     motivated_by: [{EXAMPLE}-permission]
 """,
-        root / "sources.yaml": schema_line("sources", root) + f"""\
+        root / "sources.yaml": _schema_line("sources", root, root) + f"""\
 sources:
   - id: {EXAMPLE}
     title: null          # the headline; null where unknown
@@ -89,7 +109,7 @@ sources:
     note: "placeholder: replace archive/{EXAMPLE}.txt with the article's text and record its sha256"
 """,
         sub["archive"] / f"{EXAMPLE}.txt": PLACEHOLDER_ARCHIVE,
-        sub["claims"] / f"{EXAMPLE}.yaml": schema_line("claims", sub["claims"]) + f"""\
+        sub["claims"] / f"{EXAMPLE}.yaml": _schema_line("claims", sub["claims"], root) + f"""\
 claims:
   - id: {EXAMPLE}-permission
     source: {EXAMPLE}
@@ -100,7 +120,7 @@ claims:
       who: officials
       on_record: false   # false: the source does not name them
 """,
-        sub["rules"] / f"{EXAMPLE}.yaml": schema_line("rules", sub["rules"]) + f"""\
+        sub["rules"] / f"{EXAMPLE}.yaml": _schema_line("rules", sub["rules"], root) + f"""\
 rules:
   - id: {EXAMPLE}-permit
     effect: permit       # permit | prohibit
@@ -113,7 +133,7 @@ rules:
       "the named party is allowed to act" is read as actor named_party; say here how each
       quoted phrase maps onto facts.
 """,
-        sub["cases"] / f"{EXAMPLE}.yaml": schema_line("cases", sub["cases"]) + f"""\
+        sub["cases"] / f"{EXAMPLE}.yaml": _schema_line("cases", sub["cases"], root) + f"""\
 cases:
   - id: {EXAMPLE}-named-party-may-act
     description: The placeholder permission, as reported.

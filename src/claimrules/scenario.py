@@ -44,6 +44,11 @@ def _type_hint(fact: Fact) -> str:
     return "a number"
 
 
+#: The words a boolean fact accepts (any case), beside YAML/JSON `true` and `false`.
+_TRUE = frozenset({"true", "yes"})
+_FALSE = frozenset({"false", "no"})
+
+
 def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactValue:
     """Type one value by its fact; raise ValueError with a user-facing message."""
     if fact.type is FactType.ENUM:
@@ -56,10 +61,13 @@ def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactVal
     if fact.type is FactType.BOOL:
         if isinstance(value, bool):
             return value
-        if strings and value in ("true", "false"):
-            return value == "true"
+        # Questions are put as yes/no, so yes/no answer them, wherever a scenario is written.
+        word = value.strip().lower() if isinstance(value, str) else None
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
         raise ValueError(
-            f"`{value}` is not a boolean for `{fact.name}`; expected `true` or `false`"
+            f"`{value}` is not a boolean for `{fact.name}`; expected `true`/`yes` or "
+            "`false`/`no`"
         )
     if fact.type is FactType.DATE:
         try:

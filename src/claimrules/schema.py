@@ -18,9 +18,10 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel
 
 from claimrules.model import CasesFile, ClaimsFile, RulesetMeta, RulesFile, Scenario, SourcesFile
+from claimrules.model.statement import Statement
 from claimrules.output import write_atomic
 
-SchemaKind = Literal["ruleset", "sources", "claims", "rules", "cases", "scenario"]
+SchemaKind = Literal["ruleset", "sources", "claims", "rules", "cases", "scenario", "statement"]
 
 #: The kinds of file with a schema, in the order a ruleset directory lists them.
 KINDS: tuple[SchemaKind, ...] = get_args(SchemaKind)
@@ -34,6 +35,7 @@ _MODELS: dict[SchemaKind, type[BaseModel]] = {
     "rules": RulesFile,
     "cases": CasesFile,
     "scenario": Scenario,
+    "statement": Statement,
 }
 
 _TITLES: dict[SchemaKind, str] = {
@@ -43,6 +45,7 @@ _TITLES: dict[SchemaKind, str] = {
     "rules": "claimrules rules/*.yaml: rules derived from claims",
     "cases": "claimrules cases/*.yaml: test cases of a ruleset",
     "scenario": "claimrules scenario: one question for `claimrules eval`",
+    "statement": "claimrules statement: a public statement for `claimrules review`",
 }
 
 _OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
@@ -97,6 +100,13 @@ _DESCRIPTIONS: dict[tuple[str, str], str] = {
     ("Expectation", "verdict"): "permitted, prohibited, contested, indeterminate or not_addressed.",
     ("Expectation", "deciding_rules"): "Rules that must be among the deciding ones.",
     ("Expectation", "missing_facts"): "The exact set of missing facts expected.",
+    ("Statement", "statement"): "The text checked, as it was said or published.",
+    ("Statement", "said_by"): "Who made the statement (the reviewed claim's author).",
+    ("Statement", "said_on"): "YYYY-MM-DD: when the statement was made.",
+    ("Statement", "url"): "Where the statement appeared (http or https).",
+    ("Statement", "facts"): "The scenario the statement describes, in the ruleset's facts.",
+    ("Statement", "asserts"): "The verdict the statement claims: permitted, prohibited, ...",
+    ("Statement", "review"): "The review's author, url and date_published (for ClaimReview).",
 }
 
 _ROOT_NAMES: dict[SchemaKind, str] = {
@@ -106,6 +116,7 @@ _ROOT_NAMES: dict[SchemaKind, str] = {
     "rules": "RulesFile",
     "cases": "CasesFile",
     "scenario": "Scenario",
+    "statement": "Statement",
 }
 
 

@@ -360,7 +360,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 # --- table ---------------------------------------------------------------------------------------
 
 
-def render_table(table: Table, fmt: str, ruleset: Ruleset) -> str:
+def render_table(table: Table, fmt: str, ruleset: Ruleset, *, width: int | None = None) -> str:
     """A decision table: one column per fact some row constrains (`*` = any value), the
     verdict and the deciding rules; text (aligned columns), CSV, Markdown or JSON.
 
@@ -368,7 +368,7 @@ def render_table(table: Table, fmt: str, ruleset: Ruleset) -> str:
     [--format text|csv|markdown|json]`.
     """
     if fmt == "text":
-        return _table_text(table, ruleset)
+        return _table_text(table, ruleset, width)
     if fmt == "csv":
         return _csv([*table.facts, "verdict", "deciding_rules"],
                     ([*_row_values(table, r.cells, "|"), str(r.verdict), " ".join(r.deciding_rules)]
@@ -395,7 +395,8 @@ def _row_values(table: Table, cells: Sequence[Cell], sep: str) -> list[str]:
 
 
 def _context(as_of: date | None, known_by: date | None, sources: Sequence[str] | None) -> str:
-    parts = [f"as of {as_of}" if as_of else "no as_of (every rule in force at once)"]
+    parts = [f"as of {as_of}" if as_of
+             else "at no particular date (every reported rule counts at once)"]
     if known_by:
         parts.append(f"known by {known_by}")
     if sources:
@@ -408,7 +409,9 @@ def _left_out(count: int) -> str:
             "constraint of the vocabulary")
 
 
-def _table_text(table: Table, ruleset: Ruleset) -> str:
+def _table_text(table: Table, ruleset: Ruleset, width: int | None = None) -> str:
+    """Aligned columns when they fit in `width` (None: any width); else one block per row,
+    transposed: the verdict and deciding rules, then the facts the row constrains, wrapped."""
     context = _context(table.as_of, table.known_by, table.sources)
     head = [
         f"Decision table of {ruleset.id}, as reported — {context}",
@@ -425,12 +428,34 @@ def _table_text(table: Table, ruleset: Ruleset) -> str:
             for r in table.rows]
     widths = [max(len(h), *(len(row[i]) for row in body)) if body else len(h)
               for i, h in enumerate(header)]
+    if width is not None and sum(widths) + 2 * (len(widths) - 1) > width:
+        wrapped = [w for h in head for w in textwrap.wrap(h, width=max(width, 40))]
+        return "\n".join([*wrapped, *_table_records(table, width)]) + "\n"
     lines = [*head, ""]
     lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
               for row in body]
     return "\n".join(lines) + "\n"
+
+
+def _table_records(table: Table, width: int) -> list[str]:
+    """The table transposed for a narrow terminal: per row, its verdict and deciding rules, then
+    `fact=value` for each fact the row constrains (the others take any value)."""
+    width = max(width, 40)
+    lines = textwrap.wrap("(one block per row: the table is wider than the terminal; "
+                          "--width 0 prints it as columns)", width=width)
+    for i, r in enumerate(table.rows, start=1):
+        values = _row_values(table, r.cells, "|")
+        lines.append("")
+        lines += textwrap.wrap(f"{i}. {str(r.verdict).upper()} — "
+                               f"{', '.join(r.deciding_rules) or 'no deciding rule'}",
+                               width=width, subsequent_indent="   ", break_on_hyphens=False)
+        cells = [f"{f}={v}" for f, v in zip(table.facts, values, strict=True) if v != ANY]
+        lines += textwrap.wrap(" · ".join(cells) or "any case", width=width,
+                               initial_indent="   ", subsequent_indent="   ",
+                               break_on_hyphens=False)
+    return lines
 
 
 def _table_markdown(table: Table, ruleset: Ruleset) -> str:
@@ -476,7 +501,7 @@ def _table_json(table: Table) -> dict[str, Any]:
 # --- diff ----------------------------------------------------------------------------------------
 
 
-def render_diff(diff: Diff, fmt: str, ruleset: Ruleset) -> str:
+def render_diff(diff: Diff, fmt: str, ruleset: Ruleset, *, summary: bool = False) -> str:
     """Verdict changes old → new: each region, its verdicts, the rules that entered and left
     the deciding set, and the claims (source, date, quote) behind those rules.
 
@@ -485,7 +510,7 @@ def render_diff(diff: Diff, fmt: str, ruleset: Ruleset) -> str:
     [--format text|json|markdown]`.
     """
     if fmt == "text":
-        return _diff_text(diff)
+        return _diff_summary(diff) if summary else _diff_text(diff)
     if fmt == "json":
         return _dumps(_diff_json(diff))
     if fmt == "markdown":
@@ -494,7 +519,7 @@ def render_diff(diff: Diff, fmt: str, ruleset: Ruleset) -> str:
 
 
 def _side(name: str, as_of: date | None, known_by: date | None) -> str:
-    parts = [name, f"as of {as_of}" if as_of else "no as_of"]
+    parts = [name, f"as of {as_of}" if as_of else "no date asked"]
     if known_by:
         parts.append(f"known by {known_by}")
     return " ".join(parts[:1]) + " (" + ", ".join(parts[1:]) + ")"
@@ -520,6 +545,35 @@ def _behind(diff: Diff) -> list[tuple[str, str, str, tuple[CitedClaim, ...]]]:
 def _claim_line(c: CitedClaim) -> str:
     when = c.reported_on.isoformat() if c.reported_on else "undated"
     return f"{c.id} · {c.source} · {when}"
+
+
+def _diff_summary(diff: Diff) -> str:
+    """The changes in short: per kind of change (old → new verdict), how many regions, and the
+    rules that entered and left the deciding set; no regions or quotes."""
+    lines = [f"Verdict changes, as reported: {_diff_title(diff)}"]
+    if not diff.complete:
+        lines.append("PARTIAL: the fact space was too large to explore completely")
+    if not diff.changes:
+        lines.append("no verdict changes")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{diff.changed_cells} of {diff.total_cells} cases of the explored grid change "
+                 f"verdict, in {_plural(len(diff.changes), 'region')}")
+    kinds: dict[tuple[str, str], list[Any]] = {}
+    for c in diff.changes:
+        kinds.setdefault((str(c.before), str(c.after)), []).append(c)
+    for (before, after), changes in kinds.items():
+        lines += ["", f"{before} → {after}: {_plural(len(changes), 'region')}"]
+        for label, attr in (("entered: ", "entered"), ("left:    ", "left")):
+            seen: dict[str, str] = {}
+            for c in changes:
+                for r in getattr(c, attr):
+                    seen.setdefault(r.rule, f"{r.effect} {r.rule}")
+            if seen:
+                lines += textwrap.wrap(label + ", ".join(seen.values()), width=96,
+                                       initial_indent="   ", subsequent_indent="            ",
+                                       break_on_hyphens=False)
+    lines += ["", "Without --summary: each region, and the quotes behind each change."]
+    return "\n".join(lines) + "\n"
 
 
 def _diff_text(diff: Diff) -> str:

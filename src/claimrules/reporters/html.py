@@ -32,7 +32,7 @@ from claimrules.reporters.brief import (
     when_text,
     who_text,
 )
-from claimrules.ruleset import ClaimRecord
+from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Dates closer than this (percent of the timeline's width) share one column of dots.
 _SAME_COLUMN = 1.5
@@ -558,6 +558,15 @@ _NAV = (
 )
 
 
+def _linked_data(rs: Ruleset) -> str:
+    """The ruleset's claims as schema.org JSON-LD (as `claimrules export` writes them), in a
+    script element no ruleset string can close."""
+    from claimrules.export import jsonld  # noqa: PLC0415
+    from claimrules.reporters.embed import script_element  # noqa: PLC0415
+
+    return script_element(jsonld(rs), "application/ld+json")
+
+
 def render_html(brief: Brief) -> str:
     """The brief as one self-contained HTML document, ending with one newline."""
     rs = brief.ruleset
@@ -599,7 +608,7 @@ def render_html(brief: Brief) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="claimrules {_e(__version__)}">\n'
         f"<title>{_e(rs.meta.title)} — brief, as reported</title>\n"
-        f"<style>{_CSS}</style>\n</head>\n<body>\n<div class=\"wrap\">"
+        f"<style>{_CSS}</style>\n{_linked_data(rs)}\n</head>\n<body>\n<div class=\"wrap\">"
         + "".join(body)
         + f"</div>\n<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )

@@ -55,3 +55,52 @@ def sources_text(ruleset: Ruleset) -> str:
         lines.append("")
     lines.append(f"{len(ruleset.sources)} sources")
     return "\n".join(lines) + "\n"
+
+
+def fact_values(ruleset: Ruleset, name: str) -> list[tuple[str, str | None]]:
+    """A fact's values as a scenario writes them, with their labels."""
+    from claimrules.domain import FactType  # noqa: PLC0415
+
+    fact = ruleset.facts[name]
+    if fact.type is FactType.ENUM:
+        return [(v, fact.label(v)) for v in fact.value_names()]
+    if fact.type is FactType.BOOL:
+        return [("true", "yes"), ("false", "no")]
+    return []
+
+
+def facts_json(ruleset: Ruleset) -> dict[str, object]:
+    """The fact vocabulary: each fact's type, question, description and values with labels."""
+    out = []
+    for name, fact in ruleset.facts.items():
+        entry: dict[str, object] = {
+            "name": name,
+            "type": str(fact.type),
+            "question": fact.question,
+            "description": fact.description,
+            "values": [{"value": v, "label": label} for v, label in fact_values(ruleset, name)],
+        }
+        if fact.unit or fact.minimum is not None or fact.maximum is not None:
+            entry.update(unit=fact.unit, minimum=fact.minimum, maximum=fact.maximum)
+        out.append(entry)
+    return {"ruleset": ruleset.id, "facts": out}
+
+
+def facts_text(ruleset: Ruleset) -> str:
+    """The fact vocabulary, one fact a block: name and type, question, description, values."""
+    lines: list[str] = []
+    for name, fact in ruleset.facts.items():
+        kind = {"bool": "yes or no", "date": "date YYYY-MM-DD"}.get(
+            str(fact.type), str(fact.type))
+        lines.append(f"{name} ({kind}) — {fact.question}")
+        lines.extend(textwrap.wrap(fact.description, width=96, initial_indent="    ",
+                                   subsequent_indent="    "))
+        for value, label in fact_values(ruleset, name):
+            if str(fact.type) != "bool":
+                lines.append(f"  {value}" + (f" — {label}" if label else ""))
+        if fact.minimum is not None or fact.maximum is not None:
+            lines.append(f"  from {fact.minimum} to {fact.maximum} {fact.unit or ''}".rstrip())
+        lines.append("")
+    lines.append("write them as --fact NAME=VALUE (yes/no or true/false for yes-or-no facts), "
+                 "or under `facts:` in a scenario file")
+    return "\n".join(lines) + "\n"
