@@ -111,7 +111,8 @@ def test_eval_from_stdin(capsys, monkeypatch) -> None:
     [
         (["--fact", "actr=ukraine"], "did you mean `actor`?"),
         (["--fact", "area=moskow"], "did you mean `moscow`"),
-        (["--fact", "directly_involved_in_invasion=maybe"], "expected `true`/`yes` or `false`/`no`"),
+        (["--fact", "directly_involved_in_invasion=maybe"],
+         "expected `true`/`yes` or `false`/`no`"),
         (["--as-of", "2024-13-01"], "is not a date"),
         (["--source", "dw-2024-05-03"], "did you mean `dw-2024-05-30`?"),
         (["--fact", "noequals"], "is not name=value"),
