@@ -71,16 +71,21 @@ def check_golden(path: Path, actual: str) -> None:
 
 
 def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-             *args: str) -> tuple[int, str, str]:
-    """Run `claimrules ARGS...` in this process: (exit code, stdout, stderr)."""
+             *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    """Run `claimrules ARGS...` in this process, with `stdin` as standard input when given:
+    (exit code, stdout, stderr)."""
+    import io
+
     from claimrules.cli import main
 
     monkeypatch.setattr(sys, "argv", ["claimrules", *args])
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     with pytest.raises(SystemExit) as info:
         main()
     out, err = capsys.readouterr()
     code = info.value.code
-    return (code if isinstance(code, int) else 1), out, err
+    return (0 if code is None else code if isinstance(code, int) else 1), out, err
 
 
 def tool(name: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -11,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from claimrules.cli import cli, main
-from conftest import ROOT, SHIPPED
+from claimrules.cli import cli
+from conftest import ROOT, SHIPPED, run_main
 
 RS = str(SHIPPED)
 FACTS = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us",
@@ -20,12 +19,8 @@ FACTS = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us",
 
 
 def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
+    """`claimrules ARGS...` in this process, reading `stdin`."""
+    return run_main(monkeypatch, capsys, *args, stdin=stdin)
 
 
 def test_check_passes_on_the_shipped_ruleset(capsys, monkeypatch) -> None:

@@ -4,14 +4,11 @@ words for an unset date."""
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import pytest
 
-from claimrules.cli import main
-from conftest import SHIPPED
+from conftest import SHIPPED, run_main
 
 RS = str(SHIPPED)
 BASE = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us",
@@ -19,12 +16,8 @@ BASE = ["--fact", "actor=ukraine", "--fact", "munitions_origin=us",
 
 
 def run(capsys, monkeypatch, *args: str, stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["claimrules", *args])
-    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    return int(info.value.code or 0), out, err
+    """`claimrules ARGS...` in this process, reading `stdin`."""
+    return run_main(monkeypatch, capsys, *args, stdin=stdin)
 
 
 def test_facts_lists_names_types_questions_values_and_labels(capsys, monkeypatch) -> None:

@@ -346,6 +346,9 @@ def _valid_value(fact: Fact, value: object) -> bool | None:
     if fact.type is FactType.ENUM:
         return isinstance(value, str) and value in fact.value_names()
     if fact.type is FactType.BOOL:
+        # Questions are put as yes/no: the words answer them too, in any case and spacing.
+        if isinstance(value, str):
+            return value.strip().lower() in {"true", "yes", "false", "no"}
         return isinstance(value, bool)
     if fact.type is FactType.DATE:
         if isinstance(value, datetime):

@@ -43,20 +43,23 @@ with open(sys.argv[1], "w") as f:
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
+#: A guard against a truly hung child only: a slow machine never trips it.
+HANG = 600
 
-def _own_peak(job: Job, tmp: Path, timeout: float = 60) -> tuple[Run, float]:
+
+def _own_peak(job: Job, tmp: Path) -> tuple[Run, float]:
     """Run `job` through the launcher: the result and the command's own peak RSS in MB."""
     report = tmp / "peak-rss"
     launched = Job([sys.executable, "-S", "-c", _LAUNCHER, str(report), *job.argv], job.cwd,
                    stdin=job.stdin, env=job.env)
-    r = run(launched, timeout=timeout)
-    assert not r.timed_out
+    r = run(launched)
+    assert not r.hung
     return r, int(report.read_text(encoding="utf-8")) / 1024
 
 
 def _batch(cwd: Path, source: str, stdin: Path | None = None) -> Run:
     r = run(Job(claimrules_argv("eval", str(SHIPPED), "--batch", source), cwd, stdin=stdin))
-    assert not r.timed_out
+    assert not r.hung
     return r
 
 
@@ -135,7 +138,7 @@ def test_a_batch_of_many_lines_runs_in_flat_memory(tmp_path: Path) -> None:
         for _ in range(3000):
             f.write((b" " * 99 + b"\n") * 99 + b"\x00\n")
     r, peak = _own_peak(Job(claimrules_argv("eval", str(SHIPPED), "--batch", "-"), tmp_path,
-                            stdin=batch), tmp_path, timeout=120)
+                            stdin=batch), tmp_path)
     assert r.returncode == 1
     assert r.stderr.decode().splitlines()[-1] == "1 decisions, 3000 bad lines"
     assert peak < MEMORY_MB, f"peak RSS {peak:.0f} MB"
@@ -154,7 +157,7 @@ def test_ask_from_dev_zero_ends_in_a_clean_error(tmp_path: Path) -> None:
 def _closed_stdin(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(claimrules_argv(*args), capture_output=True, text=True, env=env,
-                          timeout=60, check=False, stdin=subprocess.DEVNULL,
+                          timeout=HANG, check=False, stdin=subprocess.DEVNULL,
                           preexec_fn=lambda: os.close(0))
 
 
@@ -179,7 +182,7 @@ def _limited(argv: list[str], cwd: Path, stdout: Path) -> subprocess.CompletedPr
         resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 
     with stdout.open("wb") as out:
-        return subprocess.run(argv, cwd=cwd, stdout=out, stderr=subprocess.PIPE, timeout=60,
+        return subprocess.run(argv, cwd=cwd, stdout=out, stderr=subprocess.PIPE, timeout=HANG,
                               check=False, preexec_fn=limit)
 
 
@@ -213,7 +216,7 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     proc.stdout.close()
     err = proc.stderr.read()
     proc.stderr.close()
-    assert proc.wait(timeout=60) == 0
+    assert proc.wait(timeout=HANG) == 0
     assert first
     assert err == b""
 
@@ -230,7 +233,7 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path: Path, dela
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:
         proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=HANG)
     text = err.decode()
     if "Traceback" in text or "Fatal Python error" in text:
         # Only the interpreter's own start-up (site, the generated wrapper's imports, the
@@ -261,13 +264,13 @@ main()
 
 def test_ctrl_c_while_the_command_line_is_imported_exits_130() -> None:
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True,
-                          text=True, timeout=60, check=False)
+                          text=True, timeout=HANG, check=False)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
 
 
 def test_closed_stdout_is_an_error_not_a_bug() -> None:
     done = subprocess.run(claimrules_argv("sources", str(SHIPPED)), stderr=subprocess.PIPE,
-                          stdout=subprocess.DEVNULL, text=True, timeout=60, check=False,
+                          stdout=subprocess.DEVNULL, text=True, timeout=HANG, check=False,
                           preexec_fn=lambda: os.close(1))
     assert done.returncode == 2, done.stderr
     assert done.stderr == "<stdout>: error: standard output is closed [stdout-closed]\n"

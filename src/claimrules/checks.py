@@ -252,8 +252,11 @@ def _weakness(claim: Claim) -> str:
     return "speculative"
 
 
-def source_bounds(source: Located, claims: Mapping[str, ClaimRecord]) -> Iterator[Diagnostic]:
-    """An undated source's bounds cite dated claims that exist."""
+def source_bounds(
+    source: Located, claims: Mapping[str, ClaimRecord], claim_ids: set[str]
+) -> Iterator[Diagnostic]:
+    """An undated source's bounds cite dated claims that exist (a claim that failed to load,
+    `claim_ids` but not `claims`, is the subject of its own error)."""
     s: Source = source.model
     for end in ("not_before", "not_after"):
         bound = getattr(s, end)
@@ -262,7 +265,8 @@ def source_bounds(source: Located, claims: Mapping[str, ClaimRecord]) -> Iterato
         path = (*source.path, end, "claim")
         rec = claims.get(bound.claim)
         if rec is None:
-            yield unknown("claim", bound.claim, source.span(end, "claim"), path, claims)
+            if bound.claim not in claim_ids:
+                yield unknown("claim", bound.claim, source.span(end, "claim"), path, claim_ids)
         elif rec.reported_on is None:
             yield Diagnostic(
                 "undated-basis",

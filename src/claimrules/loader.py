@@ -535,8 +535,17 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
                 claim.to_domain(), plain_sources[source.id], reported, start, end, lo, hi
             )
     col.add(checks.disagreement_references(meta, rule_ids))
+    source_of = {c.model.id: c.model.source for c in claims}
     for s in sources:
-        col.add(checks.source_bounds(s, records))
+        for bound in (s.model.not_before, s.model.not_after):
+            cid = bound.claim if bound is not None else None
+            if cid is not None and cid not in records:
+                # the claim (or its source) failed to load: its own error says why
+                for root in (("claim", cid), ("source", source_of.get(cid, ""))):
+                    if root in col.broken:
+                        col.follow_ons[root] += 1
+                        break
+        col.add(checks.source_bounds(s, records, claim_ids))
     for r in rules:
         col.add(checks.rule_references(r, facts, claim_ids, rule_ids))
         col.add(checks.rule_grounds(r, records))
