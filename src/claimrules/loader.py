@@ -541,9 +541,9 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
             cid = bound.claim if bound is not None else None
             if cid is not None and cid not in records:
                 # the claim (or its source) failed to load: its own error says why
-                for root in (("claim", cid), ("source", source_of.get(cid, ""))):
-                    if root in col.broken:
-                        col.follow_ons[root] += 1
+                for cause in (("claim", cid), ("source", source_of.get(cid, ""))):
+                    if cause in col.broken:
+                        col.follow_ons[cause] += 1
                         break
         col.add(checks.source_bounds(s, records, claim_ids))
     for r in rules:
