@@ -3,9 +3,10 @@ cap, and each child's own peak RSS and CPU time (from `os.wait4`, so children ru
 side do not blur each other's numbers). Output goes to files, not pipes, so no reader threads are
 needed and a child that floods its output cannot block.
 
-Nothing here fails because the machine is slow. The caps are set by `resource.setrlimit` in the
-child, so they count the child's own work whatever else the machine is doing; the wall-clock
-guard is only there to end a child that is truly hung (blocked, not busy) and say so.
+Nothing here fails because the machine is slow, and nothing here reads a clock. The caps are set
+by `resource.setrlimit` in the child, so they count the child's own work whatever else the machine
+is doing; a kernel alarm set in the child (`signal.alarm`, kept across exec) only ends a child
+that is truly hung (blocked, not busy), and the result says so.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +26,9 @@ ADDRESS_SPACE = 600 * 1024 * 1024
 #: CPU seconds a child may use (a `claimrules` run needs well under one): only a runaway
 #: reaches it, and then the kernel stops the child with SIGXCPU.
 CPU_SECONDS = 60
-#: Wall-clock seconds after which a child is taken to be hung (blocked on something, since the
-#: CPU cap ends a busy one first) and killed. Never a pass/fail budget for work.
-HANG_SECONDS = 600.0
+#: Seconds after which the kernel ends a child with SIGALRM as hung (blocked on something, since
+#: the CPU cap ends a busy one first). Never a pass/fail budget for work.
+HANG_SECONDS = 600
 
 
 def claimrules_argv(*args: str) -> list[str]:
@@ -41,10 +41,11 @@ def claimrules_argv(*args: str) -> list[str]:
 
 
 def limit_child() -> None:
-    """Cap the address space and the CPU time of the calling process: pass it as `preexec_fn`,
-    so it runs in the child between fork and exec."""
+    """Cap the address space and the CPU time of the calling process, and arm its hang alarm:
+    pass it as `preexec_fn`, so it runs in the child between fork and exec."""
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+    signal.alarm(HANG_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,17 @@ class Run:
     stderr: bytes
     cpu_seconds: float  # user + system time of the child itself
     max_rss_mb: float
-    hung: bool  # killed by the hang guard
+
+    @property
+    def hung(self) -> bool:
+        """Ended by the hang alarm."""
+        return self.returncode == -signal.SIGALRM
 
     @property
     def cpu_limited(self) -> bool:
         """Stopped by the CPU-time cap (SIGXCPU at the soft limit, SIGKILL at the hard one)."""
         return self.returncode == -signal.SIGXCPU or (
-            self.returncode == -signal.SIGKILL and not self.hung
-            and self.cpu_seconds >= CPU_SECONDS)
+            self.returncode == -signal.SIGKILL and self.cpu_seconds >= CPU_SECONDS)
 
     def why_stopped(self) -> str:
         """A note for a failure message: how the child ended, and its CPU time and peak RSS."""
@@ -97,7 +101,6 @@ class _Child:
     proc: subprocess.Popen[bytes]
     out: object
     err: object
-    started: float
 
 
 def _start(job: Job, scratch: Path, n: int) -> _Child:
@@ -112,10 +115,10 @@ def _start(job: Job, scratch: Path, n: int) -> _Child:
     finally:
         if not isinstance(stdin, int):
             stdin.close()
-    return _Child(job, proc, out, err, time.monotonic())
+    return _Child(job, proc, out, err)
 
 
-def _finish(child: _Child, status: int, usage: resource.struct_rusage, hung: bool) -> Run:
+def _finish(child: _Child, status: int, usage: resource.struct_rusage) -> Run:
     child.proc.returncode = os.waitstatus_to_exitcode(status)
     streams = []
     for handle in (child.out, child.err):
@@ -124,13 +127,10 @@ def _finish(child: _Child, status: int, usage: resource.struct_rusage, hung: boo
         handle.close()  # type: ignore[attr-defined]
     return Run(child.job, child.proc.returncode, streams[0], streams[1],
                usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
-               hung)
+               usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
 
-def run_many(
-    jobs: Sequence[Job], *, parallel: int = 3, hang_seconds: float = HANG_SECONDS
-) -> list[Run]:
+def run_many(jobs: Sequence[Job], *, parallel: int = 3) -> list[Run]:
     """Run `jobs`, at most `parallel` at a time; results in the order of `jobs`."""
     results: dict[int, Run] = {}
     pending = list(enumerate(jobs))
@@ -140,21 +140,21 @@ def run_many(
             while pending and len(running) < parallel:
                 n, job = pending.pop(0)
                 running[n] = _start(job, Path(scratch), n)
+            done = False
             for n, child in list(running.items()):
                 pid, status, usage = os.wait4(child.proc.pid, os.WNOHANG)
-                hung = False
-                if pid == 0:
-                    if time.monotonic() - child.started < hang_seconds:
-                        continue
-                    os.kill(child.proc.pid, signal.SIGKILL)
-                    pid, status, usage = os.wait4(child.proc.pid, 0)
-                    hung = True
-                results[n] = _finish(child, status, usage, hung)
+                if pid:
+                    results[n] = _finish(child, status, usage)
+                    del running[n]
+                    done = True
+            if not done and running:  # wait for the oldest child (each has its hang alarm)
+                n, child = next(iter(running.items()))
+                _, status, usage = os.wait4(child.proc.pid, 0)
+                results[n] = _finish(child, status, usage)
                 del running[n]
-            time.sleep(0.005)
     return [results[n] for n in range(len(jobs))]
 
 
-def run(job: Job, *, hang_seconds: float = HANG_SECONDS) -> Run:
+def run(job: Job) -> Run:
     """Run one job."""
-    return run_many([job], parallel=1, hang_seconds=hang_seconds)[0]
+    return run_many([job], parallel=1)[0]

@@ -107,22 +107,32 @@ class CpuLimitExceeded(BaseException):
 
 @contextmanager
 def cpu_limit(seconds: float) -> Iterator[None]:
-    """Fail the block if it uses more than `seconds` of this process's CPU time.
+    """Fail the block if it uses more than about `seconds` of this process's CPU time.
 
-    The clock is ITIMER_PROF, which advances only while this process runs, so a busy or slow
-    machine does not move it: set `seconds` far above the block's normal cost, as a guard that
-    only a runaway (an exponential search, an unbounded read) ever reaches."""
+    The bound is the kernel's RLIMIT_CPU (whole seconds of CPU this process has used, which a
+    busy or slow machine does not move), lowered for the block to what is used so far plus
+    `seconds`; the kernel's SIGXCPU then raises here. Set `seconds` far above the block's
+    normal cost, as a guard that only a runaway (an exponential search, an unbounded read)
+    ever reaches."""
+    import math
+    import resource
 
     def _overrun(signum: int, frame: object) -> None:
         raise CpuLimitExceeded(f"used more than {seconds} s of CPU time")
 
-    previous = signal.signal(signal.SIGPROF, _overrun)
-    signal.setitimer(signal.ITIMER_PROF, seconds)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = math.ceil(spent + seconds)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    previous = signal.signal(signal.SIGXCPU, _overrun)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+        signal.signal(signal.SIGXCPU, previous)
 
 
 @pytest.fixture
