@@ -200,19 +200,23 @@ def _unreadable(name: str, exc: OSError) -> LoadError:
     return LoadError([_diag("file-unreadable", f"cannot read file: {reason}", name)])
 
 
+#: How input files are opened: read-only, never blocking (a FIFO put in a file's place is refused,
+#: not waited on), never becoming the controlling terminal.
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
 def open_regular(path: pathlib.Path, display: str | None = None) -> BinaryIO:
     """Open a regular file for reading as a binary stream, whatever its size (for input read
     as a stream, such as a batch). FIFOs, devices, sockets and directories are refused
     without blocking, as by `read_text`."""
     name = display if display is not None else str(path)
-    flags = (
-        os.O_RDONLY
-        | getattr(os, "O_NONBLOCK", 0)
-        | getattr(os, "O_NOCTTY", 0)
-        | getattr(os, "O_BINARY", 0)
-    )
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _READ_FLAGS)
     except (FileNotFoundError, NotADirectoryError):
         raise LoadError([_diag("file-missing", "file not found", name)]) from None
     except OSError as exc:
@@ -252,14 +256,8 @@ def read_text(
             ]
         )
     # Non-blocking, and checked again after opening, in case the path was swapped.
-    flags = (
-        os.O_RDONLY
-        | getattr(os, "O_NONBLOCK", 0)
-        | getattr(os, "O_NOCTTY", 0)
-        | getattr(os, "O_BINARY", 0)
-    )
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _READ_FLAGS)
     except OSError as exc:
         raise _unreadable(name, exc) from None
     try:
