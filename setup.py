@@ -2,7 +2,7 @@
 
 `rules/` and `examples/` stay the authoring home (one copy in the repository); building a wheel
 copies them, byte for byte, into `claimrules/data/rulesets/` and `claimrules/data/examples/`,
-where `claimrules.installed` finds them. An editable install reads them from the checkout.
+where `claimrules.load.installed` finds them. An editable install reads them from the checkout.
 Everything else about the package is in pyproject.toml.
 """
 

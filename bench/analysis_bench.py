@@ -22,9 +22,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from claimrules import analysis, load_ruleset  # noqa: E402
-from claimrules.domain import All, Any_, Condition, Fact, FactType, Not, Rule, Test  # noqa: E402
-from claimrules.ruleset import ClaimRecord, Ruleset  # noqa: E402
+from claimrules import load_ruleset  # noqa: E402
+
+from claimrules.analysis import lint as analysis  # noqa: E402
+from claimrules.load.domain import All, Any_, Condition, Fact, FactType, Not, Rule, Test  # noqa: E402
+from claimrules.load.ruleset import ClaimRecord, Ruleset  # noqa: E402
 
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
 

@@ -41,7 +41,7 @@ from typing import Any
 import yaml
 
 from claimrules import Ruleset, evaluate_many, load_ruleset
-from claimrules.domain import All, Condition, Not, Test
+from claimrules.load.domain import All, Condition, Not, Test
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"

@@ -110,7 +110,7 @@ def wide_any(branches: int) -> tuple[float, float, str]:
     from dataclasses import replace
 
     from claimrules import evaluate, load_ruleset
-    from claimrules.domain import All, Any_, Test
+    from claimrules.load.domain import All, Any_, Test
 
     rs = load_ruleset(Path(__file__).resolve().parent.parent / "rules" / "us-weapons-inside-russia")
     parts = tuple(Test("weapon_class", "is", "atacms") if i % 2 else Test("area", "is", "moscow")

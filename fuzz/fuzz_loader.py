@@ -34,9 +34,9 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # for _fuzzkit
 
 with atheris.instrument_imports(include=["claimrules", "yaml"]):
     from claimrules import LoadError, evaluate
-    from claimrules.loader import load_scenario
-    from claimrules.scenario import coerce_facts
-    from claimrules.yamlsafe import _decode_text, parse_yaml
+    from claimrules.load.loader import load_scenario
+    from claimrules.load.scenario import coerce_facts
+    from claimrules.load.yamlsafe import _decode_text, parse_yaml
 
 import _fuzzkit  # noqa: E402 - needs the path above
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimrules import LoadError, Ruleset, loader
+from claimrules import LoadError, Ruleset
 from claimrules.diagnostics import Diagnostic, Span
-from claimrules.model import Case, Claim, Rule, RulesetMeta, Source
-from claimrules.yamlsafe import parse_yaml
+from claimrules.load import loader
+from claimrules.load.model import Case, Claim, Rule, RulesetMeta, Source
+from claimrules.load.yamlsafe import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 if TYPE_CHECKING:
-    from claimrules.domain import Rule
-    from claimrules.ruleset import Ruleset
+    from claimrules.load.domain import Rule
+    from claimrules.load.ruleset import Ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
@@ -76,7 +76,7 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     (exit code, stdout, stderr)."""
     import io
 
-    from claimrules.cli import main
+    from claimrules.cli.main import main
 
     monkeypatch.setattr(sys, "argv", ["claimrules", *args])
     if stdin is not None:
@@ -177,8 +177,8 @@ def in_memory_ruleset(
     """A ruleset built in memory, without files: the fact vocabulary `facts` (as written in
     ruleset.yaml), `rules`, and `claims` (claim id → (source id, reported on); by default one
     claim `c` of one undated source `s`), each quoting "q" from an archive that is just "q"."""
-    from claimrules.model import Claim, RulesetMeta, Source
-    from claimrules.ruleset import ClaimRecord, Ruleset
+    from claimrules.load.model import Claim, RulesetMeta, Source
+    from claimrules.load.ruleset import ClaimRecord, Ruleset
 
     claims = {"c": ("s", None)} if claims is None else claims
     sources = {

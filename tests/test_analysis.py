@@ -16,21 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from claimrules import LoadError, analysis, load_ruleset
-from claimrules.analysis import Finding, TimeSlice
-from claimrules.decision import Verdict
+from claimrules import LoadError, load_ruleset
+from claimrules.analysis import lint as analysis
+from claimrules.analysis.lint import Finding, TimeSlice
+from claimrules.analysis.timeline import timeline
 from claimrules.diagnostics import Severity, Span
-from claimrules.domain import Rule
-from claimrules.evaluator import Leaf, build_context, decide, explore, settle_open
-from claimrules.model import Rule as RuleModel
+from claimrules.engine.decision import Verdict
+from claimrules.engine.evaluator import Leaf, build_context, decide, explore, settle_open
+from claimrules.load.domain import Rule
+from claimrules.load.model import Rule as RuleModel
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters.analysis import (
     render_diff,
     render_lint,
     render_table,
     render_timeline,
 )
-from claimrules.ruleset import Ruleset
-from claimrules.timeline import timeline
 from conftest import ROOT
 
 RULESETS = ROOT / "tests" / "rulesets"

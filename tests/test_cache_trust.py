@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from _proc import Job, claimrules_argv, run
-from claimrules import load_ruleset, snapshot
+from claimrules import load_ruleset
+from claimrules.load import snapshot
 from conftest import ROOT, SHIPPED
 
 PERMITTED = str(ROOT / "examples" / "permitted.yaml")

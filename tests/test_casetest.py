@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from claimrules import LoadError, load_ruleset
-from claimrules.casetest import CaseFile, Coverage, load_case_file, run_cases
+from claimrules.analysis.casetest import CaseFile, Coverage, load_case_file, run_cases
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters.analysis import render_cases
-from claimrules.ruleset import Ruleset
 from conftest import ROOT
 
 CLEAN = ROOT / "tests" / "rulesets" / "clean"

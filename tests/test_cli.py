@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from claimrules.cli import cli
+from claimrules.cli.main import cli
 from conftest import ROOT, SHIPPED, run_main
 
 RS = str(SHIPPED)

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from claimrules import analysis, evaluate, load_ruleset
-from claimrules.constraints import ImpossibleScenario, implied, scenarios
+from claimrules import evaluate, load_ruleset
+from claimrules.analysis import lint as analysis
+from claimrules.analysis.interview import next_question
 from claimrules.diagnostics import LoadError
-from claimrules.interview import next_question
+from claimrules.engine.constraints import ImpossibleScenario, implied, scenarios
 from conftest import ROOT, check_golden, run_main
 
 RULESET = ROOT / "tests" / "rulesets" / "constraints"

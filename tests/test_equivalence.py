@@ -18,15 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
-from claimrules.compile import RuleIndex, compile_ruleset
-from claimrules.decision import ConditionFailed, RuleStatus
-from claimrules.domain import All, Condition, Not, Rule
-from claimrules.domain import Test as FactTest
-from claimrules.evaluator import decide, why
-from claimrules.model import Claim, RulesetMeta, Source
-from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import ClaimRecord, Ruleset
-from claimrules.scenario import ScenarioError
+from claimrules.engine.compile import RuleIndex, compile_ruleset
+from claimrules.engine.decision import ConditionFailed, RuleStatus
+from claimrules.engine.evaluator import decide, why
+from claimrules.load.domain import All, Condition, Not, Rule
+from claimrules.load.domain import Test as FactTest
+from claimrules.load.model import Claim, RulesetMeta, Source
+from claimrules.load.model import Rule as RuleModel
+from claimrules.load.ruleset import ClaimRecord, Ruleset
+from claimrules.load.scenario import ScenarioError
 from conftest import SHIPPED
 
 # --- the reference evaluator ------------------------------------------------------------------

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many
-from claimrules.compile import compile_ruleset
-from claimrules.domain import Rule
-from claimrules.evaluator import combine
-from claimrules.model import Rule as RuleModel
-from claimrules.ruleset import Ruleset
-from claimrules.scenario import ScenarioError
+from claimrules.engine.compile import compile_ruleset
+from claimrules.engine.evaluator import combine
+from claimrules.load.domain import Rule
+from claimrules.load.model import Rule as RuleModel
+from claimrules.load.ruleset import Ruleset
+from claimrules.load.scenario import ScenarioError
 from conftest import in_memory_ruleset
 
 BASE = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia"}
@@ -401,9 +401,9 @@ def test_evaluate_keeps_no_global_state() -> None:
 
 @pytest.mark.parametrize("text", ["1e999", "-1e999", "1.5e400"])
 def test_a_number_that_overflows_is_refused(text: str) -> None:
-    from claimrules.domain import Fact as PlainFact
-    from claimrules.domain import FactType
-    from claimrules.scenario import coerce_value
+    from claimrules.load.domain import Fact as PlainFact
+    from claimrules.load.domain import FactType
+    from claimrules.load.scenario import coerce_value
 
     fact = PlainFact(name="n", type=FactType.NUMBER, description="d", question="q?")
     with pytest.raises(ValueError, match="out of range for `n`"):

@@ -9,7 +9,7 @@ import re
 import pytest
 from pyld import jsonld as pyld
 
-from claimrules.export import CONTEXT_CHARS, agent_type, jsonld
+from claimrules.reporters.export import CONTEXT_CHARS, agent_type, jsonld
 
 SCHEMA = "https://schema.org/"
 OA = "http://www.w3.org/ns/oa#"

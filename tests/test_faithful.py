@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Ruleset, Verdict, evaluate, load_ruleset
-from claimrules.decision import CitedClaim, Strength
 from claimrules.diagnostics import LoadError
-from claimrules.domain import ClaimKind, grounds
+from claimrules.engine.decision import CitedClaim, Strength
+from claimrules.load.domain import ClaimKind, grounds
 from claimrules.reporters import json as rjson
 from claimrules.reporters import render
 from conftest import SHIPPED, run_main

@@ -89,7 +89,7 @@ def test_ask_vocabulary_order_is_stable_whatever_the_answers(capsys, monkeypatch
 def test_completion_offers_the_rulesets_words(monkeypatch, words, offered) -> None:
     from click.shell_completion import ShellComplete
 
-    from claimrules.cli import cli
+    from claimrules.cli.main import cli
 
     complete = ShellComplete(cli, {}, "claimrules", "_CLAIMRULES_COMPLETE")
     assert [c.value for c in complete.get_completions(words[:-1], words[-1])] == offered

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 
 import _fuzzkit
 from claimrules import Decision, LoadError, Ruleset, ScenarioError, Verdict, evaluate
-from claimrules.domain import Fact, FactType
-from claimrules.loader import load_scenario
-from claimrules.scenario import coerce_facts
-from claimrules.yamlsafe import Document, load_yaml_file, parse_yaml
+from claimrules.load.domain import Fact, FactType
+from claimrules.load.loader import load_scenario
+from claimrules.load.scenario import coerce_facts
+from claimrules.load.yamlsafe import Document, load_yaml_file, parse_yaml
 from conftest import cpu_limit
 
 EXAMPLES = {  # cheap examples get more; recursive strategies and evaluations cost more

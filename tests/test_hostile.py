@@ -35,9 +35,9 @@ import pytest
 from _proc import HANG_SECONDS, Job, Run, claimrules_argv, limit_child, run, run_many
 from claimrules import LoadError, Ruleset, load_ruleset
 from claimrules.diagnostics import Diagnostic, Span
-from claimrules.loader import load_scenario
-from claimrules.scenario import coerce_facts
-from claimrules.yamlsafe import MAX_NODES, read_text
+from claimrules.load.loader import load_scenario
+from claimrules.load.scenario import coerce_facts
+from claimrules.load.yamlsafe import MAX_NODES, read_text
 from conftest import ROOT, SHIPPED, check_golden, cpu_limit, make_fixtures, run_main, tool
 
 TESTS = Path(__file__).resolve().parent
@@ -385,12 +385,12 @@ def test_exit_3_internal_error_for_any_bug(
     exc: BaseException,
     command: str,
 ) -> None:
-    import claimrules.loader
+    import claimrules.load.loader
 
     def broken(*_: object, **__: object) -> object:
         raise exc
 
-    monkeypatch.setattr(claimrules.loader, "load_ruleset", broken)
+    monkeypatch.setattr(claimrules.load.loader, "load_ruleset", broken)
     code, out, err = run_main(monkeypatch, capsys, command, str(SHIPPED))
     assert code == 3, err
     assert err.startswith(f"internal error: {type(exc).__name__}")
@@ -403,12 +403,12 @@ def test_exit_3_internal_error_for_any_bug(
 def test_out_of_memory_is_a_clean_input_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
-    import claimrules.loader
+    import claimrules.load.loader
 
     def exhausted(*_: object, **__: object) -> object:
         raise MemoryError
 
-    monkeypatch.setattr(claimrules.loader, "load_ruleset", exhausted)
+    monkeypatch.setattr(claimrules.load.loader, "load_ruleset", exhausted)
     code, out, err = run_main(monkeypatch, capsys, command, str(SHIPPED))
     assert (code, out) == (2, "")
     assert err.splitlines()[0] == "error: out of memory [out-of-memory]"
@@ -418,12 +418,12 @@ def test_out_of_memory_is_a_clean_input_error(
 def test_exit_3_in_the_evaluator(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import claimrules.evaluator
+    import claimrules.engine.evaluator
 
     def broken(*_: object, **__: object) -> object:
         raise RuntimeError("combining went wrong")
 
-    monkeypatch.setattr(claimrules.evaluator, "decide", broken)
+    monkeypatch.setattr(claimrules.engine.evaluator, "decide", broken)
     code, _, err = run_main(monkeypatch, capsys, "eval", str(SHIPPED), "--fact", "actor=ukraine")
     assert code == 3
     assert "internal error: RuntimeError: combining went wrong" in err
@@ -433,11 +433,11 @@ def test_exit_3_in_the_evaluator(
 def test_exit_3_in_a_real_process() -> None:
     """The installed entry point, patched in a fresh interpreter: exit 3, a hint, no traceback."""
     code = (
-        "import sys, claimrules.loader as l\n"
+        "import sys, claimrules.load.loader as l\n"
         "def broken(*a, **k): raise RuntimeError('boom')\n"
         "l.load_ruleset = broken\n"
         f"sys.argv = ['claimrules', 'check', {str(SHIPPED)!r}]\n"
-        "from claimrules.cli import main\n"
+        "from claimrules.cli.main import main\n"
         "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -452,12 +452,12 @@ def test_exit_3_in_a_real_process() -> None:
 def test_keyboard_interrupt(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import claimrules.loader
+    import claimrules.load.loader
 
     def interrupted(*_: object, **__: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(claimrules.loader, "load_ruleset", interrupted)
+    monkeypatch.setattr(claimrules.load.loader, "load_ruleset", interrupted)
     code, _, err = run_main(monkeypatch, capsys, "check", str(SHIPPED))
     # click turns Ctrl-C into Abort before main() sees it; main() still says so, exit 130.
     assert (code, err.strip()) == (130, "interrupted")
@@ -466,11 +466,11 @@ def test_keyboard_interrupt(
 def test_broken_pipe_is_quiet() -> None:
     # In a fresh interpreter: main() closes stderr on a broken pipe (`claimrules … | head`).
     code = (
-        "import sys, claimrules.loader as l\n"
+        "import sys, claimrules.load.loader as l\n"
         "def broken(*a, **k): raise BrokenPipeError\n"
         "l.load_ruleset = broken\n"
         f"sys.argv = ['claimrules', 'sources', {str(SHIPPED)!r}]\n"
-        "from claimrules.cli import main\n"
+        "from claimrules.cli.main import main\n"
         "main()\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

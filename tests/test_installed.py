@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claimrules.installed import installed_rulesets, resolve_example, resolve_ruleset
+from claimrules.load.installed import installed_rulesets, resolve_example, resolve_ruleset
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 import _fuzzkit
 from _proc import HANG_SECONDS, claimrules_argv, limit_child
 from claimrules import Decision, Ruleset, Verdict, evaluate, load_ruleset
-from claimrules.compile import is_pseudo
-from claimrules.decision import RuleStatus
-from claimrules.evaluator import build_context, decide
-from claimrules.model import FactType
-from claimrules.yamlsafe import parse_yaml
+from claimrules.engine.compile import is_pseudo
+from claimrules.engine.decision import RuleStatus
+from claimrules.engine.evaluator import build_context, decide
+from claimrules.load.model import FactType
+from claimrules.load.yamlsafe import parse_yaml
 from conftest import SHIPPED
 
 PARTS = _fuzzkit.shipped_parts()

@@ -14,8 +14,9 @@ import pytest
 
 from browser.chromium import SKIP_REASON, dump_dom, find_browser, png_info, screenshot
 from claimrules import evaluate, load_ruleset
-from claimrules.decision import Verdict
-from claimrules.model import ClaimKind
+from claimrules.cli.scaffold import init_ruleset
+from claimrules.engine.decision import Verdict
+from claimrules.load.model import ClaimKind
 from claimrules.reporters.brief import (
     BRIEF_FORMATS,
     build_brief,
@@ -23,7 +24,6 @@ from claimrules.reporters.brief import (
     render_brief,
 )
 from claimrules.reporters.escape import safe_url
-from claimrules.scaffold import init_ruleset
 
 # --- fixtures -------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from claimrules import Decision, Ruleset, Verdict, evaluate
-from claimrules.decision import RuleStatus
+from claimrules.engine.decision import RuleStatus
 from claimrules.reporters import DECISION_FORMATS, markdown, render, text
 from claimrules.reporters import json as json_reporter
 

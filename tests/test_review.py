@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from claimrules.decision import Verdict
-from claimrules.review import Rating, rate
-from claimrules.schema import json_schema
-from claimrules.yamlsafe import parse_yaml
+from claimrules.analysis.review import Rating, rate
+from claimrules.engine.decision import Verdict
+from claimrules.load.schema import json_schema
+from claimrules.load.yamlsafe import parse_yaml
 from conftest import ROOT, SHIPPED, run_main
 
 STATEMENT = ROOT / "examples" / "statements" / "kharkiv-rockets.yaml"

@@ -10,9 +10,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from claimrules import LoadError, evaluate, load_ruleset
-from claimrules.scaffold import init_ruleset
-from claimrules.schema import json_schema, schema_path
-from claimrules.yamlsafe import load_yaml_file
+from claimrules.cli.scaffold import init_ruleset
+from claimrules.load.schema import json_schema, schema_path
+from claimrules.load.yamlsafe import load_yaml_file
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 KIND_OF = {"ruleset.yaml": "ruleset", "sources.yaml": "sources"}

@@ -13,9 +13,16 @@ import pytest
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
 
-from claimrules.model import CasesFile, ClaimsFile, RulesetMeta, RulesFile, Scenario, SourcesFile
-from claimrules.schema import DRAFT, KINDS, dumps_schema, json_schema, schema_dir, schema_path
-from claimrules.yamlsafe import load_yaml_file, parse_yaml
+from claimrules.load.model import (
+    CasesFile,
+    ClaimsFile,
+    RulesetMeta,
+    RulesFile,
+    Scenario,
+    SourcesFile,
+)
+from claimrules.load.schema import DRAFT, KINDS, dumps_schema, json_schema, schema_dir, schema_path
+from claimrules.load.yamlsafe import load_yaml_file, parse_yaml
 from conftest import ROOT, SHIPPED
 
 MODELS = {

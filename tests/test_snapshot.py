@@ -1,4 +1,4 @@
-"""The cache of checked rulesets (`claimrules.snapshot`): a cached ruleset is the same ruleset,
+"""The cache of checked rulesets (`claimrules.load.snapshot`): a cached ruleset is the same ruleset,
 any change to its files is a miss, a broken or unwritable cache is no error, `check` never
 reads it, and a cache hit loads neither pydantic nor PyYAML."""
 
@@ -17,13 +17,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimrules import load_ruleset, snapshot
-from claimrules.compile import compile_ruleset
-from claimrules.evaluator import decide
-from claimrules.loader import scenario_of
-from claimrules.ruleset import Ruleset
-from claimrules.scenario import plain_scenario
-from claimrules.yamlsafe import Document
+from claimrules import load_ruleset
+from claimrules.engine.compile import compile_ruleset
+from claimrules.engine.evaluator import decide
+from claimrules.load import snapshot
+from claimrules.load.loader import scenario_of
+from claimrules.load.ruleset import Ruleset
+from claimrules.load.scenario import plain_scenario
+from claimrules.load.yamlsafe import Document
 from conftest import ROOT, SHIPPED, run_main
 
 RULESETS = sorted(p for p in (ROOT / "tests" / "rulesets").iterdir() if p.is_dir())
@@ -269,13 +270,13 @@ def test_a_ruleset_built_in_memory_is_not_stored(cache: Path) -> None:
 
 _PROBE = """
 import sys
-from claimrules.cli import main
+from claimrules.cli.main import main
 sys.argv = ["claimrules", *sys.argv[1:]]
 try:
     main()
 except SystemExit as exc:
     code = exc.code
-print(sorted(m for m in ("pydantic", "yaml", "claimrules.loader") if m in sys.modules),
+print(sorted(m for m in ("pydantic", "yaml", "claimrules.load.loader") if m in sys.modules),
       code, file=sys.stderr)
 """
 
@@ -286,7 +287,7 @@ def test_a_cache_hit_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
     argv = [sys.executable, "-c", _PROBE, "eval", str(SHIPPED), "--fact", "actor=ukraine",
             "--format", "json"]
     first = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
-    assert first.stderr.strip() == "['claimrules.loader', 'pydantic', 'yaml'] 0"  # a miss
+    assert first.stderr.strip() == "['claimrules.load.loader', 'pydantic', 'yaml'] 0"  # a miss
     second = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     assert second.stderr.strip() == "[] 0"
     assert second.stdout == first.stdout

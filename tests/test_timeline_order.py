@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import load_ruleset
+from claimrules.analysis.timeline import timeline
 from claimrules.reporters.analysis import TIMELINE_FORMATS, render_timeline
-from claimrules.timeline import timeline
 
 DAY0 = date(2024, 1, 1)
 DATED_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})  ")

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimrules import yamlsafe
 from claimrules.diagnostics import LoadError
-from claimrules.yamlsafe import (
+from claimrules.load import yamlsafe
+from claimrules.load.yamlsafe import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,

@@ -12,26 +12,26 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from claimrules.decision import Decision, Verdict
     from claimrules.diagnostics import Diagnostic, LoadError
-    from claimrules.evaluator import evaluate, evaluate_many
-    from claimrules.loader import load_ruleset
-    from claimrules.ruleset import Ruleset
-    from claimrules.scenario import ScenarioError
+    from claimrules.engine.decision import Decision, Verdict
+    from claimrules.engine.evaluator import evaluate, evaluate_many
+    from claimrules.load.loader import load_ruleset
+    from claimrules.load.ruleset import Ruleset
+    from claimrules.load.scenario import ScenarioError
 
 __version__ = "0.1.0"
 
 #: Each public name and the module that defines it.
 _HOMES = {
-    "Decision": "claimrules.decision",
+    "Decision": "claimrules.engine.decision",
     "Diagnostic": "claimrules.diagnostics",
     "LoadError": "claimrules.diagnostics",
-    "Ruleset": "claimrules.ruleset",
-    "ScenarioError": "claimrules.scenario",
-    "Verdict": "claimrules.decision",
-    "evaluate": "claimrules.evaluator",
-    "evaluate_many": "claimrules.evaluator",
-    "load_ruleset": "claimrules.loader",
+    "Ruleset": "claimrules.load.ruleset",
+    "ScenarioError": "claimrules.load.scenario",
+    "Verdict": "claimrules.engine.decision",
+    "evaluate": "claimrules.engine.evaluator",
+    "evaluate_many": "claimrules.engine.evaluator",
+    "load_ruleset": "claimrules.load.loader",
 }
 
 __all__ = [

@@ -11,11 +11,11 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from claimrules import mismatch
 from claimrules.authoring import common, yamledit
 from claimrules.authoring.plan import Plan, PlannedFile
 from claimrules.diagnostics import Diagnostic, LoadError, Span, did_you_mean
-from claimrules.quotes import Archive
+from claimrules.load import mismatch
+from claimrules.load.quotes import Archive
 
 #: Words of the quote used to make a claim id when none is given.
 _ID_WORDS = 5
@@ -66,7 +66,7 @@ def add_claim(
 ) -> Plan:
     """Plan appending one claim; refuse (LoadError) an unknown source, a taken id, or a quote
     that its source's archive does not hold."""
-    from claimrules.model import Claim  # noqa: PLC0415 - pydantic only when writing
+    from claimrules.load.model import Claim  # noqa: PLC0415 - pydantic only when writing
 
     root = common.ruleset_root(ruleset)
     sources = common.items(root, "sources")
@@ -125,6 +125,6 @@ def add_claim(
 
 
 def _schema_line(directory: Path) -> str:
-    from claimrules.scaffold import schema_line  # noqa: PLC0415
+    from claimrules.cli.scaffold import schema_line  # noqa: PLC0415
 
     return schema_line("claims", directory)

@@ -12,9 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span
-from claimrules.domain import SLUG_MAX, SLUG_PATTERN
-from claimrules.ruleset import yaml_files
-from claimrules.yamlsafe import Document, load_yaml_file, position_of
+from claimrules.load.domain import SLUG_MAX, SLUG_PATTERN
+from claimrules.load.ruleset import yaml_files
+from claimrules.load.yamlsafe import Document, load_yaml_file, position_of
 
 _SLUG = re.compile(SLUG_PATTERN)
 

@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from claimrules import mismatch
 from claimrules.authoring import common, extract, yamledit
 from claimrules.authoring.plan import Plan, PlannedFile
 from claimrules.diagnostics import Diagnostic, LoadError, Span
-from claimrules.quotes import Archive
+from claimrules.load import mismatch
+from claimrules.load.quotes import Archive
 
 Content = Literal["full", "excerpts"]
 
@@ -39,7 +39,7 @@ def add_source(
     """Plan the archive file `archive/<id>.txt` and the new entry at the end of
     `sources.yaml`. The text is the page's (HTML reduced to its article text) or the
     `excerpts` joined by blank lines; nothing existing is overwritten (LoadError)."""
-    from claimrules.model import Source  # noqa: PLC0415 - pydantic only when writing
+    from claimrules.load.model import Source  # noqa: PLC0415 - pydantic only when writing
 
     root = common.ruleset_root(ruleset)
     common.check_id(ident, "source", "--id")

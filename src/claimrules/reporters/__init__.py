@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from claimrules.decision import Decision
-    from claimrules.ruleset import Ruleset
+    from claimrules.engine.decision import Decision
+    from claimrules.load.ruleset import Ruleset
 
 #: The formats `render` knows, in the order a CLI lists them.
 DECISION_FORMATS = ("text", "json", "markdown")

@@ -11,16 +11,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from claimrules.analysis import Cell, Diff, Finding, Region, Table, When, show_value
-from claimrules.casetest import CaseReport, CaseResult, Coverage
-from claimrules.decision import CitedClaim
+from claimrules.analysis.casetest import CaseReport, CaseResult, Coverage
+from claimrules.analysis.lint import Cell, Diff, Finding, Region, Table, When, show_value
+from claimrules.analysis.timeline import SourceDay, Timeline
 from claimrules.diagnostics import Severity
+from claimrules.engine.decision import CitedClaim
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters import json as rjson
 from claimrules.reporters import markdown as rmarkdown
 from claimrules.reporters import text as rtext
-from claimrules.ruleset import Ruleset
-from claimrules.timeline import SourceDay, Timeline
 
 CASE_FORMATS = ("text", "json", "markdown", "github")
 LINT_FORMATS = ("text", "json", "markdown", "csv", "github")

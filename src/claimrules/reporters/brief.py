@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from claimrules import analysis
-from claimrules.analysis import Cell, Finding, Region, Table, TimeSlice, When
-from claimrules.compile import cite
-from claimrules.decision import Support, Verdict
-from claimrules.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
+from claimrules.analysis import lint as analysis
+from claimrules.analysis.lint import Cell, Finding, Region, Table, TimeSlice, When
+from claimrules.engine.compile import cite
+from claimrules.engine.decision import Support, Verdict
+from claimrules.load.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
+from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters.text import (
     attribution_text,
@@ -34,7 +35,6 @@ from claimrules.reporters.text import (
     value_text,
     verdict_name,
 )
-from claimrules.ruleset import ClaimRecord, Ruleset
 
 BriefFormat = Literal["markdown", "html"]
 

@@ -17,11 +17,11 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
-from claimrules.domain import All, Condition, Not, Test, Unknown, grounds
-from claimrules.evaluator import speakers_of
-from claimrules.export import jsonld
+from claimrules.engine.evaluator import speakers_of
+from claimrules.load.domain import All, Condition, Not, Test, Unknown, grounds
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters.embed import script_element
-from claimrules.ruleset import Ruleset
+from claimrules.reporters.export import jsonld
 
 #: Bumped when the data the page's evaluator reads changes shape.
 DATA_VERSION = 1
@@ -44,7 +44,7 @@ def _value(v: object) -> object:
 
 
 def _condition(cond: Condition, ruleset: Ruleset) -> dict[str, Any]:
-    from claimrules.compile import operand_value  # noqa: PLC0415
+    from claimrules.engine.compile import operand_value  # noqa: PLC0415
 
     if isinstance(cond, Test):
         operand = operand_value(cond, ruleset.facts[cond.fact])

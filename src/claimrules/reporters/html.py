@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from claimrules import __version__
-from claimrules.analysis import Region
-from claimrules.decision import Verdict
-from claimrules.domain import Rule, Source
+from claimrules.analysis.lint import Region
+from claimrules.engine.decision import Verdict
+from claimrules.load.domain import Rule, Source
+from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters.brief import (
     AS_REPORTED,
@@ -32,7 +33,6 @@ from claimrules.reporters.brief import (
     when_text,
     who_text,
 )
-from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Dates closer than this (percent of the timeline's width) share one column of dots.
 _SAME_COLUMN = 1.5
@@ -561,8 +561,8 @@ _NAV = (
 def _linked_data(rs: Ruleset) -> str:
     """The ruleset's claims as schema.org JSON-LD (as `claimrules export` writes them), in a
     script element no ruleset string can close."""
-    from claimrules.export import jsonld  # noqa: PLC0415
     from claimrules.reporters.embed import script_element  # noqa: PLC0415
+    from claimrules.reporters.export import jsonld  # noqa: PLC0415
 
     return script_element(jsonld(rs), "application/ld+json")
 

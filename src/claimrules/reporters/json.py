@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from claimrules.decision import (
+from claimrules.engine.decision import (
     CitedClaim,
     ConditionFailed,
     Decision,
@@ -23,9 +23,9 @@ from claimrules.decision import (
     RuleOutcome,
     Support,
 )
-from claimrules.domain import Attribution, Unknown
+from claimrules.load.domain import Attribution, Unknown
+from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters import escape
-from claimrules.ruleset import ClaimRecord, Ruleset
 
 #: Bumped on any incompatible change to the JSON below; additions keep the version.
 SCHEMA_VERSION = "1.0"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
+from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters.json import attribution
-from claimrules.ruleset import ClaimRecord, Ruleset
 
 
 def _who(record: ClaimRecord) -> str:
@@ -59,7 +59,7 @@ def sources_text(ruleset: Ruleset) -> str:
 
 def fact_values(ruleset: Ruleset, name: str) -> list[tuple[str, str | None]]:
     """A fact's values as a scenario writes them, with their labels."""
-    from claimrules.domain import FactType  # noqa: PLC0415
+    from claimrules.load.domain import FactType  # noqa: PLC0415
 
     fact = ruleset.facts[name]
     if fact.type is FactType.ENUM:

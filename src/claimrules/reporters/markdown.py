@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from claimrules.decision import (
+from claimrules.engine.decision import (
     CitedClaim,
     Decision,
     MissingFactOutcome,
@@ -17,7 +17,8 @@ from claimrules.decision import (
     RuleStatus,
     Verdict,
 )
-from claimrules.domain import ClaimKind, Effect, Fact, FactType
+from claimrules.load.domain import ClaimKind, Effect, Fact, FactType
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters.text import (
     attribution_text,
@@ -44,7 +45,6 @@ from claimrules.reporters.text import (
     verdict_name,
     verdicts_text,
 )
-from claimrules.ruleset import Ruleset
 
 #: Characters that start Markdown syntax anywhere in a line. `|` is left to `_cell` (it only
 #: matters in tables) and `_` to `_UNDERSCORE` (inside a word it starts nothing).

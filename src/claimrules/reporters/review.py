@@ -1,14 +1,14 @@
-"""A review rendered as text (terminal) or JSON; `claimrules.review.claim_review` builds the
-JSON-LD."""
+"""A review rendered as text (terminal) or JSON; `claimrules.analysis.review.claim_review`
+builds the JSON-LD."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from claimrules.analysis.review import Review
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters import json as rjson
 from claimrules.reporters import text
-from claimrules.review import Review
-from claimrules.ruleset import Ruleset
 
 
 def review_json(r: Review) -> dict[str, Any]:

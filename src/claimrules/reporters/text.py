@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
-from claimrules.decision import (
+from claimrules.engine.decision import (
     CitedClaim,
     ConditionFailed,
     Decision,
@@ -33,9 +33,17 @@ from claimrules.decision import (
     TestOutcome,
     Verdict,
 )
-from claimrules.domain import Attribution, ClaimKind, Effect, Fact, FactType, FactValue, Unknown
+from claimrules.load.domain import (
+    Attribution,
+    ClaimKind,
+    Effect,
+    Fact,
+    FactType,
+    FactValue,
+    Unknown,
+)
+from claimrules.load.ruleset import Ruleset
 from claimrules.reporters import escape
-from claimrules.ruleset import Ruleset
 
 #: Widest line the text explanation writes (long URLs excepted: they are never broken).
 WIDTH = 100

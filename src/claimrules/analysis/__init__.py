@@ -1,0 +1,2 @@
+"""Whole-space analyses over the engine: lint, tables, diffs, timelines, cases, interviews and
+reviews."""

@@ -1,0 +1,1 @@
+"""The `claimrules` command line: option plumbing around one library call per command."""

@@ -1,0 +1,1 @@
+"""The engine: a checked Ruleset compiled per reading, searched, combined and explained."""

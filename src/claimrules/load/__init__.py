@@ -1,0 +1,1 @@
+"""Loading: files → safe YAML → models (shape) → checks (meaning) → a checked Ruleset."""

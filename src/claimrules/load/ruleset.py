@@ -1,0 +1,96 @@
+"""The loaded ruleset: validated models with references resolved and quotes located."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimrules.diagnostics import Diagnostic, Span
+from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
+
+if TYPE_CHECKING:
+    from claimrules.engine.compile import CompiledRuleset
+
+
+#: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
+FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
+
+
+def yaml_files(root: Path, kind: str) -> list[Path]:
+    """`<kind>.yaml` and every `<kind>/*.yaml` (or `.yml`), sorted: the files of one kind."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.exists():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
+    return files
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A claim with its source resolved, its date settled and its quote located."""
+
+    claim: Claim
+    source: Source
+    reported_on: date | None
+    start: int
+    end: int
+    # Bounds on the report date: both `reported_on` when it is known; an undated claim's
+    # come from its source's `not_before` / `not_after` (None: unbounded).
+    earliest: date | None = None
+    latest: date | None = None
+
+    def __post_init__(self) -> None:
+        # A dated claim's bounds are its date, however the record was built.
+        if self.reported_on is not None:
+            object.__setattr__(self, "earliest", self.reported_on)
+            object.__setattr__(self, "latest", self.reported_on)
+
+    @property
+    def id(self) -> str:
+        """The claim's id."""
+        return self.claim.id
+
+
+@dataclass(eq=False)
+class Ruleset:
+    """A checked ruleset. Rules, claims and sources are held sorted by id, so file order never
+    changes an answer; facts keep the vocabulary's declared order."""
+
+    meta: RulesetMeta
+    facts: Mapping[str, Fact]
+    sources: Mapping[str, Source]
+    claims: Mapping[str, ClaimRecord]
+    rules: tuple[Rule, ...]
+    cases: tuple[Case, ...]
+    spans: Mapping[str, Span] = field(default_factory=dict)
+    archives: Mapping[str, str] = field(default_factory=dict)
+    root: str = ""
+    # Every file the ruleset was read from (path relative to the root, `/`-separated) with the
+    # sha256 of the bytes read; empty for a ruleset built in memory.
+    inputs: Mapping[str, str] = field(default_factory=dict)
+    # Warnings the checks found on a ruleset that loaded (none from the cache).
+    warnings: tuple[Diagnostic, ...] = ()
+    _compiled: CompiledRuleset | None = field(default=None, repr=False)
+
+    @property
+    def id(self) -> str:
+        """The ruleset's id."""
+        return self.meta.id
+
+    def span(self, kind: str, ident: str) -> Span:
+        """Where an entity (`rule`, `claim`, `source`, `fact`, `case`) is defined."""
+        return self.spans.get(f"{kind}:{ident}", Span(self.root))
+
+    def compiled(self) -> CompiledRuleset:
+        """The evaluable form, built once."""
+        if self._compiled is None:
+            from claimrules.engine.compile import compile_ruleset  # noqa: PLC0415 - avoid an import cycle
+
+            self._compiled = compile_ruleset(self)
+        return self._compiled
