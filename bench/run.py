@@ -841,6 +841,17 @@ def check_shipped(sc: ShippedScenarios, rng: random.Random) -> dict[str, Any]:
     return {"cross_checked_decisions": checked, "fresh_loads_share_decisions": shared}
 
 
+#: How many key orders of a batch a timed run cycles through (each pass of a first-seen run
+#: is on a ruleset of its own, so a key order met again is still a first-seen scenario).
+POOL = 8
+
+
+def key_orders(batch: list[dict[str, Any]], count: int, rng: random.Random
+               ) -> list[list[dict[str, Any]]]:
+    """`count` copies of a batch, each scenario's keys in a new random order."""
+    return [[shuffled(f, rng) for f in batch] for _ in range(count)]
+
+
 def lookup_contender(kind: str, batch: list[dict[str, Any]], verdicts: list[str],
                      rng: random.Random) -> Contender:
     """A dict lookup of the same verdicts by canonical key: each pass gets the scenarios with
@@ -852,11 +863,11 @@ def lookup_contender(kind: str, batch: list[dict[str, Any]], verdicts: list[str]
         return table[tuple(map(f.get, names))]
 
     def prepare(passes: int) -> Callable[[], None]:
-        batches = [[shuffled(f, rng) for f in batch] for _ in range(passes)]
+        pool = key_orders(batch, min(passes, POOL), rng)
 
         def run() -> None:
-            for b in batches:
-                drain(map(verdict, b))
+            for k in range(passes):
+                drain(map(verdict, pool[k % len(pool)]))
         return run
     return Contender(f"dict lookup by canonical key ({kind})", prepare, len(batch))
 
@@ -869,11 +880,11 @@ def first_seen_contender(kind: str, batch: list[dict[str, Any]], explain: bool,
 
     def prepare(passes: int) -> Callable[[], None]:
         rulesets = [load_ruleset(SHIPPED) for _ in range(passes)]
-        batches = [[shuffled(f, rng) for f in batch] for _ in range(passes)]
+        pool = key_orders(batch, min(passes, POOL), rng)
 
         def run() -> None:
-            for fresh, b in zip(rulesets, batches, strict=True):
-                drain(map(consume, evaluate_many(fresh, b, explain=explain)))
+            for k, fresh in enumerate(rulesets):
+                drain(map(consume, evaluate_many(fresh, pool[k % len(pool)], explain=explain)))
         return run
     what = "full decisions" if explain else "verdict-only"
     return Contender(f"claimrules {what}, first seen ({kind})", prepare, len(batch))
@@ -1060,6 +1071,50 @@ def _child(
     return wall, cpu, done
 
 
+def _import_times(cmd: list[str], env: Mapping[str, str], runs: int) -> dict[str, int]:
+    """Each module a command imports, with the least self time (µs) `-X importtime` gave it
+    over `runs` runs."""
+    best: dict[str, int] = {}
+    for _ in range(runs):
+        done = subprocess.run(cmd, capture_output=True, check=False,
+                              env={**env, "PYTHONPROFILEIMPORTTIME": "1"})
+        for line in done.stderr.decode(errors="replace").splitlines():
+            head, _, name = line.rpartition("|")
+            parts = head.split(":", 1)[-1].split("|")
+            if not line.startswith("import time:") or not parts[0].strip().isdigit():
+                continue
+            module, own = name.strip(), int(parts[0])
+            best[module] = min(own, best.get(module, own))
+    return best
+
+
+def _group(module: str, baseline: Mapping[str, int]) -> str:
+    if module in baseline:
+        return "imported by python -c 'import click' too"
+    if module.startswith("claimrules."):
+        return ".".join(module.split(".")[:2])
+    return "claimrules" if module == "claimrules" else "other modules (stdlib)"
+
+
+def import_breakdown(cmd: list[str], env: Mapping[str, str], baseline_cmd: list[str],
+                     runs: int) -> dict[str, Any]:
+    """Where a one-shot command's imports go (`-X importtime`, least self time per module over
+    a few runs), grouped: modules `import click` imports too, claimrules' packages, the rest."""
+    times = _import_times(cmd, env, runs)
+    baseline = _import_times(baseline_cmd, env, runs)
+    groups: dict[str, float] = {}
+    for module, own in times.items():
+        key = _group(module, baseline)
+        groups[key] = groups.get(key, 0.0) + own / 1000
+    extra = {m: t for m, t in times.items() if m not in baseline}
+    return {
+        "ms_by_group": dict(sorted(groups.items(), key=lambda kv: -kv[1])),
+        "modules": len(times), "modules_beyond_click": len(extra),
+        "slowest_beyond_click_ms": {m: t / 1000 for m, t in sorted(
+            extra.items(), key=lambda kv: -kv[1])[:12]},
+    }
+
+
 def one_shot_section(rounds: int) -> dict[str, Any]:
     """A whole `claimrules eval … --format json` process with a warm cache of checked rulesets,
     against `python -c "import click"` (and `python -c pass`), interleaved."""
@@ -1101,13 +1156,15 @@ def one_shot_section(rounds: int) -> dict[str, Any]:
                     raise Mismatch(f"{name} failed ({done.returncode})")
                 wall[name].append(w)
                 cpu[name].append(c)
+        imports = import_breakdown(commands["claimrules eval (one scenario, json)"], env,
+                                   commands["python -c 'import click'"], max(3, rounds // 3))
     med_wall = {k: statistics.median(v) for k, v in wall.items()}
     med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
     base = "python -c 'import click'"
     evaluated = "claimrules eval (one scenario, json)"
     return {
         "verdict": got, "bytecode_compiled": bytecode, "cache_entries": entries,
-        "runs": rounds,
+        "runs": rounds, "imports": imports,
         "wall_seconds": med_wall, "cpu_seconds": med_cpu,
         "all_wall_seconds": {k: [round(x, 4) for x in v] for k, v in wall.items()},
         "ratios": {
@@ -1213,6 +1270,13 @@ def print_report(result: Mapping[str, Any]) -> None:
                   f"CPU {o['cpu_seconds'][name] * 1000:7.1f} ms")
         for name, value in o["ratios"].items():
             print(f"    {name:<48} {value:7.3g}x")
+        imp = o["imports"]
+        print(f"  eval imports {imp['modules']} modules, {imp['modules_beyond_click']} beyond "
+              "those of import click; least self time (-X importtime) by group:")
+        for name, ms in imp["ms_by_group"].items():
+            print(f"    {name:<48} {ms:7.1f} ms")
+        print("  slowest modules beyond import click: " + ", ".join(
+            f"{m} {ms:.1f} ms" for m, ms in imp["slowest_beyond_click_ms"].items()))
     print("\n== targets")
     print(f"  {'measure':<58} {'value':>9}  {'target':>8}  met")
     for t in result["targets"]:
