@@ -1037,6 +1037,58 @@ def generated_section(size: int, rounds: int, seed: int, tmp: Path,
     }
 
 
+# --- section (opt-in): load + check against a plain YAML parse (issue 6) ---------------------
+
+
+def load_section(n_claims: int, n_rules: int, rounds: int, seed: int,
+                 tmp: Path) -> dict[str, Any]:
+    """`load_ruleset` (parse with positions, validate, cross-check, hash archives, verify every
+    quote) against a bare parse of the same YAML files; and peak traced memory at a quarter
+    and at the full size (linear means the same bytes per claim)."""
+    import tracemalloc
+
+    path = write_ruleset(generate(n_rules, n_claims, seed), tmp, f"load-{n_claims}")
+    files = sorted(path.rglob("*.yaml"))
+    c_loader = getattr(yaml, "CSafeLoader", None)
+
+    def repeat(work: Callable[[], object]) -> Callable[[int], Callable[[], None]]:
+        def prepare(passes: int) -> Callable[[], None]:
+            def run() -> None:
+                for _ in range(passes):
+                    work()
+            return run
+        return prepare
+
+    def parse(loader: Any) -> Callable[[], object]:
+        return lambda: [yaml.load(p.read_text("utf-8"), Loader=loader) for p in files]
+
+    contenders = [Contender("load_ruleset (load + check)", repeat(lambda: load_ruleset(path)), 1),
+                  Contender("yaml.safe_load", repeat(parse(yaml.SafeLoader)), 1)]
+    if c_loader is not None:
+        contenders.append(Contender("yaml CSafeLoader", repeat(parse(c_loader)), 1))
+    measure(contenders, rounds)
+    out: dict[str, Any] = {
+        "claims": n_claims, "rules": n_rules, "yaml_files": len(files),
+        "timings": {c.name: timing_row(c) for c in contenders},
+        "ratios": {f"load / {c.name}": paired_ratio(c, contenders[0]) for c in contenders[1:]},
+    }
+    small = write_ruleset(generate(n_rules // 4, n_claims // 4, seed), tmp,
+                          f"load-{n_claims // 4}")
+    memory: dict[str, Any] = {}
+    for label, where, claims in (("quarter", small, n_claims // 4), ("full", path, n_claims)):
+        gc.collect()
+        tracemalloc.start()
+        kept = load_ruleset(where)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        memory[label] = {"claims": claims, "peak_bytes": peak, "bytes_per_claim": peak / claims}
+        del kept
+    memory["per_claim_full_over_quarter"] = (memory["full"]["bytes_per_claim"]
+                                             / memory["quarter"]["bytes_per_claim"])
+    out["memory"] = memory
+    return out
+
+
 # --- section: one-shot processes --------------------------------------------------------------
 
 ONE_SHOT_FACTS = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
@@ -1228,6 +1280,12 @@ def targets(result: Mapping[str, Any]) -> list[Target]:
     if g:
         out.append(Target(f"{g['rules']:,} rules: ms per full explained decision",
                           g["ms_per_full_decision"], 1.0, False, " ms"))
+    ld = result.get("load")
+    if ld:
+        out.append(Target(f"load + check / yaml.safe_load ({ld['claims']:,} claims; issue 6)",
+                          ld["ratios"]["load / yaml.safe_load"], 3, False))
+        out.append(Target("load memory per claim, full / quarter size (issue 6)",
+                          ld["memory"]["per_claim_full_over_quarter"], 1.25, False))
     o = result.get("one_shot")
     if o:
         out.append(Target("one-shot eval --format json / python -c 'import click'",
@@ -1270,6 +1328,16 @@ def print_report(result: Mapping[str, Any]) -> None:
               "keys per scenario")
         print(f"    full explained decision {g['ms_per_full_decision']:.3f} ms, verdict-only "
               f"{g['ms_per_verdict_only_decision']:.3f} ms")
+    ld = result.get("load")
+    if ld:
+        print(f"\n== load + check: {ld['claims']} claims, {ld['rules']} rules, "
+              f"{ld['yaml_files']} YAML files")
+        for name, t in ld["timings"].items():
+            print(f"    {name:<48} {t['seconds_per_decision']:8.3f} s CPU")
+        m = ld["memory"]
+        print(f"    peak memory {m['quarter']['peak_bytes'] / 1e6:.1f} MB at "
+              f"{m['quarter']['claims']} claims, {m['full']['peak_bytes'] / 1e6:.1f} MB at "
+              f"{m['full']['claims']} claims")
     o = result.get("one_shot")
     if o:
         print(f"\n== one-shot processes ({o['runs']} interleaved runs each; cache entries "
@@ -1319,7 +1387,8 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-SECTIONS = ("shipped", "generated", "one-shot")
+SECTIONS = ("shipped", "generated", "one-shot", "load")
+DEFAULT_SECTIONS = ("shipped", "generated", "one-shot")  # `load` (issue 6) only on request
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1336,7 +1405,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     timed = not args.check
     rounds = 3 if args.quick else 7
-    sections = set(args.only or SECTIONS)
+    sections = set(args.only or DEFAULT_SECTIONS)
     result: dict[str, Any] = {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                               "quick": args.quick, "rounds": rounds,
                               "environment": _environment()}
@@ -1349,6 +1418,10 @@ def main(argv: list[str] | None = None) -> int:
             size = 1000 if args.quick else 10000
             print(f"generated ruleset of {size} rules …", file=sys.stderr)
             result["generated"] = generated_section(size, rounds, args.seed, tmp, timed)
+        if "load" in sections and timed:
+            claims, rules = (2500, 250) if args.quick else (10000, 1000)
+            print(f"load + check of {claims} claims …", file=sys.stderr)
+            result["load"] = load_section(claims, rules, max(3, rounds - 2), args.seed, tmp)
         if "one-shot" in sections:
             print("one-shot processes …", file=sys.stderr)
             result["one_shot"] = one_shot_section(7 if args.quick else 25, timed)
