@@ -137,7 +137,8 @@ def evaluate_lines(
     given here override a line's own `as_of`, `known_by` and `sources`. A bad line's
     diagnostic names the batch `name` and the line."""
     from claimrules.engine.evaluator import decide  # noqa: PLC0415
-    from claimrules.load.scenario import coerce_facts, read_scenario  # noqa: PLC0415
+    from claimrules.load.scenario import coerce_facts  # noqa: PLC0415
+    from claimrules.load.scenario_file import read_scenario  # noqa: PLC0415
 
     compiled = ruleset.compiled()  # type: ignore[attr-defined]
     facts: Mapping[str, Fact] = ruleset.facts  # type: ignore[attr-defined]

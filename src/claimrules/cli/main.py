@@ -405,7 +405,8 @@ def _scenario_from(
     known_by: str | None,
     sources: tuple[str, ...],
 ) -> tuple[dict[str, Any], date | None, date | None, tuple[str, ...] | None]:
-    from claimrules.load.scenario import coerce_facts, read_scenario  # noqa: PLC0415
+    from claimrules.load.scenario import coerce_facts  # noqa: PLC0415
+    from claimrules.load.scenario_file import read_scenario  # noqa: PLC0415
 
     typed: dict[str, Any] = {}
     file_as_of = file_known = None
