@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from claimrules.diagnostics import Diagnostic
 from claimrules.engine.decision import (
     CitedClaim,
     ConditionFailed,
@@ -218,6 +219,18 @@ def decision(d: Decision) -> dict[str, Any]:
         "rules": [rule_outcome(o) for o in d.rules],
         "excluded_undated_claims": list(d.excluded_undated),
     }
+
+
+def batch_line(number: int, answer: Decision | Diagnostic) -> str:
+    """One line of `eval --batch` output: the decision without its rule outcomes, or the
+    line's error and its code, with the line's number; JSON on one line."""
+    if isinstance(answer, Diagnostic):
+        out = {"line": number, "error": answer.display_message(), "code": answer.code}
+    else:
+        out = decision(answer)
+        out.pop("rules")
+        out["line"] = number
+    return json.dumps(out, ensure_ascii=False)
 
 
 def claim_record(r: ClaimRecord) -> dict[str, Any]:
