@@ -72,6 +72,8 @@ class Import:
     module: str
     name: str | None
     where: str
+    #: The local name a module import binds (`rjson` in `from … import json as rjson`).
+    bound: str | None = None
 
 
 def _modules() -> dict[str, Path]:
@@ -95,7 +97,7 @@ def _imports(module: str, path: Path) -> list[Import]:
     out: list[Import] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            out += [Import(a.name, None, f"{where}:{node.lineno}") for a in node.names
+            out += [Import(a.name, None, f"{where}:{node.lineno}", a.asname) for a in node.names
                     if a.name.split(".")[0] == "claimrules"]
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
@@ -108,7 +110,7 @@ def _imports(module: str, path: Path) -> list[Import]:
             for a in node.names:
                 sub = f"{base}.{a.name}"
                 if sub in MODULES:  # `from claimrules.load import checks`: a module
-                    out.append(Import(sub, None, f"{where}:{node.lineno}"))
+                    out.append(Import(sub, None, f"{where}:{node.lineno}", a.asname or a.name))
                 else:
                     out.append(Import(base, a.name, f"{where}:{node.lineno}"))
     return [i for i in out if i.module != module]
@@ -169,11 +171,41 @@ def test_cycle_exceptions_are_still_needed() -> None:
         assert any(i.module == b for i in IMPORTS[a]), f"{a} → {b} is gone: drop the exception"
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+#: Private names still reached across modules, in code being rewritten by its owner.
+PRIVATE_EXCEPTIONS = frozenset({
+    # reporters/analysis.py (being split with analysis/) reads `json._value`: `fact_value` now
+    ("src/claimrules/reporters/analysis.py", "claimrules.reporters.json", "_value"),
+})
+
+
+def _module_attributes(module: str, path: Path) -> list[tuple[str, str, str]]:
+    """(file:line, module, attribute) for each attribute read through a package module bound
+    to a name (`from claimrules.reporters import json as rjson` … `rjson._value`)."""
+    aliases = {i.bound: i.module for i in IMPORTS[module] if i.bound}
+    where = path.relative_to(ROOT).as_posix()
+    return [(f"{where}:{node.lineno}", aliases[node.value.id], node.attr)
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in aliases]
+
+
 def test_no_private_name_is_imported_from_another_module() -> None:
     private = [f"{i.where}: `{i.name}` from {i.module}" for imports in IMPORTS.values()
-               for i in imports
-               if i.name and i.name.startswith("_") and not i.name.startswith("__")]
+               for i in imports if i.name and _private(i.name)]
     assert not private, "\n".join(private)
+
+
+def test_no_private_name_is_read_through_another_module() -> None:
+    found = [(where, target, attr) for m, path in MODULES.items()
+             for where, target, attr in _module_attributes(m, path) if _private(attr)]
+    wrong = [f"{w}: `{t}.{a}`" for w, t, a in found
+             if (w.rsplit(":", 1)[0], t, a) not in PRIVATE_EXCEPTIONS]
+    assert not wrong, "\n".join(wrong)
+    assert {(w.rsplit(":", 1)[0], t, a) for w, t, a in found} == PRIVATE_EXCEPTIONS
 
 
 def test_the_folders_are_the_stages() -> None:

@@ -24,7 +24,7 @@ from claimrules.analysis import lint as analysis
 from claimrules.analysis.lint import Cell, Finding, Region, Table, TimeSlice, When
 from claimrules.engine.compile import cite
 from claimrules.engine.decision import Support, Verdict
-from claimrules.load.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
+from claimrules.load.domain import ClaimKind, Fact, Rule, Source, grounds
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters.text import (
     attribution_text,
@@ -295,11 +295,6 @@ def when_text(when: When | None) -> str:
     if not when.spans:
         return "only when no date is given (every rule counted at once)"
     return "; ".join(_slice_text(s) for s in when.spans)
-
-
-def effect_word(effect: Effect) -> str:
-    """permit or prohibit."""
-    return str(effect)
 
 
 def rule_period_text(brief: Brief, rule_id: str) -> str:
