@@ -235,3 +235,14 @@ def test_top_level_modules_import_no_stage() -> None:
 def test_stage_exceptions_are_still_needed() -> None:
     for a, b in STAGE_EXCEPTIONS:
         assert any(i.module == b for i in IMPORTS[a]), f"{a} → {b} is gone: drop the exception"
+
+
+def test_only_the_cli_imports_click() -> None:
+    # Only the command line prints or picks exit codes; the library never needs click.
+    for m, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {a.name.split(".")[0] for n in ast.walk(tree)
+                 if isinstance(n, ast.Import) for a in n.names}
+        names |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
+                  if isinstance(n, ast.ImportFrom) and not n.level}
+        assert "click" not in names or _stage(m) == "cli", m
