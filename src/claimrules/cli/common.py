@@ -19,10 +19,7 @@ from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
@@ -30,17 +27,8 @@ class Findings(Exception):
     """Raised by a command that found problems (exit 1) after printing them."""
 
 
-class nothing:
-    """A context manager that does nothing (for a stream the command does not own)."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *_: object) -> None:
-        return None
-
-
 def color(stream: Any = None) -> bool:
+    """Whether to colour output on `stream` (standard output): a terminal, and no `NO_COLOR`."""
     if os.environ.get("NO_COLOR"):
         return False
     stream = stream or sys.stdout
@@ -48,6 +36,7 @@ def color(stream: Any = None) -> bool:
 
 
 def print_diagnostics(diags: list[Diagnostic], fmt: str = "text") -> None:
+    """Print diagnostics: rendered on stderr, or as GitHub annotations on stdout (`github`)."""
     from claimrules.reporters.escape import github_command  # noqa: PLC0415
 
     for d in diags:
@@ -69,6 +58,7 @@ def emit(text: str, fmt: str = "text", *, err: bool = False) -> None:
 
 
 def date_option(value: str | None, name: str) -> date | None:
+    """A `YYYY-MM-DD` option's date (None when not given); a usage error otherwise."""
     if value is None:
         return None
     try:
@@ -84,6 +74,7 @@ def _bad_date(value: str, name: str) -> NoReturn:
 
 
 def load_checked(path: str) -> Any:
+    """The ruleset at `path` (or installed under that id), loaded and checked in full."""
     from claimrules.load.installed import resolve_ruleset  # noqa: PLC0415
     from claimrules.load.loader import load_ruleset  # noqa: PLC0415 - lazy: keeps --help fast
 
@@ -132,6 +123,7 @@ def completer(kind: str) -> Callable[[click.Context, click.Parameter, str], list
 
 
 def warn(where: str, message: str) -> None:
+    """Print a cache warning (the cache could not be trusted or written) on stderr."""
     diagnostic = Diagnostic("cache-untrusted", message, Span(where), severity=Severity.WARNING)
     click.echo(diagnostic.render(), err=True)
 
@@ -144,6 +136,7 @@ no_cache_option = click.option(
 
 
 def write_output(text: str, output: str | None, force: bool, fmt: str) -> None:
+    """Print `text`, or write it atomically to the file `output` (`-`: standard output)."""
     if output is None or output == "-":
         emit(text, fmt)
         return
@@ -179,6 +172,7 @@ ruleset_arg = click.argument("ruleset", type=click.Path(file_okay=False, dir_oka
 
 
 def time_options(f: F) -> F:
+    """The reading options: `--as-of`, `--known-by` and `--source` (repeatable)."""
     f = click.option(
         "--source",
         "sources",
@@ -246,6 +240,7 @@ def read_stdin() -> str:
 
 
 def parse_fact_options(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--fact name=value` options as a mapping; a usage error for one without `=`."""
     out: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -19,7 +20,6 @@ from claimrules.cli.common import (
     format_option,
     load_cached,
     no_cache_option,
-    nothing,
     ruleset_arg,
     scenario_from,
     speakers_from,
@@ -120,7 +120,7 @@ def _run_batch(
         size = os.fstat(stream.fileno()).st_size
     progress = sys.stderr.isatty()
     done = bad = 0
-    with stream if batch != "-" else nothing():
+    with stream if batch != "-" else contextlib.nullcontext():  # stdin is not ours to close
         items = resolve_lines(read_lines(stream, name), name, rs.facts, rs.sources,
                               sources=sources)
         for outcome in evaluate_batch(rs, items, as_of=base_as_of, known_by=base_known):

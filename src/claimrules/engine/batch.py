@@ -62,9 +62,11 @@ class _Stream:
         self.held = next(self._items, None)
 
     def advance(self) -> None:
+        """Hold the next item (None at the end)."""
         self.held = next(self._items, None)
 
     def reading(self, item: Item) -> Reading:
+        """The reading an item is decided under: the batch's options, else the line's own."""
         s = item.scenario
         return self._as_of or s.as_of, self._known_by or s.known_by, s.sources
 
