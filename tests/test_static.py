@@ -246,3 +246,39 @@ def test_only_the_cli_imports_click() -> None:
         names |= {(n.module or "").split(".")[0] for n in ast.walk(tree)
                   if isinstance(n, ast.ImportFrom) and not n.level}
         assert "click" not in names or _stage(m) == "cli", m
+
+
+#: Escaping still done outside `reporters/escape.py`, in code being rewritten by its owner.
+ESCAPE_EXCEPTIONS = frozenset({
+    # reporters/analysis.py (being split with analysis/) keeps its own `_md`, `_md_code`:
+    # it should use escape.markdown, escape.markdown_code and escape.markdown_cell
+    "src/claimrules/reporters/analysis.py",
+})
+
+
+def _escaping_sites() -> dict[str, list[str]]:
+    """Where code escapes for an output format by itself: a GitHub workflow command written
+    (`"::…"`), `html.escape` called, a Markdown pipe or emphasis escaped (`"\\|"`, `"\\*"`)."""
+    found: dict[str, list[str]] = {}
+    for path in MODULES.values():
+        where = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            hit = (
+                isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and (node.value.startswith("::") or node.value in ("\\|", "\\*", "\\_"))
+            ) or (
+                isinstance(node, ast.Attribute) and node.attr == "escape"
+                and isinstance(node.value, ast.Name) and node.value.id in ("html", "_html")
+            )
+            if hit:
+                found.setdefault(where, []).append(f"{where}:{node.lineno}")
+    return found
+
+
+def test_one_escaper_per_format_and_one_annotation_writer() -> None:
+    sites = _escaping_sites()
+    outside = {w: s for w, s in sites.items()
+               if w != "src/claimrules/reporters/escape.py" and w not in ESCAPE_EXCEPTIONS}
+    assert not outside, outside
+    assert "src/claimrules/reporters/escape.py" in sites  # the reader finds them
+    assert set(sites) >= ESCAPE_EXCEPTIONS, "an exception is no longer needed: drop it"
