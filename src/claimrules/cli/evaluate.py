@@ -85,12 +85,12 @@ def eval_(
 
         _run_batch(rs, resolve_example(batch), as_of, known_by, sources)
         return
-    from claimrules.engine.evaluator import decide  # noqa: PLC0415
+    from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
     from claimrules.reporters import render  # noqa: PLC0415
 
     typed, a, k, s = scenario_from(rs, scenario, facts, as_of, known_by, sources)
     said_by = speakers_from(rs, speakers)
-    decision = decide(rs.compiled(), typed, as_of=a, known_by=k, sources=s, speakers=said_by)
+    decision = evaluate(rs, typed, as_of=a, known_by=k, sources=s, speakers=said_by)
     rendered = render(decision, rs, fmt, color=color() and fmt == "text")
     if fmt == "text":
         click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour

@@ -72,7 +72,7 @@ def review(
     Example: claimrules review rules/us-weapons-inside-russia statement.yaml --format jsonld
     """
     from claimrules.analysis import review as rv  # noqa: PLC0415
-    from claimrules.engine.evaluator import decide  # noqa: PLC0415
+    from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
     from claimrules.load.scenario import coerce_facts  # noqa: PLC0415
     from claimrules.reporters import json as rjson  # noqa: PLC0415
     from claimrules.reporters.review import review_json, review_text  # noqa: PLC0415
@@ -89,8 +89,8 @@ def review(
                          positions=doc.positions)
     check_sources(stmt.sources or (), rs.sources)
     said_by = speakers_from(rs, tuple(stmt.speakers or ()))
-    decision = decide(
-        rs.compiled(), typed, as_of=stmt.as_of, known_by=stmt.known_by,
+    decision = evaluate(
+        rs, typed, as_of=stmt.as_of, known_by=stmt.known_by,
         sources=tuple(sorted(set(stmt.sources))) if stmt.sources else None, speakers=said_by,
     )
     given = stmt.review or None
