@@ -14,7 +14,6 @@ from claimrules.cli.common import (
     check_sources,
     date_option,
     emit,
-    expand_rulesets,
     format_option,
     load_checked,
     print_diagnostics,
@@ -22,7 +21,6 @@ from claimrules.cli.common import (
     scenario_from,
     time_options,
 )
-from claimrules.diagnostics import Diagnostic, LoadError
 
 
 @click.command()
@@ -37,49 +35,21 @@ def check(rulesets: tuple[str, ...], fmt: str) -> None:
 
     Example: claimrules check rules/us-weapons-inside-russia
     """
-    found: list[Diagnostic] = []
-    warned: list[Diagnostic] = []
-    summaries = []
-    for path in expand_rulesets(rulesets):
-        try:
-            rs = load_checked(path)
-        except LoadError as exc:
-            found.extend(d for d in exc.diagnostics if d.severity == "error")
-            warned.extend(d for d in exc.diagnostics if d.severity != "error")
-            continue
-        warned.extend(rs.warnings)
-        verified = sum(1 for c in rs.claims.values() if c.start >= 0)
-        summaries.append(
-            {
-                "ruleset": path,
-                "sources": len(rs.sources),
-                "claims": len(rs.claims),
-                "quotes_verified": verified,
-                "facts": len(rs.facts),
-                "rules": len(rs.rules),
-                "cases": len(rs.cases),
-            }
-        )
+    from claimrules.load.check_report import check_rulesets  # noqa: PLC0415
+    from claimrules.reporters.listing import check_summary_text  # noqa: PLC0415
+
+    report = check_rulesets(rulesets)
+    found = report.errors
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "ok": not found,
-                    "rulesets": summaries,
-                    "diagnostics": [d.to_dict() for d in (*found, *warned)],
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps({
+            "ok": not found,
+            "rulesets": [s.to_dict() for s in report.rulesets],
+            "diagnostics": [d.to_dict() for d in (*found, *report.warnings)],
+        }, indent=2))
     else:
-        print_diagnostics([*found, *warned], fmt)
-        for s in summaries:
-            emit(
-                f"ok: {s['ruleset']}: {s['sources']} sources, {s['claims']} claims "
-                f"({s['quotes_verified']} quotes verified), {s['facts']} facts, "
-                f"{s['rules']} rules, {s['cases']} cases\n",
-                err=fmt == "github",
-            )
+        print_diagnostics([*found, *report.warnings], fmt)
+        for s in report.rulesets:
+            emit(check_summary_text(s), err=fmt == "github")
         if found:
             n = len(found)
             click.echo(f"{n} problem{'s' if n != 1 else ''} found", err=True)

@@ -185,22 +185,6 @@ def time_options(f: F) -> F:
     return click.option("--as-of", metavar="DATE", help="The policy in effect on DATE.")(f)
 
 
-def expand_rulesets(paths: tuple[str, ...]) -> list[str]:
-    """Each path, or, for a folder holding rulesets rather than being one, each ruleset in it."""
-    from claimrules.load.installed import resolve_ruleset  # noqa: PLC0415
-
-    out: list[str] = []
-    for path in map(resolve_ruleset, paths):
-        root = Path(path)
-        if root.is_dir() and not (root / "ruleset.yaml").exists():
-            inner = sorted(p for p in root.iterdir() if (p / "ruleset.yaml").is_file())
-            if inner:
-                out.extend(str(p) for p in inner)
-                continue
-        out.append(path)
-    return out
-
-
 def check_sources(chosen: Iterable[str], known: Collection[str]) -> None:
     """Raise LoadError naming each id in `chosen` that is not a source of the ruleset."""
     from claimrules.load.scenario_file import unknown_sources  # noqa: PLC0415
