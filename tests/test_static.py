@@ -1,7 +1,15 @@
-"""Types and lint are enforced: mypy --strict over src/, and ruff over src/ and tests/, are clean.
+"""The house rules, checked on the source itself.
 
-Both tools are the ones installed beside the interpreter running the tests (the `test` extra),
-found through `conftest.tool`, not a fixed path.
+- Types and lint: mypy --strict over src/, and ruff over src/ and tests/, are clean (both tools
+  are the ones installed beside the interpreter running the tests, found through
+  `conftest.tool`, not a fixed path).
+- The import graph, read with `ast` (nothing is imported; lazy and TYPE_CHECKING imports count):
+  no cycle; no private name imported or read from another module; the package folders are the
+  stages and no stage imports a later one; only the CLI imports click.
+- One escaper per output format and one GitHub-annotation writer (`reporters/escape.py`).
+
+Each rule's allowance list is explicit and short, names code being rewritten by its owner, and
+fails once an entry is no longer needed.
 """
 
 from __future__ import annotations
