@@ -49,11 +49,11 @@ class Parts:
 
 
 def _items(kind: str, model: type, files: list[Path]) -> list[loader.Located]:
-    col = loader._Collector()
+    col = loader.Collector()
     out = []
     for f in files:
         doc = parse_yaml(f.read_text(encoding="utf-8"), str(f.relative_to(SHIPPED)))
-        out += loader._items(doc, kind, model, col)
+        out += loader.read_items(doc, kind, model, col)
     assert not col.diagnostics, col.diagnostics
     return out
 
@@ -90,8 +90,8 @@ def build_with_file(parts: Parts, text: str, kind: str = "rules") -> Ruleset:
     doc = parse_yaml(text, name)
     if doc.data is None:
         raise LoadError([Diagnostic("file-empty", "file is empty", Span(name))])
-    col = loader._Collector()
-    extra = loader._items(doc, kind, MODELS[kind], col)
+    col = loader.Collector()
+    extra = loader.read_items(doc, kind, MODELS[kind], col)
     archives = dict(parts.archives)
     if kind == "sources":
         for src in extra:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from claimrules import load_ruleset
-from claimrules.cli.scaffold import init_ruleset
+from claimrules.authoring.scaffold import init_ruleset
 from conftest import ROOT, check_golden, run_main
 
 PAGE = ROOT / "examples" / "saved-pages" / "ruritania-drones.html"

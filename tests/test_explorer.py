@@ -254,7 +254,7 @@ def test_text_colours_meet_wcag_aa_contrast_in_light_and_dark_mode():
 
 
 def test_screenshots_of_the_explorer_and_the_brief(page, shipped, tmp_path):
-    from claimrules.reporters.brief import render_brief
+    from claimrules.reporters import render_brief
 
     ARTIFACTS.mkdir(exist_ok=True)
     brief = tmp_path / "brief.html"

@@ -77,7 +77,7 @@ def test_a_claim_that_failed_to_load_counts_the_rules_citing_it(ruleset_copy: Pa
 
 def test_a_quote_ending_past_a_truncated_archive_word(tmp_path: Path) -> None:
     root = tmp_path / "truncated"
-    from claimrules.cli.scaffold import init_ruleset
+    from claimrules.authoring.scaffold import init_ruleset
 
     init_ruleset(root)
     text = "Officials said the party may strike targets in Russi.\n"

@@ -14,15 +14,12 @@ import pytest
 
 from browser.chromium import SKIP_REASON, dump_dom, find_browser, png_info, screenshot
 from claimrules import evaluate, load_ruleset
-from claimrules.cli.scaffold import init_ruleset
+from claimrules.authoring.scaffold import init_ruleset
 from claimrules.engine.decision import Verdict
 from claimrules.load.model import ClaimKind
-from claimrules.reporters.brief import (
-    BRIEF_FORMATS,
-    build_brief,
-    md,
-    render_brief,
-)
+from claimrules.reporters import render_brief
+from claimrules.reporters.brief import BRIEF_FORMATS, build_brief
+from claimrules.reporters.escape import markdown as md
 from claimrules.reporters.escape import safe_url
 
 # --- fixtures -------------------------------------------------------------------------------

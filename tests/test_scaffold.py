@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from claimrules import LoadError, evaluate, load_ruleset
-from claimrules.cli.scaffold import init_ruleset
+from claimrules.authoring.scaffold import init_ruleset
 from claimrules.load.schema import json_schema, schema_path
 from claimrules.load.yamlsafe import load_yaml_file
 

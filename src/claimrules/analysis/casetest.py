@@ -19,7 +19,7 @@ from claimrules.engine.decision import Decision, RuleStatus
 from claimrules.engine.evaluator import decide
 from claimrules.load import checks
 from claimrules.load.domain import Case, ClaimKind
-from claimrules.load.loader import _Collector, _items, _read_doc
+from claimrules.load.loader import Collector, read_doc, read_items
 from claimrules.load.model import Case as CaseModel
 from claimrules.load.ruleset import Ruleset
 from claimrules.load.scenario import coerce_facts
@@ -57,9 +57,9 @@ def load_case_file(path: str | os.PathLike[str], ruleset: Ruleset) -> CaseFile:
     several files flattened into one list.
     """
     display = os.fspath(path)
-    col = _Collector()
-    doc = _read_doc(Path(path), display, col)
-    located = _items(doc, "cases", CaseModel, col) if doc is not None else []
+    col = Collector()
+    doc = read_doc(Path(path), display, col)
+    located = read_items(doc, "cases", CaseModel, col) if doc is not None else []
     col.add(checks.duplicates("case", [(c.model.id, c.span(), c.path) for c in located]))
     rule_ids = {r.id for r in ruleset.rules}
     for c in located:

@@ -1,4 +1,4 @@
-"""Writing rulesets: `source add`, `source rehash` and `claim add`.
+"""Writing rulesets: `init` (scaffold), `source add`, `source rehash` and `claim add`.
 
 Each operation builds a `Plan` (the files it would write, with their old and new text) without
 touching the disk; the CLI shows it (`--dry-run`) or applies it. YAML files are edited with a

@@ -125,6 +125,6 @@ def add_claim(
 
 
 def _schema_line(directory: Path) -> str:
-    from claimrules.cli.scaffold import schema_line  # noqa: PLC0415
+    from claimrules.authoring.scaffold import schema_line  # noqa: PLC0415
 
     return schema_line("claims", directory)

@@ -27,7 +27,7 @@ from claimrules.load.quotes import Archive
 from claimrules.load.scenario import ScenarioError, coerce_facts
 
 if TYPE_CHECKING:
-    from claimrules.load.loader import Located
+    from claimrules.load.located import Located
     from claimrules.load.ruleset import ClaimRecord
 
 __all__ = ["Span"]

@@ -23,6 +23,7 @@ from claimrules.diagnostics import (
 )
 from claimrules.load import checks
 from claimrules.load.domain import Constraint, Fact
+from claimrules.load.located import Located
 from claimrules.load.model import Case, Claim, Rule, RulesetMeta, Scenario, Source
 from claimrules.load.quotes import Archive
 from claimrules.load.ruleset import ClaimRecord, Ruleset, yaml_files
@@ -35,20 +36,6 @@ M = TypeVar("M", bound=BaseModel)
 MAX_ARCHIVE_BYTES = 2 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Located:
-    """A validated model with the document it came from and its data path there."""
-
-    model: Any
-    doc: Document
-    path: DataPath
-
-    def span(self, *sub: str | int, key: bool = False) -> Span:
-        """Where this item (or a field of it) is."""
-        line, col = position_of(self.doc, (*self.path, *sub), key=key)
-        return Span(self.doc.file, line, col)
-
-
 class _AnyId(set[str]):
     """Stands for the ids of a kind when one of its files could not be read: any id may be
     defined there, so no reference to that kind is reported as unknown."""
@@ -58,7 +45,10 @@ class _AnyId(set[str]):
 
 
 @dataclass
-class _Collector:
+class Collector:
+    """What one load found: every diagnostic, and which ids and kinds could not be read (so
+    the references that follow from them are counted, not reported)."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     broken_ids: set[str] = field(default_factory=set)
     unreadable: set[str] = field(default_factory=set)  # kinds with a file that failed to parse
@@ -227,7 +217,8 @@ def _display(root: Path, display_root: str, file: Path) -> str:
     return os.path.join(display_root, os.path.relpath(file, root))
 
 
-def _read_doc(path: Path, display: str, col: _Collector) -> Document | None:
+def read_doc(path: Path, display: str, col: Collector) -> Document | None:
+    """A YAML file parsed; None (its errors collected) when it is unreadable or empty."""
     try:
         doc = load_yaml_file(path, display)
     except LoadError as exc:
@@ -239,7 +230,7 @@ def _read_doc(path: Path, display: str, col: _Collector) -> Document | None:
     return doc
 
 
-def _items(doc: Document, key: str, model: type[M], col: _Collector) -> list[Located]:
+def read_items(doc: Document, key: str, model: type[M], col: Collector) -> list[Located]:
     """Validate each item of the list under `key` separately, so one bad item hides no other."""
     data = doc.data
     if not isinstance(data, dict) or key not in data:
@@ -300,7 +291,7 @@ def _items(doc: Document, key: str, model: type[M], col: _Collector) -> list[Loc
     return out
 
 
-def _read_archive(root: Path, display_root: str, src: Located, col: _Collector) -> str | None:
+def _read_archive(root: Path, display_root: str, src: Located, col: Collector) -> str | None:
     source: Source = src.model
     rel = source.archive.file
     span = src.span("archive", "file")
@@ -390,7 +381,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     """Load, validate and check a ruleset directory; raise LoadError with every problem."""
     display_root = os.fspath(path)
     root = Path(path)
-    col = _Collector()
+    col = Collector()
     meta_file = root / "ruleset.yaml"
     if not root.is_dir():
         raise LoadError(
@@ -424,7 +415,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
                 )])
                 col.unreadable.add(name)
                 continue
-            doc = _read_doc(f, _display(root, display_root, f), col)
+            doc = read_doc(f, _display(root, display_root, f), col)
             if doc is not None:
                 out.append(doc)
                 inputs[f.relative_to(root).as_posix()] = doc.digest
@@ -438,10 +429,10 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
             meta = Located(RulesetMeta.model_validate(doc.data), doc, ())
         except ValidationError as exc:
             col.add(shape_diagnostics(exc, doc, doc.data, (), RulesetMeta))
-    sources = [s for d in docs("sources") for s in _items(d, "sources", Source, col)]
-    claims = [c for d in docs("claims") for c in _items(d, "claims", Claim, col)]
-    rules = [r for d in docs("rules") for r in _items(d, "rules", Rule, col)]
-    cases = [c for d in docs("cases") for c in _items(d, "cases", Case, col)]
+    sources = [s for d in docs("sources") for s in read_items(d, "sources", Source, col)]
+    claims = [c for d in docs("claims") for c in read_items(d, "claims", Claim, col)]
+    rules = [r for d in docs("rules") for r in read_items(d, "rules", Rule, col)]
+    cases = [c for d in docs("cases") for c in read_items(d, "cases", Case, col)]
     archives: dict[str, str] = {}
     for s in sources:
         text = _read_archive(root, display_root, s, col)
@@ -461,12 +452,12 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
     rules: list[Located],
     cases: list[Located],
     archives: Mapping[str, str],
-    col: _Collector | None = None,
+    col: Collector | None = None,
     root: str = "",
     inputs: Mapping[str, str] | None = None,
 ) -> Ruleset:
     """Cross-check validated models and assemble the Ruleset (raises LoadError)."""
-    col = col or _Collector()
+    col = col or Collector()
     m: RulesetMeta = meta.model
     plain = m.to_domain()
     col.add(
@@ -579,7 +570,7 @@ def build_ruleset(  # noqa: PLR0915 - one pass over every kind of entity, in fil
     )
 
 
-def _check_cases(col: _Collector, cases: list[Located], facts: Mapping[str, Fact],
+def _check_cases(col: Collector, cases: list[Located], facts: Mapping[str, Fact],
                  source_ids: set[str], rule_ids: set[str],
                  constraints: tuple[Constraint, ...]) -> None:
     """Cases' references (a source that failed to load is not also reported as unknown), and
@@ -592,7 +583,7 @@ def _check_cases(col: _Collector, cases: list[Located], facts: Mapping[str, Fact
             col.add(checks.case_constraints(c, facts, constraints))
 
 
-def _count_follow_ons(col: _Collector, meta: RulesetMeta, rules: list[Located],
+def _count_follow_ons(col: Collector, meta: RulesetMeta, rules: list[Located],
                       cases: list[Located]) -> None:
     """Count the references to items that failed to load: each would be an "unknown id" error
     that only follows from the item's own error, so it is counted there instead of shown."""
@@ -608,7 +599,7 @@ def _count_follow_ons(col: _Collector, meta: RulesetMeta, rules: list[Located],
             col.follow_ons[ref] += 1
 
 
-def _with_follow_ons(col: _Collector) -> list[Diagnostic]:
+def _with_follow_ons(col: Collector) -> list[Diagnostic]:
     """The diagnostics, each root error noting how many errors that follow from it are not
     shown (on its first diagnostic, in file order)."""
     out = sorted(col.diagnostics, key=Diagnostic.sort_key)

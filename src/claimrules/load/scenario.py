@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
 from claimrules.load.domain import (
@@ -20,9 +20,6 @@ from claimrules.load.domain import (
     JsonValue,
     parse_iso_date,
 )
-
-if TYPE_CHECKING:
-    from claimrules.load.yamlsafe import Document
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -157,24 +154,6 @@ class ScenarioInput:
 
 _SCENARIO_KEYS = frozenset(["facts", "as_of", "known_by", "sources"])
 _SLUG = re.compile(SLUG_PATTERN)
-
-
-def read_scenario(text: str, file: str) -> tuple[ScenarioInput, Document]:
-    """Parse a scenario (YAML or JSON text); raise LoadError.
-
-    A plainly well-formed scenario is read here; anything else goes to the validating loader
-    (`claimrules.load.loader.scenario_of`), which accepts exactly what this accepts and more, and
-    words every error. So the common case never loads the pydantic validators.
-    """
-    from claimrules.load.yamlsafe import parse_yaml  # noqa: PLC0415 - `--fact` alone needs no YAML
-
-    doc = parse_yaml(text, file)
-    plain = plain_scenario(doc.data)
-    if plain is not None:
-        return plain, doc
-    from claimrules.load.loader import scenario_of  # noqa: PLC0415
-
-    return scenario_of(doc), doc
 
 
 def plain_scenario(data: object) -> ScenarioInput | None:

@@ -26,7 +26,6 @@ from claimrules.load.model import (
     SourcesFile,
 )
 from claimrules.load.model.statement import Statement
-from claimrules.output import write_atomic
 
 SchemaKind = Literal["ruleset", "sources", "claims", "rules", "cases", "scenario", "statement"]
 
@@ -198,14 +197,3 @@ def schema_dir() -> Path:
 def schema_path(kind: SchemaKind, directory: Path | None = None) -> Path:
     """The file name of one kind's schema: `<kind>.schema.json`."""
     return (directory or schema_dir()) / f"{kind}.schema.json"
-
-
-def write_schemas(directory: Path, *, force: bool = True) -> list[Path]:
-    """Write every kind's schema into `directory` (atomically); return the paths written."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in KINDS:
-        path = schema_path(kind, directory)
-        write_atomic(path, dumps_schema(kind).encode("utf-8"), force=force)
-        written.append(path)
-    return written

@@ -6,8 +6,9 @@ quotes, notes, outlets, file names, fact values): whatever it holds, it is shown
   `\\u202e`, on a TTY or not;
 - GitHub workflow commands: one writer (`github_command`); `%`, CR and LF are escaped in the
   message, and also `:` and `,` in properties, so a value cannot end a command or start one;
-- Markdown: markup characters escaped, on one line, so a value cannot open a link, a heading or
-  break a table; links only to http(s) URLs;
+- Markdown: one escaper (`markdown`) for every Markdown output — markup characters escaped, on
+  one line, so a value cannot open a link, a heading or break a table (`markdown_cell` for
+  what a table cell holds); links only to http(s) URLs;
 - HTML: `html.escape` on visible text; links only to http(s) URLs;
 - JSON: the same characters written as `\\uXXXX` escapes (the same data, inert on a terminal).
 """
@@ -98,17 +99,26 @@ def github_command(level: str, message: str, *, file: str | None = None, line: i
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~_|#])")
-_MD_LINE_START = re.compile(r"^(\s*)([+-]|\d+[.)])")
+#: Characters that start Markdown syntax anywhere in a line (`|` too: it splits a table row).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~|])")
+#: `_` starts emphasis only at the edge of a word, never inside one (`target_type`).
+_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+#: Line starts that would become a heading, a list item or a blockquote (`>` is special
+#: anywhere); an ordered list's number is kept and its `.` or `)` escaped.
+_MD_LINE_START = re.compile(r"^(\s*)([#+-])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 _URL_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
 
 
 def markdown(text: str) -> str:
-    """User text as literal Markdown inline text, on one line (markup characters escaped,
-    `&` kept from starting an entity, controls made visible)."""
+    """User text as literal Markdown inline text, on one line: markup characters escaped
+    (`|` included, so it is safe in a table cell), `&` kept from starting an entity, controls
+    made visible. The one Markdown escaper: every Markdown reporter uses it."""
     text = one_line(" ".join(text.split())).replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_LINE_START.sub(r"\1\\\2", text)
+    return _MD_ORDERED.sub(r"\1\\\2", text)
 
 
 def markdown_code(text: str) -> str:
@@ -117,6 +127,35 @@ def markdown_code(text: str) -> str:
     if "`" not in text:
         return f"`{text}`"
     return f"`` {text} ``"
+
+
+def markdown_cell(text: str) -> str:
+    """Markdown inline text set in a table cell: GFM splits a row at every `|` not escaped,
+    code spans included, so each such `|` is escaped (those `markdown` escaped are kept)."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":  # an escape: keep it with the character it escapes
+            out.append(text[i : i + 2])
+            i += 2
+            continue
+        if ch == "`":  # a code span: up to the next run of as many backticks
+            run = len(text) - len(text[i:].lstrip("`"))
+            ticks = text[i:run]
+            end = text.find(ticks, run)
+            while end >= 0 and text[end + len(ticks) : end + len(ticks) + 1] == "`":
+                end = text.find(ticks, end + len(ticks) + 1)
+            if end >= 0:
+                out.append(ticks + text[run:end].replace("|", r"\|") + ticks)
+                i = end + len(ticks)
+                continue
+            out.append(ticks)
+            i = run
+            continue
+        out.append(r"\|" if ch == "|" else ch)
+        i += 1
+    return "".join(out)
 
 
 def markdown_url(url: str) -> str:

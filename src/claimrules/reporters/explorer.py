@@ -12,7 +12,6 @@ scenarios and readings. No network: no external script, style, font or image.
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from claimrules.engine.evaluator import speakers_of
 from claimrules.load.domain import All, Condition, Not, Test, Unknown, grounds
 from claimrules.load.ruleset import Ruleset
+from claimrules.reporters import escape
 from claimrules.reporters.embed import script_element
 from claimrules.reporters.export import jsonld
 
@@ -143,7 +143,7 @@ def _asset(name: str) -> str:
 
 def render_explorer(ruleset: Ruleset) -> str:
     """The explorer page for a ruleset: deterministic, self-contained HTML."""
-    title = html.escape(f"{ruleset.meta.title} — explore the reported policy", quote=True)
+    title = escape.html(f"{ruleset.meta.title} — explore the reported policy")
     data = script_element(explorer_data(ruleset), "application/json", "claimrules-data")
     ld = script_element(jsonld(ruleset), "application/ld+json")
     return (

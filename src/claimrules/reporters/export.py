@@ -16,7 +16,6 @@ as in the W3C Web Annotation context (http://www.w3.org/ns/anno.jsonld).
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from claimrules.load.domain import Attribution, Source
@@ -93,10 +92,6 @@ def _author(attribution: Attribution | None, source: Source) -> dict[str, Any] |
         notes.append(f"relayed via {attribution.via}")
     node["description"] = "; ".join(notes)
     return node
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def appearance(source: Source) -> dict[str, Any]:

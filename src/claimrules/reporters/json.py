@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from claimrules.diagnostics import Diagnostic
 from claimrules.engine.decision import (
     CitedClaim,
     ConditionFailed,
@@ -35,8 +36,13 @@ def _date(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _value(v: object) -> object:
+def fact_value(v: object) -> object:
+    """A fact value as JSON holds it: a date as `YYYY-MM-DD`, anything else as it is."""
     return v.isoformat() if isinstance(v, date) else v
+
+
+#: The name reporters/analysis.py still uses (it is being rewritten); `fact_value` is the one.
+_value = fact_value
 
 
 def attribution(a: Attribution | None) -> dict[str, Any] | None:
@@ -83,7 +89,7 @@ def reason(r: Reason) -> dict[str, Any] | None:
                     "fact": t.fact,
                     "operator": t.operator,
                     "operand": t.operand,
-                    "value": _value(t.value),
+                    "value": fact_value(t.value),
                     "held": t.held,
                 }
                 for t in r.tests
@@ -203,14 +209,15 @@ def decision(d: Decision) -> dict[str, Any]:
         "support": support(d.support),
         "unknowns": [open_question(q) for q in d.unknowns],
         "context": [cited_claim(c) for c in d.context],
-        "facts": {k: _value(v) for k, v in sorted(d.facts.items())},
+        "facts": {k: fact_value(v) for k, v in sorted(d.facts.items())},
         "possible_verdicts": [str(v) for v in d.possible],
         "missing": [
             {
                 "fact": m.fact,
                 "question": m.question,
                 "outcomes": [
-                    {"value": _value(v), "verdicts": [str(x) for x in vs]} for v, vs in m.outcomes
+                    {"value": fact_value(v), "verdicts": [str(x) for x in vs]}
+                    for v, vs in m.outcomes
                 ],
             }
             for m in d.missing
@@ -218,6 +225,18 @@ def decision(d: Decision) -> dict[str, Any]:
         "rules": [rule_outcome(o) for o in d.rules],
         "excluded_undated_claims": list(d.excluded_undated),
     }
+
+
+def batch_line(number: int, answer: Decision | Diagnostic) -> str:
+    """One line of `eval --batch` output: the decision without its rule outcomes, or the
+    line's error and its code, with the line's number; JSON on one line."""
+    if isinstance(answer, Diagnostic):
+        out = {"line": number, "error": answer.display_message(), "code": answer.code}
+    else:
+        out = decision(answer)
+        out.pop("rules")
+        out["line"] = number
+    return json.dumps(out, ensure_ascii=False)
 
 
 def claim_record(r: ClaimRecord) -> dict[str, Any]:

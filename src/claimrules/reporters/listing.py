@@ -1,10 +1,11 @@
-"""Plain-text listings of claims and sources."""
+"""Plain-text listings of claims, facts and sources, and `check`'s summary of a ruleset."""
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
 
+from claimrules.load.check_report import Summary
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters.json import attribution
 
@@ -104,3 +105,10 @@ def facts_text(ruleset: Ruleset) -> str:
     lines.append("write them as --fact NAME=VALUE (yes/no or true/false for yes-or-no facts), "
                  "or under `facts:` in a scenario file")
     return "\n".join(lines) + "\n"
+
+
+def check_summary_text(s: Summary) -> str:
+    """`claimrules check`'s line for a ruleset that loaded: what it holds."""
+    return (f"ok: {s.ruleset}: {s.sources} sources, {s.claims} claims "
+            f"({s.quotes_verified} quotes verified), {s.facts} facts, "
+            f"{s.rules} rules, {s.cases} cases\n")

@@ -4,7 +4,6 @@ count. User data is escaped; names and values are set as code spans."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from claimrules.engine.decision import (
@@ -46,33 +45,9 @@ from claimrules.reporters.text import (
     verdicts_text,
 )
 
-#: Characters that start Markdown syntax anywhere in a line. `|` is left to `_cell` (it only
-#: matters in tables) and `_` to `_UNDERSCORE` (inside a word it starts nothing).
-_SPECIAL = re.compile(r"([\\`*\[\]<>~])")
-_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-#: Line starts that would become a heading, list item or blockquote.
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])")
-
-
-def _esc(s: str) -> str:
-    """User text as literal Markdown inline text, on one line."""
-    s = escape.one_line(" ".join(s.split()))
-    s = _SPECIAL.sub(r"\\\1", s)
-    s = _UNDERSCORE.sub(r"\\_", s)
-    return _LINE_START.sub(r"\1\\\2", s)
-
-
-def _code(s: str) -> str:
-    """A code span that survives backticks in its content."""
-    s = escape.one_line(s)
-    if "`" not in s:
-        return f"`{s}`"
-    return f"`` {s} ``"
-
-
-def _cell(s: str) -> str:
-    """Markdown inline text made safe for a table cell (GFM needs `|` escaped even in code)."""
-    return s.replace("|", r"\|")
+_esc = escape.markdown
+_code = escape.markdown_code
+_cell = escape.markdown_cell
 
 
 def _link(label: str, url: str | None) -> str:

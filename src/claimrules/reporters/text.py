@@ -189,10 +189,6 @@ def period_text(p: Period, code: Code = _plain, text: Code = _plain) -> str:
     return dates
 
 
-def _rule_sources(outcome: RuleOutcome) -> list[str]:
-    return sorted({c.source for c in outcome.claims})
-
-
 def reason_text(outcome: RuleOutcome, code: Code = _plain) -> str:
     """Why a rule did not apply, is overridden, undecided or not in force, in one phrase."""
     r: Reason = outcome.reason
@@ -327,19 +323,6 @@ def headline_text(decision: Decision) -> str:
     if v is Verdict.NOT_ADDRESSED:
         return "as reported, nothing in the reporting we hold covers this case"
     return f"as reported by {sources}"
-
-
-def source_count_text(claims: Sequence[CitedClaim]) -> str:
-    """ "2 sources (1 undated)": a source is undated when none of its cited claims has a date."""
-    dated: dict[str, bool] = {}
-    for c in claims:
-        dated[c.source] = dated.get(c.source, False) or not c.undated
-    n = len(dated)
-    undated = sum(1 for d in dated.values() if not d)
-    text = f"{n} source" + ("" if n == 1 else "s")
-    if undated == n and n:
-        return text + (" (undated)" if n == 1 else " (all undated)")
-    return text + (f" ({undated} undated)" if undated else "")
 
 
 def scenario_items(decision: Decision, ruleset: Ruleset) -> list[str]:

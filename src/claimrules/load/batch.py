@@ -1,9 +1,8 @@
-"""Batch evaluation: one JSON (or YAML flow) scenario per line in, one decision or one
-diagnostic per line out, streamed in flat memory.
+"""Batch input: one JSON (or YAML flow) scenario per line, read as bytes in flat memory.
 
 Lines are read as bytes in chunks, never as a whole file, and each line is decoded on its own,
 so a line that is too long, not UTF-8 or holds a NUL is one bad line — the same from a file as
-from standard input — and every other line is still decided. A line longer than
+from standard input — and every other line is still read. A line longer than
 `MAX_LINE_BYTES` is skipped to its end without being kept; one with no end in sight (more than
 `MAX_SKIP_BYTES`, such as `/dev/zero`) ends the batch with an input error. Nothing here prints.
 """
@@ -11,13 +10,14 @@ from standard input — and every other line is still decided. A line longer tha
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import BinaryIO
 
-from claimrules.diagnostics import Diagnostic, LoadError, Span, did_you_mean
+from claimrules.diagnostics import Diagnostic, LoadError, Span
 from claimrules.load.domain import Fact
+from claimrules.load.scenario import coerce_facts
+from claimrules.load.scenario_file import Resolved, read_scenario, unknown_sources
 
 #: Longest line read as a scenario (a scenario of every fact is a few hundred bytes).
 MAX_LINE_BYTES = 1 << 20
@@ -35,15 +35,6 @@ class Line:
 
     number: int
     text: str | None
-    problem: Diagnostic | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One line's result: a decision, or the diagnostic that made the line bad."""
-
-    number: int
-    decision: object | None
     problem: Diagnostic | None = None
 
 
@@ -111,6 +102,22 @@ def read_lines(stream: BinaryIO, name: str, *, max_line: int = MAX_LINE_BYTES,
         yield _decode(bytes(pending), name, number + 1)
 
 
+@dataclass(frozen=True)
+class BadLine:
+    """A line of a batch that holds no scenario to evaluate, and why (placed at the line)."""
+
+    number: int
+    problem: Diagnostic
+
+
+@dataclass(frozen=True)
+class Item:
+    """One good line of a batch: its number and its scenario, resolved against the ruleset."""
+
+    number: int
+    scenario: Resolved
+
+
 def _at_line(d: Diagnostic, name: str, number: int, shift: int = 0) -> Diagnostic:
     """A diagnostic about the text of one line, placed at that line of the batch (column 1
     when the column within the line is not known)."""
@@ -119,52 +126,39 @@ def _at_line(d: Diagnostic, name: str, number: int, shift: int = 0) -> Diagnosti
     return Diagnostic(d.code, d.message, span, d.path, d.help, d.severity)
 
 
-def _unknown_source(source: str, known: list[str], span: Span) -> LoadError:
-    return LoadError([Diagnostic("unknown-source", f"unknown source `{source}`", span,
-                                 help=did_you_mean(source, known))])
-
-
-def evaluate_lines(
-    ruleset: object,
-    lines: Iterator[Line],
+def resolve_lines(
+    lines: Iterable[Line],
     name: str,
+    vocabulary: Mapping[str, Fact],
+    known_sources: Collection[str],
     *,
-    as_of: date | None = None,
-    known_by: date | None = None,
     sources: tuple[str, ...] = (),
-) -> Iterator[Outcome]:
-    """Decide each line's scenario (without explanations) against a checked ruleset; options
-    given here override a line's own `as_of`, `known_by` and `sources`. A bad line's
-    diagnostic names the batch `name` and the line."""
-    from claimrules.engine.evaluator import decide  # noqa: PLC0415
-    from claimrules.load.scenario import coerce_facts, read_scenario  # noqa: PLC0415
-
-    compiled = ruleset.compiled()  # type: ignore[attr-defined]
-    facts: Mapping[str, Fact] = ruleset.facts  # type: ignore[attr-defined]
-    known: Mapping[str, object] = ruleset.sources  # type: ignore[attr-defined]
+) -> Iterator[Item | BadLine]:
+    """Each line's scenario (a JSON object, or its inside alone) resolved against the
+    ruleset, `sources` given here replacing a line's own; a bad line comes back as a
+    `BadLine` whose problem is placed at that line of the batch `name`. Blank lines are
+    skipped."""
     for line in lines:
         if line.problem is not None:
-            yield Outcome(line.number, None, line.problem)
+            yield BadLine(line.number, line.problem)
             continue
         text = line.text or ""
         if not text.strip():
             continue
+        wrapped = not text.lstrip().startswith("{")
+        body = "{" + text + "}" if wrapped else text
         try:
-            wrapped = not text.lstrip().startswith("{")
-            body = "{" + text + "}" if wrapped else text
             model, _doc = read_scenario(body, name)
-            typed = coerce_facts(facts, model.facts, file=name)
-            chosen = tuple(sorted(set(sources))) or (  # `sources: []`: no source, as in the API
-                tuple(sorted(set(model.sources))) if model.sources is not None else None
-            )
-            for s in chosen or ():
-                if s not in known:
-                    raise _unknown_source(s, list(known), Span(name))
-            decision = decide(compiled, typed, as_of=as_of or model.as_of,
-                              known_by=known_by or model.known_by, sources=chosen,
-                              explain=False)
+            typed = coerce_facts(vocabulary, model.facts, file=name)
         except LoadError as exc:
-            yield Outcome(line.number, None, _at_line(exc.diagnostics[0], name, line.number,
-                                                         int(wrapped)))
+            problem = _at_line(exc.diagnostics[0], name, line.number, int(wrapped))
+            yield BadLine(line.number, problem)
             continue
-        yield Outcome(line.number, decision)
+        chosen = tuple(sorted(set(sources))) or (  # `sources: []`: no source, as in the API
+            tuple(sorted(set(model.sources))) if model.sources is not None else None
+        )
+        unknown = unknown_sources(chosen or (), known_sources, Span(name))
+        if unknown:
+            yield BadLine(line.number, _at_line(unknown[0], name, line.number))
+            continue
+        yield Item(line.number, Resolved(typed, model.as_of, model.known_by, chosen))
