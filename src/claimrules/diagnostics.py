@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -145,6 +144,8 @@ class LoadError(Exception):
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
     """A help line suggesting the closest of `choices`, or None."""
+    import difflib  # noqa: PLC0415 - only on a mistake: keeps a cached eval's start-up short
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f"did you mean `{close[0]}`?"

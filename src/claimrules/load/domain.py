@@ -9,7 +9,6 @@ building the validators. Field names follow the files (`from` is `from_`, `not` 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ def why_not_a_date(text: str) -> str:
             return f"`{text}` is not a date: there is no month {month} (months run 01 to 12)"
         if day == 0:
             return f"`{text}` is not a date: days of the month start at 01"
+        import calendar  # noqa: PLC0415 - only on a mistake: keeps start-up short
+
         days = calendar.monthrange(year, month)[1] if year else 31
         name = _MONTHS[month - 1]
         if month == 2 and day == 29:
