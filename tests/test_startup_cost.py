@@ -19,7 +19,7 @@ import pytest
 from claimrules import evaluate
 from claimrules.engine import decision
 from claimrules.load import domain
-from claimrules.load.values import PlainValue
+from claimrules.values import PlainValue
 from conftest import SHIPPED
 
 _PROBE = """

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from claimrules.values import PlainValue
+
 DataPath = tuple[str | int, ...]
 
 
@@ -32,8 +34,8 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+@dataclass(frozen=True, eq=False, repr=False)
+class Diagnostic(PlainValue):
     """One problem found in the input, with where it is in the files and in the data."""
 
     code: str

@@ -7,7 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from claimrules.load.domain import Attribution, ClaimKind, Effect, FactValue, Modality, Unknown
-from claimrules.load.values import PlainValue
+from claimrules.values import PlainValue
 
 
 class Verdict(StrEnum):

@@ -20,6 +20,7 @@ from claimrules.load.domain import (
     JsonValue,
     parse_iso_date,
 )
+from claimrules.values import PlainValue
 
 if TYPE_CHECKING:
     from claimrules.load.yamlsafe import Document
@@ -145,8 +146,8 @@ def coerce_facts(
 # --- scenario files --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioInput:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ScenarioInput(PlainValue):
     """A scenario file's fields, its facts still as written (`coerce_facts` types them)."""
 
     facts: dict[str, JsonValue] = field(default_factory=dict)

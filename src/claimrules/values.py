@@ -2,7 +2,7 @@
 repr as three shared functions, instead of three generated per class.
 
 `@dataclass(frozen=True)` compiles six methods per class at import (`exec` of generated source),
-and start-up of a cached `claimrules eval` defines forty such classes. A class declared
+and start-up of a cached `claimrules eval` defines over forty such classes. A class declared
 `@dataclass(frozen=True, eq=False, repr=False)` that derives from `PlainValue` behaves as the
 plain frozen dataclass would: equal when of the same class with equal compared fields, hashed
 on those fields (`hash` of the same tuple), shown as `Name(field=value, ...)` with the fields
