@@ -99,7 +99,7 @@ def decode(data: Any) -> Any:
     if "$d" in data:
         return date.fromisoformat(data["$d"])
     if "$t" in data:
-        return tuple(decode(v) for v in data["$t"])
+        return tuple([v if type(v) in _SCALARS else decode(v) for v in data["$t"]])
     if "$m" in data:
         return {decode(k): decode(v) for k, v in data["$m"]}
     if "$e" in data:
@@ -114,7 +114,7 @@ def decode(data: Any) -> Any:
             raise ValueError(f"bad fields for `{data['$c']}`")
         values: dict[str, object] = {}
         for name, encoded in given.items():
-            value = decode(encoded)
+            value = encoded if type(encoded) in _SCALARS else decode(encoded)
             check = checks[name]
             if check is not None and not check(value):
                 raise ValueError(f"`{data['$c']}.{name}` has the wrong type")
