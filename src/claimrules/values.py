@@ -13,37 +13,26 @@ from __future__ import annotations
 
 import dataclasses
 import reprlib
-from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
-#: For a class: its compared fields as a tuple, its hashed fields as a tuple, its shown fields.
-_Plan = tuple[Callable[[Any], tuple[Any, ...]], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]
-
-_PLANS: dict[type, _Plan] = {}
-
-
-def _getter(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """The values of `names` of an object, always as a tuple (attrgetter unwraps one name)."""
-    if len(names) == 1:
-        one = attrgetter(names[0])
-        return lambda obj: (one(obj),)
-    if not names:
-        return lambda obj: ()
-    getter: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)
-    return getter
+#: For a class: its compared fields and its hashed fields as one tuple each (the class is the
+#: last item, so that attrgetter always gives a tuple), and its repr's format with its shown
+#: fields. Filled on first use of each class, then only looked up.
+_COMPARED: dict[type, attrgetter[Any]] = {}
+_HASHED: dict[type, attrgetter[Any]] = {}
+_SHOWN: dict[type, tuple[str, attrgetter[Any]]] = {}
 
 
-def _plan(cls: type) -> _Plan:
-    found = _PLANS.get(cls)
-    if found is None:
-        fields = dataclasses.fields(cls)
-        compared = [f.name for f in fields if f.compare]
-        hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
-        found = _PLANS[cls] = (
-            _getter(compared), _getter(hashed), tuple(f.name for f in fields if f.repr)
-        )
-    return found
+def _learn(cls: type) -> None:
+    fields = dataclasses.fields(cls)
+    compared = [f.name for f in fields if f.compare]
+    hashed = [f.name for f in fields if (f.compare if f.hash is None else f.hash)]
+    shown = [f.name for f in fields if f.repr]
+    _COMPARED[cls] = attrgetter(*compared, "__class__")
+    _HASHED[cls] = attrgetter(*hashed, "__class__")
+    fmt = ", ".join(f"{name}={{!r}}" for name in shown)
+    _SHOWN[cls] = (f"{cls.__qualname__}({fmt})", attrgetter(*shown, "__class__"))
 
 
 class PlainValue:
@@ -52,15 +41,27 @@ class PlainValue:
     __slots__ = ()
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
+        cls = self.__class__
+        if other.__class__ is not cls:
             return NotImplemented
-        compared = _plan(self.__class__)[0]
-        return compared(self) == compared(other)
+        compared = _COMPARED.get(cls)
+        if compared is None:
+            _learn(cls)
+            compared = _COMPARED[cls]
+        return bool(compared(self) == compared(other))
 
     def __hash__(self) -> int:
-        return hash(_plan(self.__class__)[1](self))
+        hashed = _HASHED.get(self.__class__)
+        if hashed is None:
+            _learn(self.__class__)
+            hashed = _HASHED[self.__class__]
+        return hash(hashed(self))
 
     @reprlib.recursive_repr()
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _plan(self.__class__)[2])
-        return f"{self.__class__.__qualname__}({shown})"
+        shown = _SHOWN.get(self.__class__)
+        if shown is None:
+            _learn(self.__class__)
+            shown = _SHOWN[self.__class__]
+        fmt, values = shown
+        return fmt.format(*values(self))
