@@ -11,6 +11,8 @@ This module imports neither pydantic nor PyYAML.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import dataclasses
 import sys
 import types
@@ -136,7 +138,8 @@ def _field_checks(cls: type) -> dict[str, Check]:
     if found is None:
         space = vars(sys.modules[cls.__module__])
         found = _CHECKS[cls] = {
-            f.name: _check(_resolve(f.type, space)) for f in dataclasses.fields(cls) if f.init
+            f.name: _check(_resolve(f.type, space), space)
+            for f in dataclasses.fields(cls) if f.init
         }
     return found
 
@@ -145,45 +148,87 @@ _RESOLVED: dict[tuple[str, str], Any] = {}
 
 
 def _resolve(annotation: Any, space: dict[str, Any]) -> Any:
-    """A field's annotation as a type: evaluated in its module (the same few strings recur
-    across the classes, each is evaluated once). The strings are this package's own source."""
+    """A field's annotation as a type, read in its module (the same few strings recur across
+    the classes: each is read once). The strings are this package's own source; they are read
+    as expressions of names, `X | Y`, `X[...]` and constants, and never run."""
     if not isinstance(annotation, str):
         return annotation
     key = (space["__name__"], annotation)
     found = _RESOLVED.get(key, _RESOLVED)
     if found is _RESOLVED:
-        found = _RESOLVED[key] = eval(annotation, space)  # noqa: S307 - our own annotations
+        found = _RESOLVED[key] = _type_of(ast.parse(annotation, mode="eval").body, space)
     return found
 
 
-def _check(hint: Any) -> Check:
+def _type_of(node: ast.expr, space: dict[str, Any]) -> Any:
+    """The type an annotation's expression names. A quoted name stays a string: a forward
+    reference, which no check narrows (as `typing.get_type_hints` leaves one nested)."""
+    if isinstance(node, ast.Name):
+        return space[node.id] if node.id in space else getattr(builtins, node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_type_of(node.value, space), node.attr)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _type_of(node.left, space) | _type_of(node.right, space)
+    if isinstance(node, ast.Subscript):
+        index = node.slice
+        args = (tuple(_type_of(e, space) for e in index.elts) if isinstance(index, ast.Tuple)
+                else _type_of(index, space))
+        return _type_of(node.value, space)[args]
+    if isinstance(node, ast.Constant):
+        return node.value  # None, the `...` of `tuple[X, ...]`, or a quoted name
+    raise ValueError(f"cannot read the annotation `{ast.unparse(node)}`")
+
+
+def _check(hint: Any, space: dict[str, Any]) -> Check:
     """The check of a declared type, so that an entry whose data was damaged is refused here
     rather than met later by the evaluator. A bool is never taken for an int or a float; an
     int is a float."""
     if hint is Any or hint is object:
         return None
+    if isinstance(hint, str):  # a quoted name inside an alias: a forward reference
+        return _forward_check(hint, space)
     origin = typing.get_origin(hint)
     if origin is typing.Union or origin is types.UnionType:
-        return _union_check(typing.get_args(hint))
+        return _union_check(typing.get_args(hint), space)
     if hint is None or hint is type(None):
         return _is_none
     if origin is tuple:
-        return _tuple_check(typing.get_args(hint))
+        return _tuple_check(typing.get_args(hint), space)
     if origin is list or origin is dict:
-        return _container_check(origin, typing.get_args(hint))
+        return _container_check(origin, typing.get_args(hint), space)
     if origin is typing.Literal:
         allowed = typing.get_args(hint)
         return lambda value: value in allowed
     if isinstance(hint, type):
-        return _union_check((hint,))
+        return _union_check((hint,), space)
     return None  # a form this codec never writes a narrower check for
+
+
+_FORWARD: dict[tuple[str, str], Callable[[object], bool]] = {}
+
+
+def _forward_check(name: str, space: dict[str, Any]) -> Callable[[object], bool]:
+    """The check of a type named by a string inside an alias (JsonValue names itself): its
+    check is built on first use, so that a recursive alias is checked to the data's depth."""
+    key = (space["__name__"], name)
+    found = _FORWARD.get(key)
+    if found is None:
+        built: list[Check] = []
+
+        def check(value: object) -> bool:
+            if not built:
+                built.append(_check(_resolve(name, space), space))
+            return built[0] is None or built[0](value)
+
+        found = _FORWARD[key] = check
+    return found
 
 
 def _is_none(value: object) -> bool:
     return value is None
 
 
-def _union_check(arms: tuple[Any, ...]) -> Check:
+def _union_check(arms: tuple[Any, ...], space: dict[str, Any]) -> Check:
     """Any arm will do. Plain classes are folded into one `isinstance`; the rest are tried in
     turn."""
     plain: list[type] = []
@@ -194,7 +239,7 @@ def _union_check(arms: tuple[Any, ...]) -> Check:
         elif isinstance(arm, type) and typing.get_origin(arm) is None:
             plain.extend((int, float) if arm is float else (arm,))
         else:
-            check = _check(arm)
+            check = _check(arm, space)
             if check is None:
                 return None
             others.append(check)
@@ -213,14 +258,14 @@ def _union_check(arms: tuple[Any, ...]) -> Check:
     return lambda value: plain_check(value) or any(check(value) for check in others)
 
 
-def _tuple_check(args: tuple[Any, ...]) -> Check:
+def _tuple_check(args: tuple[Any, ...], space: dict[str, Any]) -> Check:
     if len(args) == 2 and args[1] is Ellipsis:
-        item = _check(args[0])
+        item = _check(args[0], space)
         if item is None:
             return lambda value: isinstance(value, tuple)
         each = item
         return lambda value: isinstance(value, tuple) and all(map(each, value))
-    checks = [_check(a) for a in args]
+    checks = [_check(a, space) for a in args]
     return lambda value: (
         isinstance(value, tuple)
         and len(value) == len(checks)
@@ -228,13 +273,13 @@ def _tuple_check(args: tuple[Any, ...]) -> Check:
     )
 
 
-def _container_check(origin: type, args: tuple[Any, ...]) -> Check:
+def _container_check(origin: type, args: tuple[Any, ...], space: dict[str, Any]) -> Check:
     if origin is list:
-        item = _check(args[0])
+        item = _check(args[0], space)
         return lambda value: isinstance(value, list) and (
             item is None or all(map(item, value))
         )
-    key, val = _check(args[0]), _check(args[1])
+    key, val = _check(args[0], space), _check(args[1], space)
     return lambda value: isinstance(value, dict) and all(
         (key is None or key(k)) and (val is None or val(v)) for k, v in value.items()
     )
