@@ -5,13 +5,13 @@ refused, never followed or replaced."""
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from claimrules import output
 from claimrules.diagnostics import LoadError
 from claimrules.output import write_atomic
 
@@ -263,7 +263,7 @@ def test_without_hard_links_falls_back_to_rename(
 
 def test_temp_name_collisions_are_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     names = iter(["aaaaaaaaaaaa", "aaaaaaaaaaaa", "bbbbbbbbbbbb"])
-    monkeypatch.setattr(output.secrets, "token_hex", lambda _n: next(names))
+    monkeypatch.setattr(secrets, "token_hex", lambda _n: next(names))  # imported on a write
     (tmp_path / ".out.txt.aaaaaaaaaaaa.tmp").write_bytes(b"stale")
     write_atomic(tmp_path / "out.txt", NEW)
     assert (tmp_path / "out.txt").read_bytes() == NEW

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from claimrules.values import PlainValue
 
 DataPath = tuple[str | int, ...]
 
@@ -33,8 +34,8 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+@dataclass(frozen=True, eq=False, repr=False)
+class Diagnostic(PlainValue):
     """One problem found in the input, with where it is in the files and in the data."""
 
     code: str
@@ -145,6 +146,8 @@ class LoadError(Exception):
 
 def did_you_mean(word: str, choices: Sequence[str]) -> str | None:
     """A help line suggesting the closest of `choices`, or None."""
+    import difflib  # noqa: PLC0415 - only on a mistake: keeps a cached eval's start-up short
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     if close:
         return f"did you mean `{close[0]}`?"

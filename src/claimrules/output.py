@@ -6,7 +6,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -51,6 +50,8 @@ def _create_temp(directory: Path, name: str, mode: int) -> tuple[int, Path]:
     """Create a fresh temp file next to the output; `mode` is filtered by the umask."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    import secrets  # noqa: PLC0415 - only on a write: keeps a cached eval's start-up short
+
     for _ in range(_TEMP_ATTEMPTS):
         tmp = directory / f".{name}.{secrets.token_hex(6)}.tmp"
         try:

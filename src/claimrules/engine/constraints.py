@@ -33,6 +33,7 @@ from claimrules.load.domain import (
     Test,
 )
 from claimrules.load.scenario import ScenarioError
+from claimrules.values import PlainValue
 
 #: Rounds of filling in implied values (each round may enable another constraint).
 _MAX_ROUNDS = 64
@@ -182,8 +183,8 @@ def possible(constraints: Sequence[Constraint], facts: Mapping[str, FactValue],
     return violated(constraints, facts, vocabulary) is None
 
 
-@dataclass(frozen=True)
-class Enumeration:
+@dataclass(frozen=True, eq=False, repr=False)
+class Enumeration(PlainValue):
     """The possible scenarios of a grid, and how many of the grid were left out."""
 
     scenarios: tuple[dict[str, FactValue], ...]

@@ -7,6 +7,7 @@ from datetime import date
 from enum import StrEnum
 
 from claimrules.load.domain import Attribution, ClaimKind, Effect, FactValue, Modality, Unknown
+from claimrules.values import PlainValue
 
 
 class Verdict(StrEnum):
@@ -29,8 +30,8 @@ class RuleStatus(StrEnum):
     INACTIVE = "inactive"  # filtered out by as_of, known_by or sources
 
 
-@dataclass(frozen=True)
-class CitedClaim:
+@dataclass(frozen=True, eq=False, repr=False)
+class CitedClaim(PlainValue):
     """A claim as cited in a decision, with what a reader needs to weigh it."""
 
     id: str
@@ -87,8 +88,8 @@ class Strength(StrEnum):
 _STRENGTH_ORDER = tuple(Strength)
 
 
-@dataclass(frozen=True)
-class Support:
+@dataclass(frozen=True, eq=False, repr=False)
+class Support(PlainValue):
     """What backs a verdict: the strongest support among the claims cited for it, how many
     sources and claims, and whether every one of them is undated."""
 
@@ -113,8 +114,8 @@ class Support:
         )
 
 
-@dataclass(frozen=True)
-class TestOutcome:
+@dataclass(frozen=True, eq=False, repr=False)
+class TestOutcome(PlainValue):
     """One fact test and whether it held on the scenario's value."""
 
     fact: str
@@ -124,22 +125,22 @@ class TestOutcome:
     held: bool
 
 
-@dataclass(frozen=True)
-class ConditionFailed:
+@dataclass(frozen=True, eq=False, repr=False)
+class ConditionFailed(PlainValue):
     """A rule did not apply: these tests made its condition false."""
 
     tests: tuple[TestOutcome, ...]
 
 
-@dataclass(frozen=True)
-class MissingFacts:
+@dataclass(frozen=True, eq=False, repr=False)
+class MissingFacts(PlainValue):
     """A rule is undecided: these missing facts leave its condition open."""
 
     facts: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OutOfPeriod:
+@dataclass(frozen=True, eq=False, repr=False)
+class OutOfPeriod(PlainValue):
     """A rule is inactive: `as_of` falls outside its effective period."""
 
     as_of: date
@@ -147,30 +148,30 @@ class OutOfPeriod:
     until: date | None
 
 
-@dataclass(frozen=True)
-class NotYetReported:
+@dataclass(frozen=True, eq=False, repr=False)
+class NotYetReported(PlainValue):
     """A rule is inactive: none of its claims was reported by `known_by`."""
 
     known_by: date
     earliest: date | None  # None: every supporting claim is undated
 
 
-@dataclass(frozen=True)
-class NotInSources:
+@dataclass(frozen=True, eq=False, repr=False)
+class NotInSources(PlainValue):
     """A rule is inactive: none of its claims comes from the named sources."""
 
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class NotBySpeakers:
+@dataclass(frozen=True, eq=False, repr=False)
+class NotBySpeakers(PlainValue):
     """A rule is inactive: none of its claims was said by the named speakers."""
 
     speakers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PeriodUnknown:
+@dataclass(frozen=True, eq=False, repr=False)
+class PeriodUnknown(PlainValue):
     """Whether a rule was in force at `as_of` is unknown: the reporting dates its start (or
     end) only within bounds, or not at all. `sources` are the undated sources it rests on."""
 
@@ -178,8 +179,8 @@ class PeriodUnknown:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OverriddenBy:
+@dataclass(frozen=True, eq=False, repr=False)
+class OverriddenBy(PlainValue):
     """A rule applies but is an exception's base: these applicable rules override it.
     `refinements` are those of them that refine it as a more specific reported limit, with
     their notes (rule id, note)."""
@@ -200,8 +201,8 @@ Reason = (
 )
 
 
-@dataclass(frozen=True)
-class Period:
+@dataclass(frozen=True, eq=False, repr=False)
+class Period(PlainValue):
     """A rule's effective period and where it comes from. An end is a date, None (open), or
     unknown: `start_unknown` / `until_unknown` then hold the bounds the reporting gives (and
     `start` / `until` are None)."""
@@ -245,8 +246,8 @@ def _and(a: bool | None, b: bool | None) -> bool | None:
     return None if a is None or b is None else True
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
+@dataclass(frozen=True, eq=False, repr=False)
+class RuleOutcome(PlainValue):
     """One rule's part in a decision. `note` is the reading note as far as this reading may
     show it (None: it draws on claims outside the reading, and `note_withheld` says so);
     `context` the claims shown beside the rule (events, denials, forecasts), never grounds."""
@@ -266,8 +267,8 @@ class RuleOutcome:
     terms: UnreportedTermsOutcome | None = None
 
 
-@dataclass(frozen=True)
-class UnreportedTermsOutcome:
+@dataclass(frozen=True, eq=False, repr=False)
+class UnreportedTermsOutcome(PlainValue):
     """A rule whose terms the reporting does not give: the claim saying so (None when the
     reading leaves it out) and the rule's note on them."""
 
@@ -275,8 +276,8 @@ class UnreportedTermsOutcome:
     note: str | None  # None: the note draws on claims outside the reading
 
 
-@dataclass(frozen=True)
-class OpenQuestion:
+@dataclass(frozen=True, eq=False, repr=False)
+class OpenQuestion(PlainValue):
     """Something the reporting leaves open that changes the verdict: whether a rule was in
     force at `as_of` (`kind` "period"), or whether a case falls within terms the reporting
     does not give (`kind` "terms"); with the verdicts each answer would leave possible."""
@@ -289,8 +290,8 @@ class OpenQuestion:
     outcomes: tuple[tuple[bool, tuple[Verdict, ...]], ...]
 
 
-@dataclass(frozen=True)
-class MissingFactOutcome:
+@dataclass(frozen=True, eq=False, repr=False)
+class MissingFactOutcome(PlainValue):
     """A missing fact that matters, and the verdicts each of its values would leave possible."""
 
     fact: str
@@ -298,8 +299,8 @@ class MissingFactOutcome:
     outcomes: tuple[tuple[FactValue, tuple[Verdict, ...]], ...]
 
 
-@dataclass(frozen=True)
-class Decision:
+@dataclass(frozen=True, eq=False, repr=False)
+class Decision(PlainValue):
     """The answer to one scenario: verdict, deciding rules, cited claims and a typed trace."""
 
     verdict: Verdict

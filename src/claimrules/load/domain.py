@@ -9,13 +9,14 @@ building the validators. Field names follow the files (`from` is `from_`, `not` 
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
+
+from claimrules.values import PlainValue
 
 FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -42,6 +43,8 @@ def why_not_a_date(text: str) -> str:
             return f"`{text}` is not a date: there is no month {month} (months run 01 to 12)"
         if day == 0:
             return f"`{text}` is not a date: days of the month start at 01"
+        import calendar  # noqa: PLC0415 - only on a mistake: keeps start-up short
+
         days = calendar.monthrange(year, month)[1] if year else 31
         name = _MONTHS[month - 1]
         if month == 2 and day == 29:
@@ -99,16 +102,16 @@ def value_names(values: Iterable[str | _Valued] | None) -> list[str]:
     return [v if isinstance(v, str) else v.value for v in values or ()]
 
 
-@dataclass(frozen=True, slots=True)
-class EnumValue:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class EnumValue(PlainValue):
     """One allowed value of an enum fact, with an optional human label."""
 
     value: str
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Fact(PlainValue):
     """One fact a scenario may state."""
 
     name: str
@@ -135,8 +138,8 @@ class Fact:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Disagreement:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Disagreement(PlainValue):
     """A disagreement between rules that the ruleset's author has seen, with a note: lint
     reports contested regions between exactly these rules as acknowledged."""
 
@@ -144,8 +147,8 @@ class Disagreement:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class Constraint:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Constraint(PlainValue):
     """How facts know each other: whenever `when` holds, `then` must hold too (a scenario
     where it does not is impossible); where `then` is a set of `is` tests, their values are
     implied. `note` says why (a weapon is one country's, an area lies in one region)."""
@@ -156,8 +159,8 @@ class Constraint:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class RulesetMeta:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class RulesetMeta(PlainValue):
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
     id: str
@@ -172,8 +175,8 @@ class RulesetMeta:
 # --- sources and claims --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Archive:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Archive(PlainValue):
     """Where the archived text lives, its hash, and whether it is the full text or excerpts."""
 
     file: str
@@ -181,8 +184,8 @@ class Archive:
     content: str  # "full" or "excerpts"
 
 
-@dataclass(frozen=True, slots=True)
-class DateBound:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class DateBound(PlainValue):
     """One bound on an unknown date, with why it holds: a dated claim it relies on (`claim`),
     or how it was read (`basis`). Never a guessed date."""
 
@@ -191,8 +194,8 @@ class DateBound:
     claim: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Source(PlainValue):
     """A published document. An undated one (`published` None) may carry bounds on its date."""
 
     id: str
@@ -249,8 +252,8 @@ class Modality(StrEnum):
     SPECULATIVE = "speculative"
 
 
-@dataclass(frozen=True, slots=True)
-class Attribution:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Attribution(PlainValue):
     """Who the source says said it, and the outlets that passed it on (`via`, nearest to the
     page first: Ukrainska Pravda ← the Guardian ← an unnamed official has via ("the
     Guardian",) on a Ukrainska Pravda page)."""
@@ -266,16 +269,16 @@ class Attribution:
         return self.who if self.on_record else f"{self.who}, anonymous"
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Period(PlainValue):
     """A date range; either end may be open (None). Both ends are inclusive."""
 
     from_: date | None = None
     until: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Claim(PlainValue):
     """One statement found in a source, quoted verbatim."""
 
     id: str
@@ -304,8 +307,8 @@ class Effect(StrEnum):
 OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
 
 
-@dataclass(frozen=True, slots=True)
-class Test:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Test(PlainValue):
     """A comparison on one fact. `operand` is as written: a scalar, or a tuple for `in`."""
 
     fact: str
@@ -313,22 +316,22 @@ class Test:
     operand: object
 
 
-@dataclass(frozen=True, slots=True)
-class All:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class All(PlainValue):
     """True when every part is true (Kleene conjunction)."""
 
     all: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Any_:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Any_(PlainValue):
     """True when some part is true (Kleene disjunction)."""
 
     any: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Not(PlainValue):
     """Negation (Kleene)."""
 
     not_: Condition
@@ -337,8 +340,8 @@ class Not:
 Condition = All | Any_ | Not | Test
 
 
-@dataclass(frozen=True, slots=True)
-class Unknown:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Unknown(PlainValue):
     """An end of a period that the reporting does not give, with the bounds it does give."""
 
     not_before: date | None = None
@@ -350,8 +353,8 @@ class Unknown:
 PeriodEnd = date | Unknown | None
 
 
-@dataclass(frozen=True, slots=True)
-class RuleEffective:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class RuleEffective(PlainValue):
     """A rule's stated period, with the reason for its dates and the claims that reason rests
     on (a reading that excludes any of them cannot use the stated period)."""
 
@@ -361,8 +364,8 @@ class RuleEffective:
     claims: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Refinement:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Refinement(PlainValue):
     """A more specific reported limit refining a general statement: where both apply, the
     refining rule decides (as an override does), and the explanation shows both."""
 
@@ -370,8 +373,8 @@ class Refinement:
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class UnreportedTerms:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class UnreportedTerms(PlainValue):
     """A permission or prohibition whose terms the reporting says exist but does not give.
     The rule applies only where `within` (cases the reporting places inside the terms) holds;
     elsewhere whether it applies is never known."""
@@ -381,8 +384,8 @@ class UnreportedTerms:
     within: Condition | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class NotePart:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class NotePart(PlainValue):
     """A part of a rule's reading note and the claims it draws on: shown only in a reading
     that keeps every one of them."""
 
@@ -390,8 +393,8 @@ class NotePart:
     claims: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Rule(PlainValue):
     """A rule derived from claims."""
 
     id: str
@@ -411,8 +414,8 @@ class Rule:
 # --- cases ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Expectation:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Expectation(PlainValue):
     """What a case expects."""
 
     verdict: str
@@ -421,8 +424,9 @@ class Expectation:
     support: str | None = None
 
 
-@dataclass(frozen=True, slots=True, weakref_slot=True)  # weakref: see casetest.case_span
-class Case:
+# weakref: see casetest.case_span
+@dataclass(frozen=True, slots=True, eq=False, repr=False, weakref_slot=True)
+class Case(PlainValue):
     """A test case of a ruleset. `facts` are as written, typed when the case runs."""
 
     id: str

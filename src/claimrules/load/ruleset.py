@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
+from claimrules.values import PlainValue
 
 if TYPE_CHECKING:
     from claimrules.engine.compile import CompiledRuleset
@@ -31,8 +32,8 @@ def yaml_files(root: Path, kind: str) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True)
-class ClaimRecord:
+@dataclass(frozen=True, eq=False, repr=False)
+class ClaimRecord(PlainValue):
     """A claim with its source resolved, its date settled and its quote located."""
 
     claim: Claim

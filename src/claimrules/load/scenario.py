@@ -20,6 +20,7 @@ from claimrules.load.domain import (
     JsonValue,
     parse_iso_date,
 )
+from claimrules.values import PlainValue
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -142,8 +143,8 @@ def coerce_facts(
 # --- scenario files --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ScenarioInput:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class ScenarioInput(PlainValue):
     """A scenario file's fields, its facts still as written (`coerce_facts` types them)."""
 
     facts: dict[str, JsonValue] = field(default_factory=dict)
