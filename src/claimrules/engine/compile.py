@@ -645,6 +645,12 @@ class CompiledRuleset:
         default_factory=dict
     )
     citations: dict[str, CitedClaim] = field(default_factory=dict)
+    # Per rule index, the values of enum and bool facts its top-level tests allow (see
+    # `search.guard`); a gated copy of a rule shares its rule's guard.
+    guards: dict[int, dict[str, frozenset[FactValue]]] = field(default_factory=dict)
+    # Compiled readings by (as_of, known_by, sources, speakers), most recently used last
+    # (see `reading.reading`).
+    readings: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
     def citation(self, claim_id: str) -> CitedClaim:
         """The citation form of any claim of the ruleset, built once."""

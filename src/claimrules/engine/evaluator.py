@@ -18,19 +18,18 @@ in size and kept on the compiled ruleset.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import cast
 
+from claimrules.engine.combine import combine
 from claimrules.engine.compile import (
     Candidate,
     CompiledNode,
     CompiledRule,
     CompiledRuleset,
     Facts,
-    compile_condition,
     conjoin,
     gc_paused,
     is_pseudo,
@@ -56,17 +55,22 @@ from claimrules.engine.decision import (
     RuleOutcome,
     RuleStatus,
     Support,
-    TestOutcome,
     UnreportedTermsOutcome,
     Verdict,
 )
+from claimrules.engine.search import (
+    MAX_LEAVES,
+    Leaf,
+    deciding_under_unknowns,
+    explore,
+    mattering_facts,
+    settle_open,
+    value_outcomes,
+)
+from claimrules.engine.why import condition_value, outcomes_of, why, why_false
+from claimrules.engine.why import failing as failing_tests
 from claimrules.load.domain import (
-    All,
-    Condition,
-    Fact,
     FactValue,
-    Not,
-    Test,
     Unknown,
     grounds,
     parse_iso_date,
@@ -74,39 +78,22 @@ from claimrules.load.domain import (
 from claimrules.load.ruleset import Ruleset
 from claimrules.load.scenario import coerce_facts, coerce_value
 
-#: Leaves explored before the evaluator gives up proving a verdict and says `indeterminate`.
-MAX_LEAVES = 50_000
-
-_MISSING: object = object()
-
-
-def combine(applicable: Iterable[CompiledRule]) -> tuple[Verdict, tuple[CompiledRule, ...]]:
-    """The combining rule: the verdict of a set of applicable rules, and the rules deciding it.
-
-    1. A rule is *overridden* when an applicable rule lists it in `overrides` (a labelled
-       exception beats its base rule, as in Catala).
-    2. Of the rules left standing: permits and prohibits both → `contested` (never broken by
-       file order); only permits → `permitted`; only prohibits → `prohibited`.
-    3. No applicable rule → `not_addressed`.
-    """
-    rules = tuple(applicable)
-    if not rules:
-        return Verdict.NOT_ADDRESSED, ()
-    if len(rules) == 1:  # the common case once rules apply, the steps below in short
-        if rules[0].index in rules[0].overrides:
-            return Verdict.NOT_ADDRESSED, ()
-        return (Verdict.PERMITTED if rules[0].permit else Verdict.PROHIBITED), rules
-    overridden = {i for r in rules for i in r.overrides}
-    standing = tuple(r for r in rules if r.index not in overridden) if overridden else rules
-    permits = any(r.permit for r in standing)
-    prohibits = any(not r.permit for r in standing)
-    if permits and prohibits:
-        return Verdict.CONTESTED, standing
-    if permits:
-        return Verdict.PERMITTED, standing
-    if prohibits:
-        return Verdict.PROHIBITED, standing
-    return Verdict.NOT_ADDRESSED, ()
+# Homes of the engine's steps, named here too for the modules that import them from here.
+__all__ = [
+    "MAX_LEAVES",
+    "Context",
+    "Leaf",
+    "build_context",
+    "combine",
+    "condition_value",
+    "decide",
+    "evaluate",
+    "evaluate_many",
+    "explore",
+    "settle_open",
+    "speakers_of",
+    "why",
+]
 
 
 @dataclass(frozen=True)
@@ -256,213 +243,6 @@ def _why_inactive(
     return NotYetReported(known_by or date.min, min(dates) if dates else None)
 
 
-@dataclass(frozen=True)
-class Leaf:
-    """One box of the completion space: facts fixed by branching, and its verdict."""
-
-    assigned: tuple[tuple[str, FactValue], ...]
-    verdict: Verdict
-    standing: tuple[CompiledRule, ...]
-
-
-@dataclass
-class _Search:
-    compiled: CompiledRuleset
-    rules: tuple[CompiledRule, ...]
-    leaves: list[Leaf]
-    stop_early: bool
-    complete: bool = True
-
-    def run(self, facts: dict[str, FactValue], assigned: list[tuple[str, FactValue]]) -> None:
-        if not self.complete:
-            return
-        if self.stop_early and len({leaf.verdict for leaf in self.leaves}) > 1:
-            return
-        if len(self.leaves) >= MAX_LEAVES:
-            self.complete = False
-            return
-        applicable: list[CompiledRule] = []
-        counts: dict[str, int] = {}
-        for r in self.rules:
-            value = r.test(facts)
-            if value is True:
-                applicable.append(r)
-            elif value is None:
-                for name in r.reads:
-                    if name not in facts:
-                        counts[name] = counts.get(name, 0) + 1
-        if not counts:
-            verdict, standing = combine(applicable)
-            self.leaves.append(Leaf(tuple(assigned), verdict, standing))
-            return
-        name = min(counts, key=self.compiled.branch_key(counts))
-        for choice in self.compiled.domain(name):
-            facts[name] = choice
-            assigned.append((name, choice))
-            self.run(facts, assigned)
-            assigned.pop()
-            del facts[name]
-
-
-def explore(
-    compiled: CompiledRuleset,
-    rules: tuple[CompiledRule, ...],
-    facts: Facts,
-    *,
-    stop_early: bool = False,
-) -> tuple[list[Leaf], bool]:
-    """Partition the completions of the missing facts into leaves with one verdict each.
-
-    Returns the leaves and whether the exploration was complete.
-    """
-    search = _Search(compiled, rules, [], stop_early)
-    search.run(dict(facts), [])
-    return search.leaves, search.complete
-
-
-def settle_open(
-    leaves: list[Leaf], rules: Iterable[CompiledRule], facts: Facts | None = None
-) -> list[Leaf]:
-    """The leaves over real facts only: leaves that differ only in pseudo-facts (what the
-    reporting leaves open) become one leaf, `indeterminate` unless they agree, with the deciding
-    rules `decide` gives that box (see `_deciding_under_unknowns`). The search splits on real
-    facts first, so such leaves share their real facts and stay disjoint. `rules` are the
-    rules the search explored, `facts` the facts it started from."""
-    if not any(is_pseudo(n) for leaf in leaves for n, _ in leaf.assigned):
-        return leaves
-    explored = tuple(rules)
-    groups: dict[tuple[tuple[str, FactValue], ...], list[Leaf]] = {}
-    for leaf in leaves:
-        real = tuple((n, v) for n, v in leaf.assigned if not is_pseudo(n))
-        groups.setdefault(real, []).append(leaf)
-    out = []
-    for real, group in groups.items():
-        verdicts = {leaf.verdict for leaf in group}
-        if len(verdicts) > 1:
-            out.append(Leaf(real, Verdict.INDETERMINATE, ()))
-            continue
-        verdict = group[0].verdict
-        if len(group) == 1:
-            out.append(Leaf(real, verdict, group[0].standing))
-            continue
-        known = {**(facts or {}), **dict(real)}
-        applicable = [r for r in explored if r.test(known) is True]
-        standing = _deciding_under_unknowns(verdict, applicable, group)
-        out.append(Leaf(real, verdict, tuple(sorted(standing, key=lambda r: r.index))))
-    return out
-
-
-def _mattering_facts(leaves: list[Leaf]) -> set[str]:
-    """Facts whose value alone changes the verdict somewhere: two leaves with different verdicts
-    whose fixed facts differ in exactly that fact (and agree wherever both are fixed).
-
-    Two leaves first part ways at the search node where they took different values of its
-    fact, so that fact is the one they may differ in alone. Rather than comparing every pair of
-    leaves, each node's branches are compared: a leaf of one branch is matched only against the
-    leaves of another branch that agree with it wherever both are fixed (found by following
-    its values down that branch), and a fact is settled by the first pair that differs.
-    """
-    out: set[str] = set()
-    if len(leaves) < 2:
-        return out
-    stack = [_search_tree(leaves)]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Branch):
-            branches = list(node.children.values())
-            if node.fact not in out and any(
-                _parts_ways(a, b) for a, b in itertools.combinations(branches, 2)
-            ):
-                out.add(node.fact)
-            stack.extend(branches)
-    return out
-
-
-@dataclass(eq=False, slots=True)
-class _Branch:
-    """A node of the search: the fact it split on, and a subtree per value."""
-
-    fact: str
-    children: dict[FactValue, _Branch | Leaf]
-
-
-def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
-    """The search tree again, from the leaves' paths (each path lists the facts split on)."""
-    if len(leaves) == 1 and not leaves[0].assigned:
-        return leaves[0]
-    root = _Branch(leaves[0].assigned[0][0], {})
-    for leaf in leaves:
-        node = root
-        *through, (_, last) = leaf.assigned
-        for depth, (_, value) in enumerate(through):
-            child = node.children.get(value)
-            if not isinstance(child, _Branch):
-                child = node.children[value] = _Branch(leaf.assigned[depth + 1][0], {})
-            node = child
-        node.children[last] = leaf
-    return root
-
-
-def _leaves_below(node: _Branch | Leaf) -> Iterator[Leaf]:
-    if isinstance(node, Leaf):
-        yield node
-        return
-    for child in node.children.values():
-        yield from _leaves_below(child)
-
-
-def _parts_ways(one: _Branch | Leaf, other: _Branch | Leaf) -> bool:
-    """Whether a leaf under `one` and a leaf under `other` that agree wherever both are fixed
-    (other than on the fact that split them) have different verdicts."""
-    for leaf in _leaves_below(one):
-        fixed = dict(leaf.assigned)
-        stack = [other]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, Leaf):
-                if node.verdict != leaf.verdict:
-                    return True
-            elif node.fact in fixed:
-                below = node.children.get(fixed[node.fact])
-                if below is not None:
-                    stack.append(below)
-            else:
-                stack.extend(node.children.values())
-    return False
-
-
-def why(
-    cond: Condition, facts: Facts, want: bool, vocabulary: Mapping[str, Fact]
-) -> tuple[TestOutcome, ...]:
-    """The tests that make a (decided) condition evaluate to `want` on these facts."""
-    if isinstance(cond, Test):
-        return (TestOutcome(cond.fact, cond.operator, cond.operand, facts[cond.fact], want),)
-    if isinstance(cond, Not):
-        return why(cond.not_, facts, not want, vocabulary)
-    parts = cond.all if isinstance(cond, All) else cond.any
-    settling = not isinstance(cond, All)  # one False part settles `all`; one True part, `any`
-    if settling == want:
-        for part in parts:
-            if condition_value(part, facts, vocabulary) is want:
-                return why(part, facts, want, vocabulary)
-        return ()
-    return tuple(t for part in parts for t in why(part, facts, want, vocabulary))
-
-
-def condition_value(cond: Condition, facts: Facts, vocabulary: Mapping[str, Fact]) -> bool | None:
-    """The Kleene value of a condition (the uncompiled, reference form)."""
-    if isinstance(cond, Test):
-        return compile_condition(cond, vocabulary)(facts)
-    if isinstance(cond, Not):
-        v = condition_value(cond.not_, facts, vocabulary)
-        return None if v is None else not v
-    parts = cond.all if isinstance(cond, All) else cond.any
-    values = [condition_value(p, facts, vocabulary) for p in parts]
-    if isinstance(cond, All):
-        return False if False in values else (None if None in values else True)
-    return True if True in values else (None if None in values else False)
-
-
 def _unique_claims(
     rules: tuple[CompiledRule, ...], cited: Mapping[int, tuple[CitedClaim, ...]]
 ) -> tuple[CitedClaim, ...]:
@@ -518,12 +298,12 @@ def decide(
         possible = tuple(verdicts)
         if len(verdicts) == 1 and complete:
             verdict = verdicts[0]
-            standing = _deciding_under_unknowns(verdict, applicable, leaves)
+            standing = deciding_under_unknowns(verdict, applicable, leaves)
         else:
             verdict, standing = Verdict.INDETERMINATE, ()
             order = compiled.fact_order
             if complete:
-                names = _mattering_facts(leaves)
+                names = mattering_facts(leaves)
             else:
                 names = {n for r in undecided for n in r.reads if n not in facts}
             missing_names = tuple(sorted(
@@ -613,38 +393,9 @@ def _values(
     return values
 
 
-def _deciding_under_unknowns(
-    verdict: Verdict, applicable: list[CompiledRule], leaves: list[Leaf]
-) -> tuple[CompiledRule, ...]:
-    """Deciding rules of a verdict that holds in every completion: the rules that apply already
-    and stand; failing those, every rule that stands in some completion."""
-    if verdict is Verdict.NOT_ADDRESSED:
-        return ()
-    _, standing = combine(applicable)
-    if standing and combine(standing)[0] == verdict:
-        return standing
-    seen: dict[int, CompiledRule] = {}
-    for leaf in leaves:
-        for r in leaf.standing:
-            seen.setdefault(r.index, r)
-    return tuple(seen.values())
-
-
-def _value_outcomes(
-    compiled: CompiledRuleset, name: str, leaves: list[Leaf]
-) -> tuple[tuple[FactValue, tuple[Verdict, ...]], ...]:
-    """For each value of a fact (or pseudo-fact), the verdicts the leaves leave possible."""
-    outcomes = []
-    fixed = [(dict(leaf.assigned).get(name, _MISSING), leaf.verdict) for leaf in leaves]
-    for value in compiled.domain(name):
-        verdicts = {verdict for v, verdict in fixed if v is _MISSING or v == value}
-        outcomes.append((value, tuple(sorted(verdicts))))
-    return tuple(outcomes)
-
-
 def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
     fact = compiled.ruleset.facts[name]
-    return MissingFactOutcome(name, fact.question, _value_outcomes(compiled, name, leaves))
+    return MissingFactOutcome(name, fact.question, value_outcomes(compiled, name, leaves))
 
 
 def _open_question(
@@ -654,7 +405,7 @@ def _open_question(
     kind, rule_id = pseudo_rule(name)
     rule = compiled.by_id[rule_id]
     outcomes = tuple(
-        (bool(v), verdicts) for v, verdicts in _value_outcomes(compiled, name, leaves)
+        (bool(v), verdicts) for v, verdicts in value_outcomes(compiled, name, leaves)
     )
     if kind == "terms":
         terms = rule.rule.unreported_terms
@@ -703,7 +454,7 @@ def _outcomes(
         elif value is True:
             key = (i, True, tuple(sorted(by_override.get(i, ()))))
         elif value is False and r.node is not None:
-            failing = _failing(r.node, facts, False)
+            failing = failing_tests(r.node, facts, False)
             key = (i, False, *((n, w, facts[n.fact].__class__, facts[n.fact])  # type: ignore[index]
                                for n, w in failing))
         else:
@@ -747,13 +498,7 @@ def _outcome(
             status, reason = RuleStatus.APPLIES, None
     elif value is False:
         status = RuleStatus.DOES_NOT_APPLY
-        if failing:
-            tests = tuple(
-                TestOutcome(n.fact, n.kind, n.operand, facts[n.fact], w)  # type: ignore[arg-type,index]
-                for n, w in failing
-            )
-        else:
-            tests = _why_false(compiled, r, facts)
+        tests = outcomes_of(failing, facts) if failing else why_false(compiled, r, facts)
         reason = ConditionFailed(tests)
     else:
         status = RuleStatus.UNDECIDED
@@ -828,47 +573,6 @@ def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, 
         return None, True
     shown = [p.text for p in r.note_parts if all(c in kept for c in p.claims)]
     return (" ".join(shown) or None), len(shown) < len(r.note_parts)
-
-
-def _why_false(
-    compiled: CompiledRuleset, rule: CompiledRule, facts: Facts
-) -> tuple[TestOutcome, ...]:
-    if rule.node is None:
-        return why(rule.rule.when, facts, False, compiled.ruleset.facts)
-    return _why_node(rule.node, facts, False)
-
-
-def _failing(
-    node: CompiledNode, facts: Facts, want: bool
-) -> tuple[tuple[CompiledNode, bool], ...]:
-    """The fact tests that make a decided condition `want`, found as `why` finds them, as
-    (test node, held) pairs."""
-    if node.fact is not None:
-        return ((node, want),)
-    if node.kind == "not":
-        return _failing(node.parts[0], facts, not want)
-    settling = node.kind != "all"  # one False part settles `all`; one True part, `any`
-    if settling == want:
-        for part in node.parts:
-            if part.test(facts) is want:
-                return _failing(part, facts, want)
-        return ()
-    return tuple(t for part in node.parts for t in _failing(part, facts, want))
-
-
-def _why_node(node: CompiledNode, facts: Facts, want: bool) -> tuple[TestOutcome, ...]:
-    """`why` over the compiled tree: the same tests, without compiling any of them again."""
-    if node.fact is not None:
-        return (TestOutcome(node.fact, node.kind, node.operand, facts[node.fact], want),)
-    if node.kind == "not":
-        return _why_node(node.parts[0], facts, not want)
-    settling = node.kind != "all"  # one False part settles `all`; one True part, `any`
-    if settling == want:
-        for part in node.parts:
-            if part.test(facts) is want:
-                return _why_node(part, facts, want)
-        return ()
-    return tuple(t for part in node.parts for t in _why_node(part, facts, want))
 
 
 def as_date(value: object, name: str) -> date | None:
