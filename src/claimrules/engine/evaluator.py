@@ -1,19 +1,23 @@
-"""Evaluate a scenario against a ruleset: a pure function of (ruleset, facts, as_of, known_by,
-sources) returning a Decision with a typed trace. No I/O, no clock, no printing.
+"""The public entry points: `evaluate` and `evaluate_many` (and `speakers_of`), a pure
+function of (ruleset, facts, as_of, known_by, sources, speakers) returning a Decision with a
+typed trace. No I/O, no clock, no printing.
 
-Missing facts make rule conditions *unknown* (Kleene logic). When some rule is undecided, the
-evaluator splits the space of completions of the missing facts it reads (each enum/bool value,
-and representatives of number/date facts split at the rules' thresholds), re-evaluating at each
-branch, until no rule is undecided. The leaves partition every completion, so a verdict other
-than `indeterminate` holds for every completion (the soundness law).
+The engine, step by step (each step's home in `claimrules.engine`):
 
-Speed never changes an answer (tests/test_equivalence.py holds the fast path to a plain
-reference evaluator): the rule index (`compile.RuleIndex`) finds the few rules a scenario can
-trigger, every other rule being false on a known fact, each with the tests its key has not
-already shown true; rule outcomes of explanations are shared between decisions; and
-`evaluate` / `evaluate_many` remember the decision for each scenario already answered (a plain
-dict of strings, booleans and Nones), per (as_of, known_by, sources, explain), in memos bounded
-in size and kept on the compiled ruleset.
+1. `compile` — rules compiled to Kleene closures, the rule index, each fact's domain;
+2. `context` — a reading: the rules in force under as_of / known_by / sources / speakers;
+3. `search` — the one search: the completions of the missing facts partitioned into leaves
+   with one verdict each (`combine` gives a leaf's verdict), and what the leaves say;
+4. `reading` — a reading compiled into a decision diagram from that search, walked per
+   scenario (a missing fact follows every branch), decisions remembered by canonical key;
+   readings it cannot compile take the per-scenario path of step 5, with the same answers;
+5. `explain` — `decide`, the per-scenario search, and everything a Decision holds: deciding
+   rules, claims, missing-fact outcomes, open questions, one outcome per rule (`why` walks a
+   rule's condition for the tests that failed it).
+
+Missing facts make rule conditions *unknown*: a verdict other than `indeterminate` holds for
+every completion (the soundness law). Speed never changes an answer: tests/test_equivalence.py
+holds both paths to a plain reference evaluator and to each other.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from claimrules.engine.decision import (
     Decision,
 )
 from claimrules.engine.explain import decide
+from claimrules.engine.reading import Reading, decide_in, reading_of
 from claimrules.engine.search import (
     MAX_LEAVES,
     Leaf,
@@ -85,79 +90,6 @@ def _as_sources(sources: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(sorted(set(sources)))
 
 
-#: Decisions a ruleset remembers, shared out between its memos (one per as_of, known_by,
-#: sources and explain); a memo that reaches its share starts afresh.
-MEMO_DECISIONS = 1 << 14
-#: A memo's share never drops below this many decisions...
-MEMO_MIN_SHARE = 1 << 12
-#: ...and a ruleset keeps at most this many memos before starting them all afresh.
-MEMO_CONTEXTS = 8
-#: With explanations a decision holds one outcome per rule: a memo keeps at most this many.
-MEMO_OUTCOMES = 1 << 20
-
-# A remembered decision: the decision, the scenario it answers (a private copy), and the
-# positions of its boolean values (equal to `True`/`False` is not enough: `1` is no boolean).
-_Entry = tuple[Decision, dict[str, object], tuple[int, ...]]
-_Memo = dict[tuple[object, ...], _Entry]
-
-
-def _memo(
-    compiled: CompiledRuleset, key: tuple[object, ...], explain: bool
-) -> tuple[_Memo | None, int]:
-    """The memo of decisions under one context, and how many decisions it may hold."""
-    memos = compiled.decisions
-    try:
-        memo = memos.get(key)
-    except TypeError:  # an unhashable date argument: no memo (and the evaluation will say why)
-        return None, 0
-    if memo is None:
-        if len(memos) >= MEMO_CONTEXTS:
-            memos.clear()
-        memo = memos[key] = {}
-    limit = max(MEMO_MIN_SHARE, MEMO_DECISIONS // len(memos))
-    if explain:
-        limit = max(1, min(limit, MEMO_OUTCOMES // max(1, len(compiled.rules))))
-    return memo, limit
-
-
-def _recall(memo: _Memo | None, facts: Mapping[str, object]) -> Decision | None:
-    """The decision already made for an equal scenario: same names and values, in the same
-    order, with booleans where it had booleans. Only plain dicts are looked up."""
-    if memo is None or facts.__class__ is not dict:
-        return None
-    values = tuple(facts.values())
-    try:
-        entry = memo.get(values)
-    except TypeError:  # an unhashable value (a list, a mapping): never remembered
-        return None
-    if entry is None or entry[1] != facts:
-        return None
-    for i in entry[2]:
-        if values[i].__class__ is not bool:
-            return None
-    return entry[0]
-
-
-def _remember(
-    memo: _Memo | None, limit: int, facts: Mapping[str, object], decision: Decision
-) -> None:
-    """Remember a decision for a plain dict scenario of strings, booleans and Nones; numbers and
-    dates are left out (`1 == 1.0 == True` and `-0.0 == 0.0` would blur what was asked)."""
-    if memo is None or facts.__class__ is not dict:
-        return
-    values = tuple(facts.values())
-    bools = []
-    for i, v in enumerate(values):
-        kind = v.__class__
-        if kind is bool:
-            bools.append(i)
-        elif kind is not str and v is not None:
-            return
-    if len(memo) >= limit:
-        memo.clear()
-    memo[values] = (decision, dict(facts), tuple(bools))
-
-
 def _typed(compiled: CompiledRuleset, facts: Mapping[str, object]) -> dict[str, FactValue]:
     """`coerce_facts` of the scenario, with a quick path for enum and boolean values given
     exactly; anything else (and every error) goes through `coerce_facts` itself."""
@@ -197,25 +129,41 @@ def evaluate(
     `facts` maps fact names to values (enum strings, booleans, numbers, dates or `YYYY-MM-DD`
     strings; `None` means unknown). Raises ScenarioError for unknown facts or bad values, and
     ValueError for unknown source ids. `as_of` and `known_by` are dates or `YYYY-MM-DD` strings
-    (TypeError or ValueError otherwise). Decisions are remembered per ruleset: an equal
-    scenario asked again gets the same (frozen) Decision object back.
+    (TypeError or ValueError otherwise). Decisions are remembered per reading: an equal
+    scenario asked again (its keys in any order) gets the same (frozen) Decision object back.
     """
+    if as_of is None and known_by is None and sources is None and speakers is None:
+        reading = reading_of(ruleset.compiled(), None, None, None, None)
+    else:
+        reading = _reading(ruleset, facts, as_of, known_by, sources, speakers)
+    found = reading.decide(facts, explain)
+    if found is not None:
+        return found
+    return decide_in(reading, _typed(reading.compiled, facts), explain)
+
+
+def _reading(
+    ruleset: Ruleset,
+    facts: Mapping[str, object] | None,
+    as_of: date | str | None,
+    known_by: date | str | None,
+    sources: Iterable[str] | None,
+    speakers: Iterable[str] | None,
+) -> Reading:
+    """The compiled reading the arguments ask for. An unknown source or speaker raises
+    ValueError, after the scenario (when given) is checked: a bad scenario is reported first."""
     as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = ruleset.compiled()
     wanted = _as_sources(sources)
     said_by = _as_sources(speakers)
-    memo, limit = _memo(compiled, (as_of, known_by, wanted, said_by, explain), explain)
-    known = _recall(memo, facts)
-    if known is not None:
-        return known
-    typed = _typed(compiled, facts)
-    _check_reading(ruleset, wanted, said_by)
-    decision = decide(
-        compiled, typed, as_of=as_of, known_by=known_by, sources=wanted, speakers=said_by,
-        explain=explain,
-    )
-    _remember(memo, limit, facts, decision)
-    return decision
+    if wanted is not None or said_by is not None:
+        try:
+            _check_reading(ruleset, wanted, said_by)
+        except ValueError:
+            if facts is not None:
+                _typed(compiled, facts)
+            raise
+    return reading_of(compiled, as_of, known_by, wanted, said_by)
 
 
 def evaluate_many(
@@ -231,14 +179,10 @@ def evaluate_many(
     """Evaluate many fact mappings lazily, in order. Explanations are off by default.
 
     Each decision is the one `evaluate` gives; scenarios equal to one answered before get the
-    remembered (frozen) Decision object back without being validated or evaluated again.
+    remembered (frozen) Decision object back.
     """
-    as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
-    compiled = ruleset.compiled()
-    wanted = _as_sources(sources)
-    said_by = _as_sources(speakers)
     try:
-        _check_reading(ruleset, wanted, said_by)
+        reading = _reading(ruleset, None, as_of, known_by, sources, speakers)
     except ValueError:
         for facts in scenarios:  # fails on the first scenario, exactly as `evaluate` does
             yield evaluate(
@@ -246,32 +190,11 @@ def evaluate_many(
                 speakers=speakers, explain=explain,
             )
         return
-    memo, limit = _memo(compiled, (as_of, known_by, wanted, said_by, explain), explain)
-    if memo is None:
-        for facts in scenarios:
-            yield decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
-                         sources=wanted, speakers=said_by, explain=explain)
-        return
-    get = memo.get
+    fast = reading.decide
+    compiled = reading.compiled
     for facts in scenarios:
-        # The look-up of `_recall`, inlined: this loop is the batch fast path.
-        if facts.__class__ is dict:
-            values = tuple(facts.values())
-            try:
-                entry = get(values)
-            except TypeError:
-                entry = None
-            if entry is not None and entry[1] == facts:
-                for i in entry[2]:
-                    if values[i].__class__ is not bool:
-                        break
-                else:
-                    yield entry[0]
-                    continue
-        decision = decide(compiled, _typed(compiled, facts), as_of=as_of, known_by=known_by,
-                          sources=wanted, speakers=said_by, explain=explain)
-        _remember(memo, limit, facts, decision)
-        yield decision
+        found = fast(facts, explain)
+        yield found if found is not None else decide_in(reading, _typed(compiled, facts), explain)
 
 
 def speakers_of(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:

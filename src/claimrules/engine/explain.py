@@ -9,7 +9,7 @@ are shared between decisions under one reading (`Context.outcomes`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from claimrules.engine.combine import combine
@@ -42,6 +42,7 @@ from claimrules.engine.decision import (
     Support,
     UnreportedTermsOutcome,
     Verdict,
+    build_decision,
 )
 from claimrules.engine.search import (
     Leaf,
@@ -51,7 +52,7 @@ from claimrules.engine.search import (
     value_outcomes,
 )
 from claimrules.engine.why import failing as failing_tests
-from claimrules.engine.why import outcomes_of, why_false
+from claimrules.engine.why import outcomes_of, settled_by, why_false
 from claimrules.load.domain import (
     Unknown,
     grounds,
@@ -90,6 +91,52 @@ def decide(
     if compiled.ruleset.meta.constraints:  # implied values filled in; impossible: refused
         facts = complete_scenario(compiled.ruleset.meta.constraints, facts, compiled.ruleset.facts)
     ctx = build_context(compiled, as_of, known_by, sources, speakers)
+    applicable, undecided, candidates = split(compiled, ctx, facts)
+    shared = reading_fields(compiled, ctx, known_by, sources, speakers)
+    if not undecided:
+        core = settled_core(ctx, combine(applicable)[1], shared)
+    else:
+        # Rules outside the candidates are false in every completion: exploring without them
+        # visits the same leaves.
+        leaves, complete = explore(compiled, candidates, facts)
+        if complete:
+            core = leaves_core(compiled, ctx, applicable, leaves, explain, shared)
+        else:
+            names = {n for r in undecided for n in r.reads if n not in facts}
+            core = open_core(compiled, ctx, names, leaves, explain, shared)
+    rules = explained(compiled, ctx, applicable, undecided, facts) if explain else ()
+    return build_decision(core, {k: v for k, v in facts.items() if not is_pseudo(k)}, rules)
+
+
+#: The fields of a Decision that do not depend on the scenario's own values: its verdict,
+#: deciding rules, claims, what stays possible and open, and the reading's own fields. Many
+#: scenarios share one (it is never changed once built).
+Core = dict[str, object]
+
+
+def reading_fields(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    known_by: date | None,
+    sources: tuple[str, ...] | None,
+    speakers: tuple[str, ...] | None,
+) -> Core:
+    """The fields every decision under a reading shares."""
+    return {
+        "as_of": ctx.as_of,
+        "known_by": known_by,
+        "sources": sources,
+        "speakers": speakers,
+        "excluded_undated": ctx.excluded_undated,
+        "ruleset": compiled.ruleset.id,
+    }
+
+
+def split(
+    compiled: CompiledRuleset, ctx: Context, facts: Facts
+) -> tuple[list[CompiledRule], list[CompiledRule], tuple[CompiledRule, ...]]:
+    """The rules that apply on these facts, those left undecided, and every rule that may
+    apply (the candidates: every other active rule is false on these facts)."""
     candidates = _candidates(compiled, ctx, facts)
     applicable: list[CompiledRule] = []
     undecided: list[CompiledRule] = []
@@ -99,58 +146,81 @@ def decide(
             applicable.append(r)
         elif value is None:
             undecided.append(r)
-    missing: tuple[MissingFactOutcome, ...] = ()
-    missing_names: tuple[str, ...] = ()
-    unknowns: tuple[OpenQuestion, ...] = ()
-    if not undecided:
-        verdict, standing = combine(applicable)
-        possible: tuple[Verdict, ...] = (verdict,)
-    else:
-        # Rules outside the candidates are false in every completion: exploring without them
-        # visits the same leaves.
-        leaves, complete = explore(compiled, tuple(r for r, _ in candidates), facts)
-        verdicts = sorted({leaf.verdict for leaf in leaves})
-        possible = tuple(verdicts)
-        if len(verdicts) == 1 and complete:
-            verdict = verdicts[0]
-            standing = deciding_under_unknowns(verdict, applicable, leaves)
-        else:
-            verdict, standing = Verdict.INDETERMINATE, ()
-            order = compiled.fact_order
-            if complete:
-                names = mattering_facts(leaves)
-            else:
-                names = {n for r in undecided for n in r.reads if n not in facts}
-            missing_names = tuple(sorted(
-                (n for n in names if not is_pseudo(n)), key=order.__getitem__
-            ))
-            open_names = sorted(n for n in names if is_pseudo(n))
-            unknowns = tuple(
-                _open_question(compiled, ctx, n, leaves, as_of) for n in open_names
-            )
-            if explain:
-                missing = tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names)
+    return applicable, undecided, tuple(r for r, _ in candidates)
+
+
+def settled_core(ctx: Context, standing: tuple[CompiledRule, ...], shared: Core) -> Core:
+    """The core of a decision whose verdict holds with these rules standing."""
+    verdict, _ = combine(standing)
+    return _core(ctx, verdict, standing, (verdict,), (), (), (), shared)
+
+
+def leaves_core(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    leaves: list[Leaf],
+    explain: bool,
+    shared: Core,
+) -> Core:
+    """The core of a decision from a complete partition of the completions into leaves (each
+    path fixing missing facts only), given the rules that apply already."""
+    verdicts = sorted({leaf.verdict for leaf in leaves})
+    if len(verdicts) == 1:
+        verdict = verdicts[0]
+        standing = deciding_under_unknowns(verdict, applicable, leaves)
+        return _core(ctx, verdict, standing, (verdict,), (), (), (), shared)
+    return open_core(compiled, ctx, mattering_facts(leaves), leaves, explain, shared)
+
+
+def open_core(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    names: set[str],
+    leaves: list[Leaf],
+    explain: bool,
+    shared: Core,
+) -> Core:
+    """The core of an `indeterminate` decision: the facts (and open questions) that matter."""
+    order = compiled.fact_order
+    missing_names = tuple(sorted((n for n in names if not is_pseudo(n)), key=order.__getitem__))
+    unknowns = tuple(
+        _open_question(compiled, ctx, n, leaves, ctx.as_of)
+        for n in sorted(n for n in names if is_pseudo(n))
+    )
+    missing = (
+        tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names) if explain else ()
+    )
+    possible = tuple(sorted({leaf.verdict for leaf in leaves}))
+    return _core(
+        ctx, Verdict.INDETERMINATE, (), possible, missing_names, missing, unknowns, shared
+    )
+
+
+def _core(
+    ctx: Context,
+    verdict: Verdict,
+    standing: tuple[CompiledRule, ...],
+    possible: tuple[Verdict, ...],
+    missing_names: tuple[str, ...],
+    missing: tuple[MissingFactOutcome, ...],
+    unknowns: tuple[OpenQuestion, ...],
+    shared: Core,
+) -> Core:
     deciding = standing if len(standing) < 2 else tuple(sorted(standing, key=lambda r: r.id))
     claims = _unique_claims(deciding, ctx.cited)
-    return Decision(
-        verdict=verdict,
-        deciding_rules=tuple(r.id for r in deciding),
-        claims=claims,
-        missing_facts=missing_names,
-        as_of=as_of,
-        known_by=known_by,
-        sources=sources,
-        facts={k: v for k, v in facts.items() if not is_pseudo(k)},
-        rules=_explained(compiled, ctx, applicable, undecided, facts) if explain else (),
-        missing=missing,
-        excluded_undated=ctx.excluded_undated,
-        ruleset=compiled.ruleset.id,
-        possible=possible,
-        speakers=speakers,
-        support=Support.of(tuple(c for c in claims if grounds(c))),
-        unknowns=unknowns,
-        context=_unique_claims(deciding, ctx.context) if deciding else (),
-    )
+    return {
+        **shared,
+        "verdict": verdict,
+        "deciding_rules": tuple(r.id for r in deciding),
+        "claims": claims,
+        "missing_facts": missing_names,
+        "missing": missing,
+        "possible": possible,
+        "support": Support.of(tuple(c for c in claims if grounds(c))),
+        "unknowns": unknowns,
+        "context": _unique_claims(deciding, ctx.context) if deciding else (),
+    }
 
 
 #: From this many rules, an explanation (one outcome per rule) pauses the cyclic garbage
@@ -159,7 +229,7 @@ def decide(
 GC_PAUSE_RULES = 500
 
 
-def _explained(
+def explained(
     compiled: CompiledRuleset,
     ctx: Context,
     applicable: list[CompiledRule],
@@ -243,13 +313,54 @@ def _undated_sources(ctx: Context, rule: CompiledRule) -> tuple[str, ...]:
 OUTCOME_CACHE = 1 << 14
 
 
+def path_outcomes(
+    compiled: CompiledRuleset, ctx: Context, applicable: list[CompiledRule], path: Facts
+) -> tuple[RuleOutcome | None, ...]:
+    """The rule outcomes (in explanation order) of every scenario that gives the facts of
+    `path` — facts that decide every rule, `applicable` being the rules they make apply — and
+    maybe more: None for a rule whose failing tests more facts may change (`why.settled_by`).
+    """
+    values = _values(ctx, applicable, [])
+    out = _outcomes(compiled, ctx, values, path, applicable)
+    return tuple(
+        None
+        if r.index not in ctx.inactive and values[r.index] is False
+        and (r.node is None or not settled_by(r.node, path, False))
+        else outcome
+        for r, outcome in zip(_in_id_order(compiled), out, strict=True)
+    )
+
+
+def completed(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    facts: Facts,
+    known: tuple[RuleOutcome | None, ...],
+) -> tuple[RuleOutcome, ...]:
+    """The rule outcomes of a scenario, from those `path_outcomes` found for a path its facts
+    extend: the missing ones built (or found again) for these facts."""
+    if None not in known:
+        return known  # type: ignore[return-value]  # no None in it
+    values = _values(ctx, applicable, [])
+    rules = [r for r, o in zip(_in_id_order(compiled), known, strict=True) if o is None]
+    built = iter(_outcomes(compiled, ctx, values, facts, applicable, rules))
+    return tuple(o if o is not None else next(built) for o in known)
+
+
+def _in_id_order(compiled: CompiledRuleset) -> tuple[CompiledRule, ...]:
+    return compiled.in_id_order or tuple(sorted(compiled.rules, key=lambda r: r.id))
+
+
 def _outcomes(
     compiled: CompiledRuleset,
     ctx: Context,
     values: Mapping[int, bool | None],
     facts: Facts,
     applicable: list[CompiledRule],
+    rules: Iterable[CompiledRule] | None = None,
 ) -> tuple[RuleOutcome, ...]:
+    """The outcome of each rule (every rule in explanation order, or `rules`)."""
     by_override: dict[int, list[str]] = {}
     for r in applicable:
         for i in r.overrides:
@@ -258,7 +369,7 @@ def _outcomes(
     if len(cache) > OUTCOME_CACHE:
         cache.clear()
     out = []
-    for r in compiled.in_id_order or sorted(compiled.rules, key=lambda r: r.id):
+    for r in _in_id_order(compiled) if rules is None else rules:
         i = r.index
         value = None if i in ctx.inactive else values[i]
         failing: tuple[tuple[CompiledNode, bool], ...] = ()

@@ -48,12 +48,14 @@ def explore(
     *,
     settle: bool = False,
     stop_early: bool = False,
+    max_leaves: int = MAX_LEAVES,
 ) -> tuple[list[Leaf], bool]:
     """Partition the completions of the missing facts into leaves with one verdict each.
 
     `rules` are the rules that may apply, in rule order. `settle=True` merges leaves that
     differ only in pseudo-facts (`settle_open`); `stop_early=True` stops once two verdicts are
-    found. Returns the leaves and whether the exploration was complete.
+    found; the search gives up (incomplete) before its `max_leaves`-th leaf and one more node.
+    Returns the leaves and whether the exploration was complete.
     """
     leaves: list[Leaf] = []
     known = dict(facts)
@@ -66,7 +68,7 @@ def explore(
             return
         if stop_early and len({leaf.verdict for leaf in leaves}) > 1:
             return
-        if len(leaves) >= MAX_LEAVES:
+        if len(leaves) >= max_leaves:
             complete = False
             return
         undecided: list[CompiledRule] = []

@@ -38,6 +38,25 @@ def failing(node: CompiledNode, facts: Facts, want: bool) -> tuple[tuple[Compile
     return tuple(t for part in node.parts for t in failing(part, facts, want))
 
 
+def settled_by(node: CompiledNode, facts: Facts, want: bool) -> bool:
+    """Whether `failing(node, more, want)` is the same for every `more` that gives these facts
+    and maybe others (`node` being `want` on these facts): no part the walk passes over on
+    its way to the part it explains by is unknown on these facts."""
+    if node.fact is not None:
+        return True
+    if node.kind == "not":
+        return settled_by(node.parts[0], facts, not want)
+    if (node.kind != "all") == want:
+        for part in node.parts:
+            value = part.test(facts)
+            if value is want:
+                return settled_by(part, facts, want)
+            if value is None:
+                return False
+        return True
+    return all(settled_by(part, facts, want) for part in node.parts)
+
+
 def outcomes_of(
     tests: tuple[tuple[CompiledNode, bool], ...], facts: Facts
 ) -> tuple[TestOutcome, ...]:
