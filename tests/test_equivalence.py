@@ -688,7 +688,7 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
     return answered
 
 
-@settings(max_examples=80)
+@settings(max_examples=40)
 @given(rulesets(finite=True), st.data())
 def test_the_diagram_gives_the_per_scenario_decision(rs: Ruleset, data: st.DataObject) -> None:
     for _ in range(4):
@@ -697,7 +697,7 @@ def test_the_diagram_gives_the_per_scenario_decision(rs: Ruleset, data: st.DataO
         check_diagram(rs, facts, data.draw(time_axes()), order)
 
 
-@settings(max_examples=150)
+@settings(max_examples=60)
 @given(st.data())
 def test_the_shipped_diagram_gives_the_per_scenario_decision(
     shipped: Ruleset, data: st.DataObject

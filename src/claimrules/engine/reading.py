@@ -37,6 +37,7 @@ from claimrules.engine.compile import (
     CompiledRule,
     CompiledRuleset,
     Facts,
+    gc_paused,
     is_pseudo,
 )
 from claimrules.engine.context import Context, build_context
@@ -220,13 +221,10 @@ class Reading:
             # Every real fact on the walk is known: the walk met a split on a pseudo-fact, and
             # below it the search splits on pseudo-facts only (real facts come first), so the
             # rules that apply and those left undecided are those of that split's path: the
-            # leaves reached say everything (and no missing fact can matter).
-            known = self.opened.get(numbers)
-            if known is None:
-                applicable, undecided, _ = split(self.compiled, self.ctx, typed)
-                core = self.core_of(reached, typed, applicable, True)
-                known = self.opened[numbers] = (core, applicable, undecided)
-            core, applicable, undecided = known
+            # leaves reached say everything (and no missing fact can matter). The rules left
+            # undecided on that path read no real fact it does not fix (else the search
+            # would have split on that fact first), so they are the scenario's too.
+            core, applicable, undecided = self.opened_at(numbers, reached, typed)
         else:
             applicable = []
             undecided = []
@@ -243,6 +241,27 @@ class Reading:
             core = found
         rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
         return build_decision(core, typed, rules)
+
+    def opened_at(
+        self, numbers: tuple[int, ...], reached: list[Box], typed: Mapping[str, FactValue]
+    ) -> tuple[Core, list[CompiledRule], list[CompiledRule]]:
+        """The core, and the rules that apply and are left undecided, of a scenario fixing
+        every real fact on its walk, which reached these leaves below a split on a
+        pseudo-fact."""
+        known = self.opened.get(numbers)
+        if known is None:
+            path = {n: v for n, v in reached[0].leaf.assigned if not is_pseudo(n)}
+            applicable: list[CompiledRule] = []
+            undecided: list[CompiledRule] = []
+            for r in self.ctx.active:
+                held = r.test(path)
+                if held is True:
+                    applicable.append(r)
+                elif held is None:
+                    undecided.append(r)
+            core = self.core_of(reached, typed, applicable, True)
+            known = self.opened[numbers] = (core, applicable, undecided)
+        return known
 
     def core_of(
         self,
@@ -273,7 +292,8 @@ class Reading:
             return
         if any(f.type not in (FactType.ENUM, FactType.BOOL) for f in vocabulary.values()):
             return
-        leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
+        with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+            leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
         if not complete:
             return
         read = {n for r in ctx.active for n in r.reads}
@@ -286,7 +306,8 @@ class Reading:
         )
         self.sizes = tuple(len(compiled.domain(n)) if n in read else 1 for n in names)
         self.explained_limit = max(1, min(DECISIONS, OUTCOMES // max(1, len(compiled.rules))))
-        self.root = _diagram(leaves, {n: i for i, n in enumerate(names)})
+        with gc_paused():
+            self.root = _diagram(leaves, {n: i for i, n in enumerate(names)})
         self.boxes = len(leaves)
 
     def nodes(self) -> int:
