@@ -666,10 +666,10 @@ def test_unhashable_and_mapping_inputs_take_the_plain_path(shipped: Ruleset) -> 
 
 
 def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object],
-                  order: list[int]) -> bool:
+                  order: list[int], against_reference: bool = True) -> bool:
     """The diagram's decision, with the scenario's keys in another order, is the one the
-    per-scenario search gives (explanations included) and the reference's; True when the
-    diagram answered."""
+    per-scenario search gives (explanations included) and (`against_reference`) the
+    reference's; True when the diagram answered."""
     sources = axes["sources"]
     wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
     items = list(facts.items())
@@ -684,7 +684,8 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
             answered = True
             assert walked == plain, (facts, axes, explain)
         assert evaluate(rs, shuffled, explain=explain, **axes) == plain  # type: ignore[arg-type]
-    check(rs, shuffled, axes)
+    if against_reference:
+        check(rs, shuffled, axes)
     return answered
 
 
@@ -711,7 +712,8 @@ def test_the_shipped_diagram_gives_the_per_scenario_decision(
     axes["sources"] = [s for s in axes["sources"] or () if s in shipped.sources] or None
     facts = data.draw(scenarios(list(shipped.facts), value))
     order = data.draw(st.permutations(range(len(facts))))
-    assert check_diagram(shipped, facts, axes, order)
+    # (test_shipped_ruleset_matches_the_reference holds the search to the reference there)
+    assert check_diagram(shipped, facts, axes, order, against_reference=False)
 
 
 def test_every_shipped_scenario_with_missing_facts_walks_to_the_search_decision() -> None:
