@@ -11,19 +11,21 @@ it is the same: what holds in every completion does not depend on how the comple
 cut into boxes (the verdicts possible, the rules standing, the facts whose value alone changes
 the verdict, the verdicts each value leaves possible).
 
-Each leaf holds one shared decision core (the fields that do not depend on the scenario's own
-values), built when a scenario first reaches it; scenarios with missing facts share a core per
-set of leaves reached. A scenario's decision is that core with its facts and, when asked for,
-its rule outcomes (which quote the scenario's values). Decisions are remembered by canonical
-key — the values in vocabulary order, an absent fact and None alike — so key order never
-matters.
+Each leaf holds one shared, never-changed decision core (every field but the scenario's facts
+and rule outcomes), built when a scenario first reaches it (leaves with the same rules
+standing share one); scenarios with missing facts share a core per set of leaves reached. A
+scenario's decision is that core with its facts and, when asked for, its rule outcomes: those
+a leaf's path settles are built once per leaf, the others (a rule whose failing test more
+facts may change, `why.settled_by`) per scenario. Decisions are remembered by canonical key —
+the values in vocabulary order, an absent fact and None alike — so key order never matters.
 
 The diagram is built lazily, on a reading's first scenario, and readings are kept per
 compiled ruleset, the `READINGS` most recently used. A reading has no diagram (and every
 scenario takes the per-scenario search, with the same answers) when its vocabulary has number
-or date facts, when it has more than `DIAGRAM_RULES` rules in force, or when the diagram would
-have more than `DIAGRAM_LEAVES` leaves (at most twice as many nodes). A scenario with so many
-missing facts that the per-scenario search could give up (`search.MAX_LEAVES`) takes it too.
+or date facts, when the ruleset has constraints between facts, when it has more than
+`DIAGRAM_RULES` rules in force, or when the diagram would have more than `DIAGRAM_LEAVES`
+leaves (and so fewer inner nodes). A scenario with so many missing facts that the per-scenario
+search could give up (`search.MAX_LEAVES`) takes it too.
 """
 
 from __future__ import annotations
