@@ -21,6 +21,7 @@ from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
 from claimrules.engine.compile import RuleIndex, compile_ruleset
 from claimrules.engine.decision import ConditionFailed, RuleStatus
 from claimrules.engine.evaluator import decide, why
+from claimrules.engine.reading import reading_of
 from claimrules.load.domain import All, Condition, Not, Rule
 from claimrules.load.domain import Test as FactTest
 from claimrules.load.model import Claim, RulesetMeta, Source
@@ -332,31 +333,40 @@ def _test_of(draw: st.DrawFn, name: str) -> dict[str, object]:
     return {"fact": "t", op: draw(st.sampled_from(DATES)).isoformat()}
 
 
+#: The vocabulary without number and date facts: a fact space a reading compiles into a
+#: decision diagram (`engine/reading.py`).
+FINITE = [f["name"] for f in FACTS if f["type"] in ("enum", "bool")]
+
+
 @st.composite
-def conditions(draw: st.DrawFn, depth: int = 2) -> dict[str, object]:
-    """A condition tree over the generated vocabulary."""
+def conditions(
+    draw: st.DrawFn, depth: int = 2, names: tuple[str, ...] | None = None
+) -> dict[str, object]:
+    """A condition tree over the generated vocabulary (or the facts `names`)."""
     if depth == 0 or draw(st.integers(0, 2)) == 0:
-        return _test_of(draw, draw(st.sampled_from([f["name"] for f in FACTS])))
+        return _test_of(draw, draw(st.sampled_from(names or [f["name"] for f in FACTS])))
     kind = draw(st.sampled_from(["all", "any", "not"]))
     if kind == "not":
-        return {"not": draw(conditions(depth - 1))}
-    return {kind: draw(st.lists(conditions(depth - 1), min_size=1, max_size=3))}
+        return {"not": draw(conditions(depth - 1, names))}
+    return {kind: draw(st.lists(conditions(depth - 1, names), min_size=1, max_size=3))}
 
 
 @st.composite
-def rule_conditions(draw: st.DrawFn) -> dict[str, object]:
+def rule_conditions(draw: st.DrawFn, names: tuple[str, ...] | None = None) -> dict[str, object]:
     """Mostly a top-level `all` whose `is`/`in` tests the index can use, sometimes anything."""
     if draw(st.integers(0, 4)) == 0:
-        return draw(conditions())
+        return draw(conditions(names=names))
     keyed = draw(st.lists(st.sampled_from(["a", "c", "b"]), min_size=1, max_size=3, unique=True))
-    extra = draw(st.lists(conditions(1), max_size=2))
+    extra = draw(st.lists(conditions(1, names), max_size=2))
     return {"all": [_test_of(draw, k) for k in keyed] + extra}
 
 
 @st.composite
-def rulesets(draw: st.DrawFn) -> Ruleset:
+def rulesets(draw: st.DrawFn, finite: bool = False) -> Ruleset:
     """A ruleset of up to 14 rules (enough for the index to split), with periods, overrides
-    (acyclic: a rule only overrides earlier ones) and claims from two sources, some undated."""
+    (acyclic: a rule only overrides earlier ones) and claims from two sources, some undated.
+    `finite`: over the enum and bool facts only (the vocabulary too)."""
+    names = tuple(FINITE) if finite else None
     count = draw(st.integers(1, 14))
     rules = []
     for i in range(count):
@@ -382,11 +392,11 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
         if draw(st.integers(0, 4)) == 0:
             terms = {"claim": grounds[0], "note": "t"}
             if draw(st.booleans()):
-                terms["within"] = draw(conditions(1))
+                terms["within"] = draw(conditions(1, names))
         rules.append(RuleModel.model_validate({
             "id": f"r{i:02d}",
             "effect": draw(st.sampled_from(["permit", "prohibit"])),
-            "when": draw(rule_conditions()),
+            "when": draw(rule_conditions(names)),
             "because": grounds + (["k6"] if draw(st.integers(0, 5)) == 0 else []),
             "overrides": draw(st.lists(st.sampled_from(earlier), max_size=2, unique=True))
             if earlier else [],
@@ -396,7 +406,7 @@ def rulesets(draw: st.DrawFn) -> Ruleset:
             "unreported_terms": terms,
             "note": "n",
         }).to_domain())
-    return make_ruleset(FACTS, rules)
+    return make_ruleset([f for f in FACTS if not finite or f["name"] in FINITE], rules)
 
 
 def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
@@ -650,3 +660,75 @@ def test_unhashable_and_mapping_inputs_take_the_plain_path(shipped: Ruleset) -> 
     assert evaluate(shipped, MappingProxyType(facts)) == expected
     with pytest.raises(ScenarioError):
         evaluate(shipped, {**facts, "area": ["moscow"]})
+
+
+# --- the compiled reading (decision diagram) against the per-scenario search -----------------
+
+
+def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object],
+                  order: list[int], against_reference: bool = True) -> bool:
+    """The diagram's decision, with the scenario's keys in another order, is the one the
+    per-scenario search gives (explanations included) and (`against_reference`) the
+    reference's; True when the diagram answered."""
+    sources = axes["sources"]
+    wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
+    items = list(facts.items())
+    shuffled = dict(items[i] for i in order)
+    reading = reading_of(rs.compiled(), axes["as_of"], axes["known_by"], wanted, None)
+    answered = False
+    for explain in (False, True):
+        plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],
+                       known_by=axes["known_by"], sources=wanted, explain=explain)
+        walked = reading.decide(shuffled, explain)
+        if walked is not None:
+            answered = True
+            assert walked == plain, (facts, axes, explain)
+        assert evaluate(rs, shuffled, explain=explain, **axes) == plain  # type: ignore[arg-type]
+    if against_reference:
+        check(rs, shuffled, axes)
+    return answered
+
+
+@settings(max_examples=40)
+@given(rulesets(finite=True), st.data())
+def test_the_diagram_gives_the_per_scenario_decision(rs: Ruleset, data: st.DataObject) -> None:
+    for _ in range(4):
+        facts = data.draw(scenarios(FINITE))
+        order = data.draw(st.permutations(range(len(facts))))
+        check_diagram(rs, facts, data.draw(time_axes()), order)
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_the_shipped_diagram_gives_the_per_scenario_decision(
+    shipped: Ruleset, data: st.DataObject
+) -> None:
+    def value(draw: st.DrawFn, name: str) -> object:
+        fact = shipped.facts[name]
+        return draw(st.booleans()) if fact.type == "bool" else draw(
+            st.sampled_from(fact.value_names()))
+
+    axes = data.draw(SHIPPED_AXES)
+    axes["sources"] = [s for s in axes["sources"] or () if s in shipped.sources] or None
+    facts = data.draw(scenarios(list(shipped.facts), value))
+    order = data.draw(st.permutations(range(len(facts))))
+    # (test_shipped_ruleset_matches_the_reference holds the search to the reference there)
+    assert check_diagram(shipped, facts, axes, order, against_reference=False)
+
+
+def test_every_shipped_scenario_with_missing_facts_walks_to_the_search_decision() -> None:
+    """Every scenario of the shipped vocabulary, each fact given, missing or None, under the
+    plain reading: the diagram's verdict-only decision is the per-scenario search's."""
+    rs = load_ruleset(SHIPPED)
+    names = list(rs.facts)
+    domains = [
+        [None, True, False] if rs.facts[n].type == "bool" else [None, *rs.facts[n].value_names()]
+        for n in names
+    ]
+    compiled = rs.compiled()
+    reading = reading_of(compiled, None, None, None, None)
+    for values in itertools.product(*domains):
+        facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        walked = reading.decide(facts, False)
+        assert walked is not None
+        assert walked == decide(compiled, facts, explain=False), facts

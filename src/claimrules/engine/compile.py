@@ -627,7 +627,8 @@ class CompiledRuleset:
     """All rules compiled, with each fact's finite domain of representative values.
 
     The last fields are caches that never change an answer: contexts by (as_of, known_by,
-    sources), the rule index, and decisions already made, by scenario.
+    sources), the rule index, the search's guards, and the compiled readings (`reading.py`)
+    with the decisions already made under each.
     """
 
     ruleset: Ruleset
@@ -641,10 +642,13 @@ class CompiledRuleset:
     value_sets: dict[str, tuple[type, frozenset[object]] | None] = field(default_factory=dict)
     in_id_order: tuple[CompiledRule, ...] = ()  # the order explanations list rules in
     index: RuleIndex | None = None
-    decisions: dict[tuple[object, ...], dict[tuple[object, ...], Any]] = field(
-        default_factory=dict
-    )
     citations: dict[str, CitedClaim] = field(default_factory=dict)
+    # Per rule index, the values of enum and bool facts its top-level tests allow (see
+    # `search.guard`); a gated copy of a rule shares its rule's guard.
+    guards: dict[int, dict[str, frozenset[FactValue]]] = field(default_factory=dict)
+    # Compiled readings by (as_of, known_by, sources, speakers), most recently used last
+    # (see `reading.reading`).
+    readings: dict[tuple[object, ...], Any] = field(default_factory=dict)
 
     def citation(self, claim_id: str) -> CitedClaim:
         """The citation form of any claim of the ruleset, built once."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 
@@ -320,3 +321,22 @@ class Decision(PlainValue):
     support: Support = field(default_factory=lambda: Support(Strength.NONE, 0, 0, False, False))
     unknowns: tuple[OpenQuestion, ...] = ()  # what the reporting leaves open, when it matters
     context: tuple[CitedClaim, ...] = ()  # claims shown beside the deciding rules
+
+
+#: The fields of a Decision, in order.
+DECISION_FIELDS = tuple(f.name for f in fields(Decision))
+
+
+def build_decision(
+    core: Mapping[str, object], facts: dict[str, FactValue], rules: tuple[RuleOutcome, ...]
+) -> Decision:
+    """The Decision with a shared core's fields (every field but `facts` and `rules`) and
+    these facts and rule outcomes: equal to `Decision(**core, facts=facts, rules=rules)`,
+    without the frozen constructor's one `object.__setattr__` per field (the evaluator builds
+    one per scenario from a core many scenarios share)."""
+    decision = object.__new__(Decision)
+    own = decision.__dict__
+    own.update(core)
+    own["facts"] = facts
+    own["rules"] = rules
+    return decision

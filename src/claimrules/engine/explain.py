@@ -1,0 +1,501 @@
+"""A decision and its explanation: the verdict of one (typed) scenario under a reading, the
+deciding rules and their claims, what the missing facts and the open questions leave possible,
+and one outcome per rule (why it applies, fails, is undecided or inactive).
+
+`decide` is the per-scenario search: the rule index finds the candidate rules, and when some
+stay undecided `search.explore` partitions the completions of the missing facts. Rule outcomes
+are shared between decisions under one reading (`Context.outcomes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from claimrules.engine.combine import combine
+from claimrules.engine.compile import (
+    Candidate,
+    CompiledNode,
+    CompiledRule,
+    CompiledRuleset,
+    Facts,
+    conjoin,
+    gc_paused,
+    is_pseudo,
+    pseudo_rule,
+)
+from claimrules.engine.constraints import complete as complete_scenario
+from claimrules.engine.context import Context, build_context
+from claimrules.engine.decision import (
+    CitedClaim,
+    ConditionFailed,
+    Decision,
+    MissingFactOutcome,
+    MissingFacts,
+    OpenQuestion,
+    OverriddenBy,
+    Period,
+    PeriodUnknown,
+    Reason,
+    RuleOutcome,
+    RuleStatus,
+    Support,
+    UnreportedTermsOutcome,
+    Verdict,
+    build_decision,
+)
+from claimrules.engine.search import (
+    Leaf,
+    deciding_under_unknowns,
+    explore,
+    mattering_facts,
+    value_outcomes,
+)
+from claimrules.engine.why import failing as failing_tests
+from claimrules.engine.why import outcomes_of, settled_by, why_false
+from claimrules.load.domain import (
+    Unknown,
+    grounds,
+)
+
+
+def _unique_claims(
+    rules: tuple[CompiledRule, ...], cited: Mapping[int, tuple[CitedClaim, ...]]
+) -> tuple[CitedClaim, ...]:
+    if len(rules) == 1:
+        claims = cited[rules[0].index]
+        if len(claims) < 2:  # nothing to leave out
+            return claims
+    seen: dict[str, CitedClaim] = {}
+    for r in rules:
+        for c in cited[r.index]:
+            seen.setdefault(c.id, c)
+    return tuple(seen.values())
+
+
+def decide(
+    compiled: CompiledRuleset,
+    facts: Facts,
+    *,
+    as_of: date | None = None,
+    known_by: date | None = None,
+    sources: tuple[str, ...] | None = None,
+    speakers: tuple[str, ...] | None = None,
+    explain: bool = True,
+) -> Decision:
+    """Evaluate already-typed facts. `explain=False` skips the per-rule trace and the
+    per-value outcomes of missing facts (the verdict, rules, claims and missing facts stay).
+
+    `facts` may also set pseudo-facts (`@period:ID`, `@terms:ID`): what the reporting leaves
+    open, settled one way — the soundness law's completions do so."""
+    if compiled.ruleset.meta.constraints:  # implied values filled in; impossible: refused
+        facts = complete_scenario(compiled.ruleset.meta.constraints, facts, compiled.ruleset.facts)
+    ctx = build_context(compiled, as_of, known_by, sources, speakers)
+    applicable, undecided, candidates = split(compiled, ctx, facts)
+    shared = reading_fields(compiled, ctx, known_by, sources, speakers)
+    if not undecided:
+        core = settled_core(ctx, combine(applicable)[1], shared)
+    else:
+        # Rules outside the candidates are false in every completion: exploring without them
+        # visits the same leaves.
+        leaves, complete = explore(compiled, candidates, facts)
+        if complete:
+            core = leaves_core(compiled, ctx, applicable, leaves, explain, shared)
+        else:
+            names = {n for r in undecided for n in r.reads if n not in facts}
+            core = open_core(compiled, ctx, names, leaves, explain, shared)
+    rules = explained(compiled, ctx, applicable, undecided, facts) if explain else ()
+    return build_decision(core, {k: v for k, v in facts.items() if not is_pseudo(k)}, rules)
+
+
+#: The fields of a Decision that do not depend on the scenario's own values: its verdict,
+#: deciding rules, claims, what stays possible and open, and the reading's own fields. Many
+#: scenarios share one (it is never changed once built).
+Core = dict[str, object]
+
+
+def reading_fields(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    known_by: date | None,
+    sources: tuple[str, ...] | None,
+    speakers: tuple[str, ...] | None,
+) -> Core:
+    """The fields every decision under a reading shares."""
+    return {
+        "as_of": ctx.as_of,
+        "known_by": known_by,
+        "sources": sources,
+        "speakers": speakers,
+        "excluded_undated": ctx.excluded_undated,
+        "ruleset": compiled.ruleset.id,
+    }
+
+
+def split(
+    compiled: CompiledRuleset, ctx: Context, facts: Facts
+) -> tuple[list[CompiledRule], list[CompiledRule], tuple[CompiledRule, ...]]:
+    """The rules that apply on these facts, those left undecided, and every rule that may
+    apply (the candidates: every other active rule is false on these facts)."""
+    candidates = _candidates(compiled, ctx, facts)
+    applicable: list[CompiledRule] = []
+    undecided: list[CompiledRule] = []
+    for r, test in candidates:
+        value = test(facts)
+        if value is True:
+            applicable.append(r)
+        elif value is None:
+            undecided.append(r)
+    return applicable, undecided, tuple(r for r, _ in candidates)
+
+
+def settled_core(ctx: Context, standing: tuple[CompiledRule, ...], shared: Core) -> Core:
+    """The core of a decision whose verdict holds with these rules standing."""
+    verdict, _ = combine(standing)
+    return _core(ctx, verdict, standing, (verdict,), (), (), (), shared)
+
+
+def leaves_core(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    leaves: list[Leaf],
+    explain: bool,
+    shared: Core,
+) -> Core:
+    """The core of a decision from a complete partition of the completions into leaves (each
+    path fixing missing facts only), given the rules that apply already."""
+    verdicts = sorted({leaf.verdict for leaf in leaves})
+    if len(verdicts) == 1:
+        verdict = verdicts[0]
+        standing = deciding_under_unknowns(verdict, applicable, leaves)
+        return _core(ctx, verdict, standing, (verdict,), (), (), (), shared)
+    return open_core(compiled, ctx, mattering_facts(leaves), leaves, explain, shared)
+
+
+def open_core(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    names: set[str],
+    leaves: list[Leaf],
+    explain: bool,
+    shared: Core,
+) -> Core:
+    """The core of an `indeterminate` decision: the facts (and open questions) that matter."""
+    order = compiled.fact_order
+    missing_names = tuple(sorted((n for n in names if not is_pseudo(n)), key=order.__getitem__))
+    unknowns = tuple(
+        _open_question(compiled, ctx, n, leaves, ctx.as_of)
+        for n in sorted(n for n in names if is_pseudo(n))
+    )
+    missing = (
+        tuple(_fact_outcomes(compiled, n, leaves) for n in missing_names) if explain else ()
+    )
+    possible = tuple(sorted({leaf.verdict for leaf in leaves}))
+    return _core(
+        ctx, Verdict.INDETERMINATE, (), possible, missing_names, missing, unknowns, shared
+    )
+
+
+def _core(
+    ctx: Context,
+    verdict: Verdict,
+    standing: tuple[CompiledRule, ...],
+    possible: tuple[Verdict, ...],
+    missing_names: tuple[str, ...],
+    missing: tuple[MissingFactOutcome, ...],
+    unknowns: tuple[OpenQuestion, ...],
+    shared: Core,
+) -> Core:
+    deciding = standing if len(standing) < 2 else tuple(sorted(standing, key=lambda r: r.id))
+    claims = _unique_claims(deciding, ctx.cited)
+    return {
+        **shared,
+        "verdict": verdict,
+        "deciding_rules": tuple(r.id for r in deciding),
+        "claims": claims,
+        "missing_facts": missing_names,
+        "missing": missing,
+        "possible": possible,
+        "support": Support.of(tuple(c for c in claims if grounds(c))),
+        "unknowns": unknowns,
+        "context": _unique_claims(deciding, ctx.context) if deciding else (),
+    }
+
+
+#: From this many rules, an explanation (one outcome per rule) pauses the cyclic garbage
+#: collector while it is built: its many small acyclic objects would otherwise set off
+#: collections that walk the whole (large) ruleset, several times per decision.
+GC_PAUSE_RULES = 500
+
+
+def explained(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+    facts: Facts,
+) -> tuple[RuleOutcome, ...]:
+    values = _values(ctx, applicable, undecided)
+    if len(compiled.rules) < GC_PAUSE_RULES:
+        return _outcomes(compiled, ctx, values, facts, applicable)
+    with gc_paused():
+        return _outcomes(compiled, ctx, values, facts, applicable)
+
+
+def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[Candidate]:
+    """The active rules that may apply or stay undecided, in rule order, each with the test
+    that decides it on these facts; every other active rule is false on these facts (the index
+    found a required value contradicted)."""
+    try:
+        # A plain dict: a look-up must not call a mapping's own __getitem__ (a defaultdict's
+        # would add keys).
+        found = compiled.rule_index().lookup(facts if facts.__class__ is dict else dict(facts))
+    except TypeError:  # an unhashable value: no index lookup, test every rule
+        return [(r, r.test) for r in ctx.active]
+    ids = ctx.active_ids
+    gated = ctx.gated
+    if gated:
+        found = [
+            (gated[r.index], conjoin(gated[r.index].gate, t))
+            if r.index in gated else (r, t)
+            for r, t in found
+        ]
+    if ids is None:
+        return found
+    return [c for c in found if c[0].index in ids]
+
+
+def _values(
+    ctx: Context, applicable: list[CompiledRule], undecided: list[CompiledRule]
+) -> dict[int, bool | None]:
+    """Each active rule's condition value: true, unknown, or (for every other rule) false."""
+    values: dict[int, bool | None] = dict.fromkeys(ctx.cited, False)
+    for r in applicable:
+        values[r.index] = True
+    for r in undecided:
+        values[r.index] = None
+    return values
+
+
+def _fact_outcomes(compiled: CompiledRuleset, name: str, leaves: list[Leaf]) -> MissingFactOutcome:
+    fact = compiled.ruleset.facts[name]
+    return MissingFactOutcome(name, fact.question, value_outcomes(compiled, name, leaves))
+
+
+def _open_question(
+    compiled: CompiledRuleset, ctx: Context, name: str, leaves: list[Leaf], as_of: date | None
+) -> OpenQuestion:
+    """What the reporting leaves open behind a pseudo-fact, as far as the reading shows it."""
+    kind, rule_id = pseudo_rule(name)
+    rule = compiled.by_id[rule_id]
+    outcomes = tuple(
+        (bool(v), verdicts) for v, verdicts in value_outcomes(compiled, name, leaves)
+    )
+    if kind == "terms":
+        terms = rule.rule.unreported_terms
+        if terms is None:  # pragma: no cover - only such rules read `@terms:ID`
+            raise AssertionError(name)
+        claim = compiled.citation(terms.claim)
+        shown = claim if ctx.kept is None or claim.id in ctx.kept else None
+        note = terms.note if _terms_note_shown(rule, ctx.kept) else None
+        return OpenQuestion("terms", rule_id, (), shown, note, outcomes)
+    return OpenQuestion("period", rule_id, _undated_sources(ctx, rule), None, None, outcomes)
+
+
+def _undated_sources(ctx: Context, rule: CompiledRule) -> tuple[str, ...]:
+    """The sources of a rule's undated claims that the reading keeps."""
+    claims = ctx.cited.get(rule.index, ())
+    return tuple(sorted({c.source for c in claims if c.reported_on is None}))
+
+
+#: Rule outcomes kept per context for reuse across decisions, before that cache starts afresh.
+OUTCOME_CACHE = 1 << 14
+
+
+def path_outcomes(
+    compiled: CompiledRuleset, ctx: Context, applicable: list[CompiledRule], path: Facts
+) -> tuple[RuleOutcome | None, ...]:
+    """The rule outcomes (in explanation order) of every scenario that gives the facts of
+    `path` — facts that decide every rule, `applicable` being the rules they make apply — and
+    maybe more: None for a rule whose failing tests more facts may change (`why.settled_by`).
+    """
+    values = _values(ctx, applicable, [])
+    out = _outcomes(compiled, ctx, values, path, applicable)
+    return tuple(
+        None
+        if r.index not in ctx.inactive and values[r.index] is False
+        and (r.node is None or not settled_by(r.node, path, False))
+        else outcome
+        for r, outcome in zip(_in_id_order(compiled), out, strict=True)
+    )
+
+
+def completed(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    facts: Facts,
+    known: tuple[RuleOutcome | None, ...],
+) -> tuple[RuleOutcome, ...]:
+    """The rule outcomes of a scenario, from those `path_outcomes` found for a path its facts
+    extend: the missing ones built (or found again) for these facts."""
+    if None not in known:
+        return known  # type: ignore[return-value]  # no None in it
+    values = _values(ctx, applicable, [])
+    rules = [r for r, o in zip(_in_id_order(compiled), known, strict=True) if o is None]
+    built = iter(_outcomes(compiled, ctx, values, facts, applicable, rules))
+    return tuple(o if o is not None else next(built) for o in known)
+
+
+def _in_id_order(compiled: CompiledRuleset) -> tuple[CompiledRule, ...]:
+    return compiled.in_id_order or tuple(sorted(compiled.rules, key=lambda r: r.id))
+
+
+def _outcomes(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    values: Mapping[int, bool | None],
+    facts: Facts,
+    applicable: list[CompiledRule],
+    rules: Iterable[CompiledRule] | None = None,
+) -> tuple[RuleOutcome, ...]:
+    """The outcome of each rule (every rule in explanation order, or `rules`)."""
+    by_override: dict[int, list[str]] = {}
+    for r in applicable:
+        for i in r.overrides:
+            by_override.setdefault(i, []).append(r.id)
+    cache = ctx.outcomes
+    if len(cache) > OUTCOME_CACHE:
+        cache.clear()
+    out = []
+    for r in _in_id_order(compiled) if rules is None else rules:
+        i = r.index
+        value = None if i in ctx.inactive else values[i]
+        failing: tuple[tuple[CompiledNode, bool], ...] = ()
+        # Equal outcomes are one shared (frozen) value: the key says all the outcome depends on.
+        key: tuple[object, ...] | None
+        if i in ctx.inactive:
+            key = (i,)
+        elif value is True:
+            key = (i, True, tuple(sorted(by_override.get(i, ()))))
+        elif value is False and r.node is not None:
+            failing = failing_tests(r.node, facts, False)
+            key = (i, False, *((n, w, facts[n.fact].__class__, facts[n.fact])  # type: ignore[index]
+                               for n, w in failing))
+        else:
+            key = None
+        try:
+            known = cache.get(key) if key is not None else None
+        except TypeError:  # an unhashable fact value (only `decide` with untyped facts)
+            key, known = None, None
+        if known is None:
+            known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
+            if key is not None:
+                cache[key] = known
+        out.append(known)
+    return tuple(out)
+
+
+def _outcome(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    r: CompiledRule,
+    value: bool | None,
+    facts: Facts,
+    by_override: Mapping[int, list[str]],
+    failing: tuple[tuple[CompiledNode, bool], ...],
+) -> RuleOutcome:
+    reason: Reason
+    kept = ctx.kept
+    claims = ctx.cited.get(r.index)
+    if claims is None:
+        claims = r.claims if kept is None else tuple(c for c in r.claims if c.id in kept)
+    note, withheld = _note(r, kept)
+    period = ctx.periods.get(r.index, r.period if kept is None else _no_period())
+    if r.index in ctx.inactive:
+        status, reason = RuleStatus.INACTIVE, ctx.inactive[r.index]
+    elif value is True:
+        if r.index in by_override:
+            status = RuleStatus.OVERRIDDEN
+            by = tuple(sorted(by_override[r.index]))
+            reason = OverriddenBy(by, _refinements(compiled, r, by, kept))
+        else:
+            status, reason = RuleStatus.APPLIES, None
+    elif value is False:
+        status = RuleStatus.DOES_NOT_APPLY
+        tests = outcomes_of(failing, facts) if failing else why_false(compiled, r, facts)
+        reason = ConditionFailed(tests)
+    else:
+        status = RuleStatus.UNDECIDED
+        order = compiled.fact_order
+        names = sorted(
+            (n for n in r.reads if n not in facts and not is_pseudo(n)), key=order.__getitem__
+        )
+        reason = MissingFacts(tuple(names))
+    terms = None
+    if r.rule.unreported_terms is not None:
+        t = r.rule.unreported_terms
+        claim = compiled.citation(t.claim)
+        shown = kept is None or claim.id in kept
+        terms = UnreportedTermsOutcome(claim if shown else None,
+                                       t.note if _terms_note_shown(r, kept) else None)
+    return RuleOutcome(
+        rule=r.id,
+        effect=r.effect,
+        status=status,
+        reason=reason,
+        claims=claims,
+        note=note,
+        title=r.rule.title,
+        period=period,
+        overrides=r.overrides_ids or tuple(sorted(r.rule.overrides)),
+        context=ctx.context.get(r.index, ()),
+        note_withheld=withheld,
+        period_unknown=(
+            PeriodUnknown(ctx.as_of, _undated_sources(ctx, r))
+            if r.index in ctx.gated and ctx.as_of is not None else None
+        ),
+        terms=terms,
+    )
+
+
+def _refinements(
+    compiled: CompiledRuleset, rule: CompiledRule, by: tuple[str, ...], kept: frozenset[str] | None
+) -> tuple[tuple[str, str | None], ...]:
+    """(rule id, note) of the overriding rules that refine `rule`; the note is None where the
+    reading may not show it (it leaves out a claim of the refining rule)."""
+    out: list[tuple[str, str | None]] = []
+    for rid in by:
+        other = compiled.by_id[rid].rule
+        shown = kept is None or all(c in kept for c in other.because)
+        out.extend((rid, x.note if shown else None) for x in other.refines if x.rule == rule.id)
+    return tuple(out)
+
+
+def _terms_note_shown(rule: CompiledRule, kept: frozenset[str] | None) -> bool:
+    """A note on unreported terms is a reading of the rule's claims: shown only in a reading
+    that keeps every one of them and the claim that says terms exist."""
+    terms = rule.rule.unreported_terms
+    if kept is None or terms is None:
+        return True
+    return terms.claim in kept and all(c in kept for c in rule.rule.because)
+
+
+def _no_period() -> Period:
+    return Period(None, None, None, None, Unknown())
+
+
+def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, bool]:
+    """The reading note as far as a reading keeping the claims `kept` may show it: the parts
+    whose claims it keeps (a plain note draws on every claim of the rule), and whether any
+    part was left out."""
+    r = rule.rule
+    if kept is None:
+        return r.note, False
+    if not r.note_parts:
+        if all(c in kept for c in r.because):
+            return r.note, False
+        return None, True
+    shown = [p.text for p in r.note_parts if all(c in kept for c in p.claims)]
+    return (" ".join(shown) or None), len(shown) < len(r.note_parts)

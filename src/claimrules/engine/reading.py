@@ -1,0 +1,388 @@
+"""A compiled reading: a reading's rules compiled into a decision diagram over the fact space.
+
+For one reading (as_of, known_by, sources, speakers → `context.Context`) the one search
+(`search.explore`) runs once with no fact known. Its search tree is the diagram: each node
+splits on a fact (real facts first, pseudo-facts — what the reporting leaves open — last), each
+leaf is a box of the fact space with one verdict. A scenario is a walk: a known fact follows
+its value; a missing fact (and every pseudo-fact) follows every branch. The leaves reached
+partition the scenario's completions, just as the per-scenario search from the scenario would
+(`explain.decide`), and the decision is built from them by the same code (`explain.*_core`), so
+it is the same: what holds in every completion does not depend on how the completions were
+cut into boxes (the verdicts possible, the rules standing, the facts whose value alone changes
+the verdict, the verdicts each value leaves possible).
+
+Each leaf holds one shared, never-changed decision core (every field but the scenario's facts
+and rule outcomes), built when a scenario first reaches it (leaves with the same rules
+standing share one); scenarios with missing facts share a core per set of leaves reached. A
+scenario's decision is that core with its facts and, when asked for, its rule outcomes: those
+a leaf's path settles are built once per leaf, the others (a rule whose failing test more
+facts may change, `why.settled_by`) per scenario. Decisions are remembered by canonical key —
+the values in vocabulary order, an absent fact and None alike — so key order never matters.
+
+The diagram is built lazily, on a reading's first scenario, and readings are kept per
+compiled ruleset, the `READINGS` most recently used. A reading has no diagram (and every
+scenario takes the per-scenario search, with the same answers) when its vocabulary has number
+or date facts, when the ruleset has constraints between facts, when it has more than
+`DIAGRAM_RULES` rules in force, or when the diagram would have more than `DIAGRAM_LEAVES`
+leaves (and so fewer inner nodes). A scenario with so many missing facts that the per-scenario
+search could give up (`search.MAX_LEAVES`) takes it too.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from claimrules.engine.compile import (
+    CompiledRule,
+    CompiledRuleset,
+    Facts,
+    gc_paused,
+    is_pseudo,
+)
+from claimrules.engine.context import Context, build_context
+from claimrules.engine.decision import Decision, RuleOutcome, Verdict, build_decision
+from claimrules.engine.explain import (
+    Core,
+    completed,
+    decide,
+    explained,
+    leaves_core,
+    path_outcomes,
+    reading_fields,
+    settled_core,
+    split,
+)
+from claimrules.engine.search import MAX_LEAVES, Leaf, explore
+from claimrules.load.domain import FactType, FactValue
+
+#: Readings a compiled ruleset keeps, the least recently used dropped first.
+READINGS = 8
+#: A diagram has at most this many leaves (and fewer inner nodes than leaves).
+DIAGRAM_LEAVES = 4096
+#: A reading with more rules in force than this is not compiled into a diagram.
+DIAGRAM_RULES = 2000
+#: Decisions a reading remembers per `explain`, before starting afresh...
+DECISIONS = 1 << 14
+#: ...and explained decisions hold one outcome per rule: at most this many outcomes in all.
+OUTCOMES = 1 << 20
+#: Cores of scenarios with missing facts a reading keeps, before starting afresh.
+CORES = 1 << 12
+
+
+#: A split of the diagram: the position of its fact in the canonical key (the vocabulary in
+#: order, then the pseudo-facts the rules read, which no scenario gives: always None), and the
+#: subtree of each value. A plain tuple: a walk reads two fields per split.
+Split = tuple[int, dict[FactValue, "Split | Box"]]
+
+
+@dataclass(eq=False, slots=True)
+class Box:
+    """A leaf of the diagram: its leaf of the search (the facts its path fixes, the verdict,
+    the rules standing), its number in leaf order, and what scenarios fixing every fact on its
+    path share, built when first asked."""
+
+    leaf: Leaf
+    number: int
+    core: Core | None = None
+    applicable: list[CompiledRule] | None = None  # the rules that apply on its path
+    # The rule outcomes its path settles (None: those that depend on more facts).
+    outcomes: tuple[RuleOutcome | None, ...] | None = None
+
+
+@dataclass(eq=False)
+class Reading:
+    """A reading compiled: its context, its diagram (None: too large, or not built yet), and
+    the decisions and cores it remembers."""
+
+    compiled: CompiledRuleset
+    ctx: Context
+    known_by: date | None
+    sources: tuple[str, ...] | None
+    speakers: tuple[str, ...] | None
+    shared: Core
+    built: bool = False
+    root: Split | Box | None = None
+    boxes: int = 0
+    names: tuple[str, ...] = ()  # the canonical key's names (see Split)
+    known: frozenset[str] = frozenset()  # the names a scenario may give
+    allowed: tuple[frozenset[object], ...] = ()  # by position: the values it may give, None too
+    booleans: tuple[int, ...] = ()  # the positions of boolean facts
+    sizes: tuple[int, ...] = ()  # domain size of each fact the rules read (1: none reads it)
+    explained_limit: int = 1
+    decisions: dict[bool, dict[tuple[object, ...], Decision]] = field(
+        default_factory=lambda: {False: {}, True: {}}
+    )
+    cores: dict[tuple[object, ...], Core] = field(default_factory=dict)
+    settled_cores: dict[tuple[int, ...], Core] = field(default_factory=dict)  # by rules standing
+    # Per set of leaves below a split on a pseudo-fact: the core, and the rules that apply
+    # and are undecided there (at most one entry per such split).
+    opened: dict[tuple[int, ...], tuple[Core, list[CompiledRule], list[CompiledRule]]] = field(
+        default_factory=dict
+    )
+
+    def decide(self, facts: Mapping[str, object], explain: bool) -> Decision | None:
+        """The decision for a scenario given as a plain dict of exact enum strings, booleans
+        and Nones, from the diagram; None when the scenario (or the reading) needs the
+        per-scenario path (which also reports what is wrong with the scenario)."""
+        if not self.built:
+            self.build()
+        if self.root is None or facts.__class__ is not dict:
+            return None
+        if not facts.keys() <= self.known:
+            return None
+        values = tuple(map(facts.get, self.names))
+        memo = self.decisions[explain]
+        try:
+            found = memo.get(values)
+        except TypeError:  # an unhashable value
+            return None
+        # A boolean fact takes exactly a boolean (`1 == True`, so neither the memo nor the
+        # diagram's branches would tell them apart).
+        for position in self.booleans:
+            value = values[position]
+            if value is not None and value is not True and value is not False:
+                return None
+        if found is not None:
+            return found
+        # Every value is one of its fact's values (an enum's strings, the booleans) or None.
+        if not all(map(operator.contains, self.allowed, values)):
+            return None
+        node = self.root
+        while node.__class__ is tuple:
+            value = values[node[0]]
+            if value is None:
+                decision = self.walk_open(values, facts, explain)
+                break
+            node = node[1][value]
+        else:
+            decision = self.settled(node, facts, explain)  # type: ignore[arg-type]
+        if decision is not None:
+            if len(memo) >= (self.explained_limit if explain else DECISIONS):
+                memo.clear()
+            memo[values] = decision
+        return decision
+
+    def settled(self, box: Box, facts: Mapping[str, object], explain: bool) -> Decision:
+        """The decision of a scenario that fixes every fact on the path to `box`: every rule
+        is decided, as on the path."""
+        typed = _typed(facts)
+        core = box.core
+        if core is None:
+            # Leaves with the same rules standing share one core.
+            standing = box.leaf.standing
+            key = tuple(r.index for r in standing)
+            core = self.settled_cores.get(key)
+            if core is None:
+                core = self.settled_cores[key] = settled_core(self.ctx, standing, self.shared)
+            box.core = core
+        if not explain:
+            return build_decision(core, typed, ())
+        applicable = box.applicable
+        known = box.outcomes
+        if applicable is None or known is None:
+            path = dict(box.leaf.assigned)
+            applicable = box.applicable = [r for r in self.ctx.active if r.test(path) is True]
+            known = box.outcomes = path_outcomes(self.compiled, self.ctx, applicable, path)
+        return build_decision(core, typed, completed(
+            self.compiled, self.ctx, applicable, typed, known
+        ))
+
+    def walk_open(
+        self, values: tuple[object, ...], facts: Mapping[str, object], explain: bool
+    ) -> Decision | None:
+        """The decision for values some fact on the walk is missing from: every leaf reached,
+        decided as the per-scenario search decides its leaves."""
+        space = 1
+        for size, value in zip(self.sizes, values, strict=True):
+            if value is None:
+                space *= size
+        if space >= MAX_LEAVES:
+            return None  # the per-scenario search could give up: ask it
+        reached: list[Box] = []
+        stack: list[Split | Box] = [self.root]  # type: ignore[list-item]
+        real_missing = False  # whether a real fact (not a pseudo-fact) was missing on the walk
+        vocabulary = len(self.known)
+        while stack:
+            node = stack.pop()
+            if node.__class__ is Box:
+                reached.append(node)
+                continue
+            position, children = node  # type: ignore[misc]
+            value = values[position]
+            if value is None:
+                real_missing = real_missing or position < vocabulary
+                stack.extend(reversed(children.values()))
+            else:
+                stack.append(children[value])  # type: ignore[index]
+        typed = _typed(facts)
+        numbers = tuple(box.number for box in reached)
+        if not real_missing:
+            # Every real fact on the walk is known: the walk met a split on a pseudo-fact, and
+            # below it the search splits on pseudo-facts only (real facts come first), so the
+            # rules that apply and those left undecided are those of that split's path: the
+            # leaves reached say everything (and no missing fact can matter). The rules left
+            # undecided on that path read no real fact it does not fix (else the search
+            # would have split on that fact first), so they are the scenario's too.
+            core, applicable, undecided = self.opened_at(numbers, reached, typed)
+        else:
+            applicable = []
+            undecided = []
+            single = len({box.leaf.verdict for box in reached}) == 1
+            if explain or (single and reached[0].leaf.verdict is not Verdict.NOT_ADDRESSED):
+                applicable, undecided, _ = split(self.compiled, self.ctx, typed)
+            key = (numbers, tuple(r.index for r in applicable)) if single else (explain, numbers)
+            found = self.cores.get(key)
+            if found is None:
+                found = self.core_of(reached, typed, applicable, explain)
+                if len(self.cores) >= CORES:
+                    self.cores.clear()
+                self.cores[key] = found
+            core = found
+        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
+        return build_decision(core, typed, rules)
+
+    def opened_at(
+        self, numbers: tuple[int, ...], reached: list[Box], typed: Mapping[str, FactValue]
+    ) -> tuple[Core, list[CompiledRule], list[CompiledRule]]:
+        """The core, and the rules that apply and are left undecided, of a scenario fixing
+        every real fact on its walk, which reached these leaves below a split on a
+        pseudo-fact."""
+        known = self.opened.get(numbers)
+        if known is None:
+            path = {n: v for n, v in reached[0].leaf.assigned if not is_pseudo(n)}
+            applicable: list[CompiledRule] = []
+            undecided: list[CompiledRule] = []
+            for r in self.ctx.active:
+                held = r.test(path)
+                if held is True:
+                    applicable.append(r)
+                elif held is None:
+                    undecided.append(r)
+            core = self.core_of(reached, typed, applicable, True)
+            known = self.opened[numbers] = (core, applicable, undecided)
+        return known
+
+    def core_of(
+        self,
+        reached: list[Box],
+        typed: Mapping[str, FactValue],
+        applicable: list[CompiledRule],
+        explain: bool,
+    ) -> Core:
+        """The core of the decision whose walk reached these leaves (see `leaves_core`): their
+        paths less the facts the scenario gives are the leaves of the per-scenario search."""
+        known = typed.keys()
+        leaves = [
+            Leaf(
+                tuple((n, v) for n, v in box.leaf.assigned if n not in known),
+                box.leaf.verdict,
+                box.leaf.standing,
+            )
+            for box in reached
+        ]
+        return leaves_core(self.compiled, self.ctx, applicable, leaves, explain, self.shared)
+
+    def build(self) -> None:
+        """Compile the diagram, unless it would be too large (see the module's notes)."""
+        self.built = True
+        compiled, ctx = self.compiled, self.ctx
+        vocabulary = compiled.ruleset.facts
+        if compiled.ruleset.meta.constraints or len(ctx.active) > DIAGRAM_RULES:
+            return
+        if any(f.type not in (FactType.ENUM, FactType.BOOL) for f in vocabulary.values()):
+            return
+        with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+            leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
+        if not complete:
+            return
+        read = {n for r in ctx.active for n in r.reads}
+        names = (*vocabulary, *sorted(n for n in read if is_pseudo(n)))
+        self.names = names
+        self.known = frozenset(vocabulary)
+        self.allowed = tuple(frozenset([None, *compiled.domain(n)]) for n in names)
+        self.booleans = tuple(
+            i for i, n in enumerate(vocabulary) if vocabulary[n].type is FactType.BOOL
+        )
+        self.sizes = tuple(len(compiled.domain(n)) if n in read else 1 for n in names)
+        self.explained_limit = max(1, min(DECISIONS, OUTCOMES // max(1, len(compiled.rules))))
+        with gc_paused():
+            self.root = _diagram(leaves, {n: i for i, n in enumerate(names)})
+        self.boxes = len(leaves)
+
+    def nodes(self) -> int:
+        """The diagram's nodes, leaves included (0: no diagram)."""
+        if self.root is None:
+            return 0
+        count, stack = 0, [self.root]
+        while stack:
+            node = stack.pop()
+            count += 1
+            if isinstance(node, tuple):
+                stack.extend(node[1].values())
+        return count
+
+
+def _typed(facts: Mapping[str, object]) -> dict[str, FactValue]:
+    """The scenario's facts (checked values), None left out."""
+    if None in facts.values():
+        return {n: v for n, v in facts.items() if v is not None}  # type: ignore[misc]
+    return dict(facts)  # type: ignore[arg-type]
+
+
+def _diagram(leaves: list[Leaf], positions: Mapping[str, int]) -> Split | Box:
+    """The search tree again, from the leaves' paths (each path lists the facts split on)."""
+    if len(leaves) == 1 and not leaves[0].assigned:
+        return Box(leaves[0], 0)
+    def split(name: str) -> Split:
+        return (positions[name], {})
+
+    root = split(leaves[0].assigned[0][0])
+    for number, leaf in enumerate(leaves):
+        at = root
+        *through, (_, last) = leaf.assigned
+        for depth, (_, value) in enumerate(through):
+            child = at[1].get(value)
+            if not isinstance(child, tuple):
+                child = at[1][value] = split(leaf.assigned[depth + 1][0])
+            at = child
+        at[1][last] = Box(leaf, number)
+    return root
+
+
+def reading_of(
+    compiled: CompiledRuleset,
+    as_of: date | None,
+    known_by: date | None,
+    sources: tuple[str, ...] | None,
+    speakers: tuple[str, ...] | None,
+) -> Reading:
+    """The compiled reading under these arguments (checked by the caller), built on first use
+    and kept among the `READINGS` most recently used."""
+    key = (as_of, known_by, sources, speakers)
+    readings = compiled.readings
+    found: Reading | None = readings.get(key)
+    if found is not None:
+        if len(readings) > 1:
+            readings[key] = readings.pop(key)  # most recently used last
+        return found
+    ctx = build_context(compiled, as_of, known_by, sources, speakers)
+    reading = Reading(
+        compiled, ctx, known_by, sources, speakers,
+        reading_fields(compiled, ctx, known_by, sources, speakers),
+    )
+    if len(readings) >= READINGS:
+        del readings[next(iter(readings))]
+    readings[key] = reading
+    return reading
+
+
+def decide_in(reading: Reading, facts: Facts, explain: bool) -> Decision:
+    """The per-scenario search under a reading, for typed facts."""
+    return decide(
+        reading.compiled, facts, as_of=reading.ctx.as_of, known_by=reading.known_by,
+        sources=reading.sources, speakers=reading.speakers, explain=explain,
+    )
+

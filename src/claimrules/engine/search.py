@@ -1,0 +1,296 @@
+"""The one search: partition the completions of a scenario's missing facts into leaves with one
+verdict each, and what the leaves say (which facts matter, what the reporting leaves open).
+
+The search splits on the fact most undecided rules read (real facts before pseudo-facts, then
+vocabulary order; `CompiledRuleset.branch_key`), over each fact's domain, until no rule is
+undecided. Each node tests only the rules its parent left undecided, and a split on an enum or
+bool fact hands each value only the rules whose top-level guard on that fact allows it (a false
+conjunct makes a condition false whatever else is unknown), so a split that settles most rules
+at once costs what its own rules cost, not what the whole ruleset costs. The leaves come in the
+order of a plain depth-first search that re-tests every rule at every node.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from claimrules.engine.combine import combine
+from claimrules.engine.compile import (
+    CompiledRule,
+    CompiledRuleset,
+    Facts,
+    compile_condition,
+    is_pseudo,
+)
+from claimrules.engine.decision import Verdict
+from claimrules.load.domain import All, FactType, FactValue, Test
+
+#: Leaves explored before the search gives up proving a verdict (the evaluator then says
+#: `indeterminate`).
+MAX_LEAVES = 50_000
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One box of the completion space: facts fixed by branching, and its verdict."""
+
+    assigned: tuple[tuple[str, FactValue], ...]
+    verdict: Verdict
+    standing: tuple[CompiledRule, ...]
+
+
+def explore(
+    compiled: CompiledRuleset,
+    rules: Sequence[CompiledRule],
+    facts: Facts,
+    *,
+    settle: bool = False,
+    stop_early: bool = False,
+    max_leaves: int = MAX_LEAVES,
+) -> tuple[list[Leaf], bool]:
+    """Partition the completions of the missing facts into leaves with one verdict each.
+
+    `rules` are the rules that may apply, in rule order. `settle=True` merges leaves that
+    differ only in pseudo-facts (`settle_open`); `stop_early=True` stops once two verdicts are
+    found; the search gives up (incomplete) before its `max_leaves`-th leaf and one more node.
+    Returns the leaves and whether the exploration was complete.
+    """
+    leaves: list[Leaf] = []
+    known = dict(facts)
+    assigned: list[tuple[str, FactValue]] = []
+    complete = True
+
+    def run(pending: Sequence[CompiledRule], applicable: tuple[CompiledRule, ...]) -> None:
+        nonlocal complete
+        if not complete:
+            return
+        if stop_early and len({leaf.verdict for leaf in leaves}) > 1:
+            return
+        if len(leaves) >= max_leaves:
+            complete = False
+            return
+        undecided: list[CompiledRule] = []
+        counts: dict[str, int] = {}
+        for r in pending:
+            held = r.test(known)
+            if held is True:
+                applicable = (*applicable, r)
+            elif held is None:
+                undecided.append(r)
+                for name in r.reads:
+                    if name not in known:
+                        counts[name] = counts.get(name, 0) + 1
+        if not counts:
+            verdict, standing = combine(sorted(applicable, key=_index))
+            leaves.append(Leaf(tuple(assigned), verdict, standing))
+            return
+        name = min(counts, key=compiled.branch_key(counts))
+        values = compiled.domain(name)
+        routed = route(compiled, undecided, name, values)
+        for value in values:
+            known[name] = value
+            assigned.append((name, value))
+            run(routed[value], applicable)
+            assigned.pop()
+            del known[name]
+
+    run(tuple(rules), ())
+    return (settle_open(leaves, rules, facts) if settle else leaves), complete
+
+
+def _index(rule: CompiledRule) -> int:
+    return rule.index
+
+
+def guard(compiled: CompiledRuleset, rule: CompiledRule) -> dict[str, frozenset[FactValue]]:
+    """The values of enum and bool facts a rule's top-level tests allow (`is` and `in` tests,
+    alone or as parts of a top-level `all`), found once per rule."""
+    found = compiled.guards.get(rule.index)
+    if found is not None:
+        return found
+    vocabulary = compiled.ruleset.facts
+    when = rule.rule.when
+    parts = when.all if isinstance(when, All) else [when]
+    out: dict[str, frozenset[FactValue]] = {}
+    for p in parts:
+        if not isinstance(p, Test) or p.operator not in ("is", "in"):
+            continue
+        fact = vocabulary[p.fact]
+        if fact.type is FactType.ENUM:
+            values: tuple[FactValue, ...] = tuple(fact.value_names())
+        elif fact.type is FactType.BOOL:
+            values = (True, False)
+        else:
+            continue
+        test = compile_condition(p, vocabulary)
+        allowed = frozenset(v for v in values if test({p.fact: v}))
+        out[p.fact] = out[p.fact] & allowed if p.fact in out else allowed
+    compiled.guards[rule.index] = out
+    return out
+
+
+def route(
+    compiled: CompiledRuleset,
+    rules: Sequence[CompiledRule],
+    name: str,
+    values: Sequence[FactValue],
+) -> dict[FactValue, list[CompiledRule]]:
+    """For each value of `name`, the rules not already false there by their guard."""
+    out: dict[FactValue, list[CompiledRule]] = {v: [] for v in values}
+    for r in rules:
+        allowed = guard(compiled, r).get(name)
+        if allowed is None:
+            for v in values:
+                out[v].append(r)
+        else:
+            for v in allowed:
+                if v in out:
+                    out[v].append(r)
+    return out
+
+
+def settle_open(
+    leaves: list[Leaf], rules: Iterable[CompiledRule], facts: Facts | None = None
+) -> list[Leaf]:
+    """The leaves over real facts only: leaves that differ only in pseudo-facts (what the
+    reporting leaves open) become one leaf, `indeterminate` unless they agree, with the deciding
+    rules `deciding_under_unknowns` gives that box. The search splits on real facts first, so
+    such leaves share their real facts and stay disjoint. `rules` are the rules the search
+    explored, `facts` the facts it started from."""
+    if not any(is_pseudo(n) for leaf in leaves for n, _ in leaf.assigned):
+        return leaves
+    explored = tuple(rules)
+    groups: dict[tuple[tuple[str, FactValue], ...], list[Leaf]] = {}
+    for leaf in leaves:
+        real = tuple((n, v) for n, v in leaf.assigned if not is_pseudo(n))
+        groups.setdefault(real, []).append(leaf)
+    out = []
+    for real, group in groups.items():
+        verdicts = {leaf.verdict for leaf in group}
+        if len(verdicts) > 1:
+            out.append(Leaf(real, Verdict.INDETERMINATE, ()))
+            continue
+        verdict = group[0].verdict
+        if len(group) == 1:
+            out.append(Leaf(real, verdict, group[0].standing))
+            continue
+        known = {**(facts or {}), **dict(real)}
+        applicable = [r for r in explored if r.test(known) is True]
+        standing = deciding_under_unknowns(verdict, applicable, group)
+        out.append(Leaf(real, verdict, tuple(sorted(standing, key=_index))))
+    return out
+
+
+def deciding_under_unknowns(
+    verdict: Verdict, applicable: Sequence[CompiledRule], leaves: Iterable[Leaf]
+) -> tuple[CompiledRule, ...]:
+    """Deciding rules of a verdict that holds in every completion: the rules that apply already
+    and stand; failing those, every rule that stands in some completion (in leaf order)."""
+    if verdict is Verdict.NOT_ADDRESSED:
+        return ()
+    _, standing = combine(applicable)
+    if standing and combine(standing)[0] == verdict:
+        return standing
+    seen: dict[int, CompiledRule] = {}
+    for leaf in leaves:
+        for r in leaf.standing:
+            seen.setdefault(r.index, r)
+    return tuple(seen.values())
+
+
+def mattering_facts(leaves: list[Leaf]) -> set[str]:
+    """Facts whose value alone changes the verdict somewhere: two leaves with different verdicts
+    whose fixed facts differ in exactly that fact (and agree wherever both are fixed).
+
+    Two leaves first part ways at the search node where they took different values of its
+    fact, so that fact is the one they may differ in alone. Rather than comparing every pair of
+    leaves, each node's branches are compared: a leaf of one branch is matched only against the
+    leaves of another branch that agree with it wherever both are fixed (found by following
+    its values down that branch), and a fact is settled by the first pair that differs. The
+    leaves may come from any search tree over the same facts (their paths say its shape).
+    """
+    out: set[str] = set()
+    if len(leaves) < 2:
+        return out
+    stack = [_search_tree(leaves)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Branch):
+            branches = list(node.children.values())
+            if node.fact not in out and any(
+                _parts_ways(a, b) for a, b in itertools.combinations(branches, 2)
+            ):
+                out.add(node.fact)
+            stack.extend(branches)
+    return out
+
+
+@dataclass(eq=False, slots=True)
+class _Branch:
+    """A node of the search: the fact it split on, and a subtree per value."""
+
+    fact: str
+    children: dict[FactValue, _Branch | Leaf]
+
+
+def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
+    """The search tree again, from the leaves' paths (each path lists the facts split on)."""
+    if len(leaves) == 1 and not leaves[0].assigned:
+        return leaves[0]
+    root = _Branch(leaves[0].assigned[0][0], {})
+    for leaf in leaves:
+        node = root
+        *through, (_, last) = leaf.assigned
+        for depth, (_, value) in enumerate(through):
+            child = node.children.get(value)
+            if not isinstance(child, _Branch):
+                child = node.children[value] = _Branch(leaf.assigned[depth + 1][0], {})
+            node = child
+        node.children[last] = leaf
+    return root
+
+
+def _leaves_below(node: _Branch | Leaf) -> Iterator[Leaf]:
+    if isinstance(node, Leaf):
+        yield node
+        return
+    for child in node.children.values():
+        yield from _leaves_below(child)
+
+
+def _parts_ways(one: _Branch | Leaf, other: _Branch | Leaf) -> bool:
+    """Whether a leaf under `one` and a leaf under `other` that agree wherever both are fixed
+    (other than on the fact that split them) have different verdicts."""
+    for leaf in _leaves_below(one):
+        fixed = dict(leaf.assigned)
+        stack = [other]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Leaf):
+                if node.verdict != leaf.verdict:
+                    return True
+            elif node.fact in fixed:
+                below = node.children.get(fixed[node.fact])
+                if below is not None:
+                    stack.append(below)
+            else:
+                stack.extend(node.children.values())
+    return False
+
+
+def value_outcomes(
+    compiled: CompiledRuleset, name: str, leaves: Iterable[Leaf]
+) -> tuple[tuple[FactValue, tuple[Verdict, ...]], ...]:
+    """For each value of a fact (or pseudo-fact), the verdicts the leaves leave possible."""
+    outcomes = []
+    fixed = [(dict(leaf.assigned).get(name, _MISSING), leaf.verdict) for leaf in leaves]
+    for value in compiled.domain(name):
+        verdicts = {verdict for v, verdict in fixed if v is _MISSING or v == value}
+        outcomes.append((value, tuple(sorted(verdicts))))
+    return tuple(outcomes)
+
+
+_MISSING: object = object()
+

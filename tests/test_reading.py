@@ -1,0 +1,139 @@
+"""The compiled reading (engine/reading.py): a reading's decision diagram, its bounds, its
+canonical keys and its cache. Equality with the per-scenario search and the reference is in
+test_equivalence.py; here, the shape of the thing (node counts, never time)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import date
+
+from claimrules import evaluate, evaluate_many, load_ruleset
+from claimrules.engine.explain import decide
+from claimrules.engine.reading import DIAGRAM_LEAVES, READINGS, reading_of
+from claimrules.load.domain import Rule
+from claimrules.load.model import Rule as RuleModel
+from claimrules.load.ruleset import Ruleset
+from conftest import SHIPPED
+from test_equivalence import FACTS, make_ruleset
+
+
+def _shipped_space(rs: Ruleset) -> list[dict[str, object]]:
+    names = list(rs.facts)
+    domains = [
+        [True, False] if rs.facts[n].type == "bool" else rs.facts[n].value_names() for n in names
+    ]
+    return [dict(zip(names, values, strict=True)) for values in itertools.product(*domains)]
+
+
+def test_shipped_readings_compile_into_small_diagrams() -> None:
+    rs = load_ruleset(SHIPPED)
+    compiled = rs.compiled()
+    readings = [
+        (None, None, None),
+        (date(2024, 5, 31), None, None),
+        (date(2024, 6, 15), date(2024, 6, 30), None),
+        (None, None, ("biden-decision-article",)),
+    ]
+    for as_of, known_by, sources in readings:
+        reading = reading_of(compiled, as_of, known_by, sources, None)
+        reading.build()
+        assert reading.root is not None
+        # A tree: fewer inner nodes than leaves, and far fewer leaves than scenarios (3,600
+        # complete ones, each of which the plain search would explore on its own).
+        assert reading.boxes <= 600
+        assert reading.boxes < reading.nodes() < 2 * reading.boxes
+
+
+def _bool_rules(count: int) -> Ruleset:
+    """`count` bool facts, each read by its own rule: 2**count boxes."""
+    facts = [{"name": f"x{i}", "type": "bool", "description": "d", "question": "q?"}
+             for i in range(count)]
+    rules = [
+        RuleModel.model_validate({
+            "id": f"r{i:02d}", "effect": "prohibit" if i % 2 else "permit",
+            "when": {"fact": f"x{i}", "is": True}, "because": ["k1"], "note": "n",
+        }).to_domain()
+        for i in range(count)
+    ]
+    return make_ruleset(facts, rules)
+
+
+def test_a_diagram_over_its_leaf_bound_is_not_built_and_answers_stay_the_same() -> None:
+    small, large = _bool_rules(11), _bool_rules(13)  # 2,048 and 8,192 boxes
+    assert 2**11 <= DIAGRAM_LEAVES < 2**13
+    assert reading_of(small.compiled(), None, None, None, None).nodes() == 0  # not built yet
+    evaluate(small, {})
+    assert reading_of(small.compiled(), None, None, None, None).nodes() == 2**12 - 1
+    rng = random.Random(7)  # noqa: S311 - repeatable test data
+    for rs in (small, large):
+        compiled = rs.compiled()
+        for _ in range(40):
+            facts: dict[str, object] = {
+                f"x{i}": rng.choice([True, False]) for i in range(11) if rng.random() < 0.8
+            }
+            for explain in (False, True):
+                assert evaluate(rs, facts, explain=explain) == decide(
+                    compiled, facts, explain=explain
+                )
+    assert reading_of(large.compiled(), None, None, None, None).root is None
+
+
+def test_number_and_date_facts_take_the_per_scenario_search() -> None:
+    rule: Rule = RuleModel.model_validate({
+        "id": "r00", "effect": "permit", "because": ["k1"], "note": "n",
+        "when": {"all": [{"fact": "a", "is": "a1"}, {"fact": "n", "gt": 2}]},
+    }).to_domain()
+    rs = make_ruleset(FACTS, [rule])
+    for facts in ({"a": "a1", "n": 3}, {"a": "a1"}, {"a": "a2", "n": 1.5}, {"n": 3}):
+        assert evaluate(rs, facts) == decide(rs.compiled(), facts)
+    assert reading_of(rs.compiled(), None, None, None, None).root is None
+
+
+def test_key_order_and_absent_or_none_give_the_same_remembered_decision() -> None:
+    rs = load_ruleset(SHIPPED)
+    facts = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia",
+             "area": "across_from_kharkiv", "in_kursk_region": False}
+    first = evaluate(rs, facts)
+    reordered = dict(reversed(list(facts.items())))
+    assert evaluate(rs, reordered) is first
+    assert evaluate(rs, {**reordered, "weapon_class": None, "target_type": None}) is first
+    [batch] = evaluate_many(rs, [dict(reordered)], explain=True)
+    assert batch is first
+    assert evaluate(rs, facts, explain=False) is not first  # one memo per `explain`
+    assert evaluate(rs, facts, explain=False).verdict is first.verdict
+
+
+def test_readings_are_bounded_and_the_least_recently_used_goes_first() -> None:
+    rs = load_ruleset(SHIPPED)
+    compiled = rs.compiled()
+    days = [date(2024, 5, d) for d in range(1, READINGS + 4)]
+    first = reading_of(compiled, days[0], None, None, None)
+    for day in days[1:]:
+        reading_of(compiled, days[0], None, None, None)  # keeps the first one in use
+        reading_of(compiled, day, None, None, None)
+    assert len(compiled.readings) == READINGS
+    assert reading_of(compiled, days[0], None, None, None) is first
+    assert (days[1], None, None, None) not in compiled.readings
+
+
+def test_fresh_loads_give_equal_decisions_in_any_order() -> None:
+    """Purity: nothing a decision depends on is left behind by earlier decisions — two fresh
+    loads, asked the same scenarios in different orders (keys shuffled, some facts missing),
+    give equal decisions, explained or not."""
+    one, two = load_ruleset(SHIPPED), load_ruleset(SHIPPED)
+    rng = random.Random(12)  # noqa: S311 - repeatable test data
+    space = _shipped_space(one)
+    scenarios = [
+        {k: v for k, v in rng.sample(list(s.items()), len(s)) if rng.random() < 0.7}
+        for s in rng.sample(space, 300)
+    ]
+    shuffled = list(range(len(scenarios)))
+    rng.shuffle(shuffled)
+    for explain in (False, True):
+        ones = {i: evaluate(one, scenarios[i], explain=explain) for i in range(len(scenarios))}
+        twos = {i: evaluate(two, dict(reversed(list(scenarios[i].items()))), explain=explain)
+                for i in shuffled}
+        assert ones == twos
+        for i in shuffled[:20]:
+            assert ones[i] is not twos[i]
