@@ -82,8 +82,9 @@ def test_a_cached_eval_imports_a_bounded_part_of_claimrules(
     cached_eval_imports: list[str],
 ) -> None:
     ours = [m for m in cached_eval_imports if m.partition(".")[0] == "claimrules"]
-    # 23 at the time of writing: the loader, the analyses and every reporter but JSON stay out.
-    assert 15 <= len(ours) <= 30, ours
+    # 34 at the time of writing (the engine split by concern, the CLI by command group): the
+    # loader, the analyses and every reporter but JSON stay out.
+    assert 15 <= len(ours) <= 40, ours
     assert not any(m.startswith(("claimrules.analysis", "claimrules.authoring")) for m in ours)
 
 
