@@ -48,7 +48,7 @@ _NOT_ON_THE_EVAL_PATH = (
 #: Bounds on the modules a cached eval imports beyond `python -c "import click"` (20 of
 #: claimrules' and 56 in all when this was written): room for the engine to be split further,
 #: not for a new dependency of the start-up.
-_MAX_CLAIMRULES_MODULES = 40  # 34 after the engine split into search, reading, explain… and cli into groups
+_MAX_CLAIMRULES_MODULES = 40  # 34 once the engine and the CLI were split by concern
 _MAX_MODULES_BEYOND_CLICK = 75
 
 
