@@ -1,4 +1,4 @@
-"""Benchmark `analysis.lint` and `analysis.table` on rulesets 10× and 100× the shipped one.
+"""Benchmark `lint.lint` and `table.table` on rulesets 10× and 100× the shipped one.
 
     python bench/analysis_bench.py [--scales 1,10,100] [--repeat 1]
 
@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimrules import load_ruleset  # noqa: E402
-
-from claimrules.analysis import lint as analysis  # noqa: E402
+from claimrules.analysis import lint, table  # noqa: E402
 from claimrules.load.domain import All, Any_, Condition, Fact, FactType, Not, Rule, Test  # noqa: E402
 from claimrules.load.ruleset import ClaimRecord, Ruleset  # noqa: E402
 
@@ -97,8 +96,8 @@ def main() -> None:
           f"{'table s':>8} {'rows':>6} {'leaves':>7}")
     for k in (int(x) for x in args.scales.split(",")):
         rs = base if k == 1 else scaled(base, k)
-        t_lint, findings = _time(lambda rs=rs: analysis.lint(rs), args.repeat)
-        t_table, tab = _time(lambda rs=rs: analysis.table(rs), args.repeat)
+        t_lint, findings = _time(lambda rs=rs: lint.lint(rs), args.repeat)
+        t_table, tab = _time(lambda rs=rs: table.table(rs), args.repeat)
         partial = any(f.code == "partial-analysis" for f in findings)
         results[k] = (t_lint, t_table)
         print(f"{k:>5} {len(rs.facts):>6} {len(rs.rules):>6} {t_lint:>8.3f} {len(findings):>8} "
