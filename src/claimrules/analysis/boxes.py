@@ -34,6 +34,12 @@ Frozen = frozenset[tuple[str, frozenset[FactValue]]]  # a box in hashable form
 #: Pieces a redundancy check may split a box into before it gives up (and keeps the box).
 _MAX_PIECES = 2_000
 
+#: Values `cover` tries to add to one cell of a growing box, at most (see `_trial_values`).
+MAX_VALUE_TRIALS = 64
+
+#: Facts with at most this many values have every value tried, as a box grows.
+_SMALL_DOMAIN = 16
+
 
 
 # --- boxes and their compression ---------------------------------------------------------------
@@ -222,14 +228,15 @@ def cover(ref: Sequence[Box], index: BoxIndex, allowed: int, domains: Domains) -
                 del cand[f]
                 del masks[f]
         for f in list(cand):
-            others = forbidden & _and_except(masks, f, index.all)
-            for v in domains[f]:
-                if v in cand[f]:
-                    continue
-                trial = masks[f] | index.value_mask(f, v)
+            rest = _and_except(masks, f, index.all)
+            others = forbidden & rest
+            if others & masks[f]:
+                continue  # cand meets a box outside the mask already: nothing may be added
+            for v in _trial_values(ref, allowed & rest, f, cand[f], domains[f]):
+                trial = index.value_mask(f, v)
                 if not others & trial:
                     cand[f] = cand[f] | {v}
-                    masks[f] = trial
+                    masks[f] |= trial
             if len(cand[f]) == len(domains[f]):
                 del cand[f]
                 del masks[f]
@@ -241,6 +248,33 @@ def cover(ref: Sequence[Box], index: BoxIndex, allowed: int, domains: Domains) -
                 covered |= 1 << j
         grown.append(cand)
     return _irredundant(grown, domains) if len(grown) > 1 else grown
+
+
+def _trial_values(
+    ref: Sequence[Box], meeting: int, fact: str, have: frozenset[FactValue],
+    domain: Sequence[FactValue],
+) -> list[FactValue]:
+    """The values `cover` tries to add to a box's cell of `fact` (the box holds `have`).
+
+    A value can only be added when the boxes in the mask cover the slab it adds, so some box
+    in the mask that meets the rest of the box (`meeting`) admits it: only those values are
+    tried. (Trying every value of a fact with thousands — a `policy` switch — would cost as
+    much as the fact has values for every box.) Past `MAX_VALUE_TRIALS` candidates the rest
+    are not tried: the box then grows less, and the cover stays exact.
+    """
+    if len(domain) <= _SMALL_DOMAIN:
+        return [v for v in domain if v not in have]
+    found: set[FactValue] = set()
+    for j in bits(meeting):
+        vals = ref[j].get(fact)
+        if vals is None:  # a box free in the fact supports every value
+            return [v for v in domain if v not in have][:MAX_VALUE_TRIALS]
+        found.update(vals - have)
+        if len(found) > MAX_VALUE_TRIALS:
+            break
+    if not found:
+        return []
+    return [v for v in domain if v in found][:MAX_VALUE_TRIALS]
 
 
 def _and_except(masks: Mapping[str, int], skip: str, start: int) -> int:

@@ -6,45 +6,77 @@ diff `diff`'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
 from claimrules.analysis.boxes import collector_paused, points_in, without
 from claimrules.analysis.findings import Finding, meta_file
 from claimrules.analysis.regions import region_findings, region_groups, subject_scope, sweep_slices
-from claimrules.analysis.search import explore
+from claimrules.analysis.search import guard
 from claimrules.analysis.space import TIME, fact_space, impossible_boxes
 from claimrules.diagnostics import Severity, Span
 from claimrules.engine.compile import CompiledRule, CompiledRuleset
 from claimrules.engine.constraints import facts_named
+from claimrules.engine.evaluator import MAX_LEAVES
 from claimrules.load.checks import graph_cycles
 from claimrules.load.domain import ClaimKind, FactValue, Rule, grounds
 from claimrules.load.ruleset import Ruleset
 
 
 def _satisfiable(compiled: CompiledRuleset, rules: Sequence[CompiledRule]) -> bool | None:
-    """Whether some scenario makes every rule in `rules` apply (None: too large to tell)."""
-    tests = tuple(r.test for r in rules)
+    """Whether some scenario makes every rule in `rules` apply (None: too large to tell).
 
-    def both(facts: Mapping[str, FactValue]) -> bool | None:
+    A depth-first search for one such scenario over the facts the rules read, trying for each
+    fact only the values every rule's top-level guard allows (`search.guard`): a rule whose
+    `policy` must be `p7` costs one branch there, not one per policy. Stops at the first
+    scenario found; gives up (None) after `MAX_LEAVES` nodes.
+    """
+    vocabulary = compiled.ruleset.facts
+    tests = tuple(r.test for r in rules)
+    guards = [guard(r, vocabulary) for r in rules]
+    reads = frozenset().union(*(r.reads for r in rules))
+    known: dict[str, FactValue] = {}
+    budget = [MAX_LEAVES]
+
+    def values(name: str) -> list[FactValue]:
+        out = list(compiled.domain(name))
+        for g in guards:
+            allowed = g.get(name)
+            if allowed is not None:
+                out = [v for v in out if v in allowed]
+        return out
+
+    def search() -> bool | None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
         unknown = False
         for t in tests:
-            v = t(facts)
-            if v is False:
+            held = t(known)
+            if held is False:
                 return False
-            if v is None:
+            if held is None:
                 unknown = True
-        return None if unknown else True
+        if not unknown:
+            return True
+        open_facts = [n for n in reads if n not in known]
+        if not open_facts:
+            return False
+        choices = {n: values(n) for n in open_facts}
+        name = min(open_facts, key=lambda n: (len(choices[n]), compiled.fact_order.get(n, -1), n))
+        result: bool | None = False
+        for v in choices[name]:
+            known[name] = v
+            found = search()
+            del known[name]
+            if found:
+                return True
+            if found is None:
+                result = None
+                if budget[0] < 0:
+                    break
+        return result
 
-    first = rules[0]
-    probe = CompiledRule(
-        index=first.index, rule=first.rule, permit=True, test=both,
-        reads=frozenset().union(*(r.reads for r in rules)), overrides=frozenset(),
-        period=first.period, claims=(),
-    )
-    leaves, complete = explore(compiled, (probe,), {}, settle=False)
-    if any(leaf.standing for leaf in leaves):
-        return True
-    return False if complete else None
+    return search()
 
 
 def _periods_meet(a: CompiledRule, b: CompiledRule) -> bool:

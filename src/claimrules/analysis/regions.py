@@ -20,7 +20,7 @@ from claimrules.analysis.boxes import (
     subtract,
 )
 from claimrules.analysis.findings import Finding, meta_file
-from claimrules.analysis.search import explore
+from claimrules.analysis.search import explore, guard
 from claimrules.analysis.space import (
     TIME,
     FactSpace,
@@ -117,18 +117,25 @@ def subject_scope(ruleset: Ruleset) -> Box:
     compiled = ruleset.compiled()
     if not compiled.rules:
         return {}
+    whole: dict[str, frozenset[FactValue]] = {}  # each fact's values, as a set
     per_rule: list[dict[str, frozenset[FactValue]]] = []
     for r in compiled.rules:
         when = r.rule.when
         parts = when.all if isinstance(when, All) else [when]
-        guard: dict[str, frozenset[FactValue]] = {}
+        admitted = guard(r, ruleset.facts)  # the enum and bool `is`/`in` tests, read off
+        found: dict[str, frozenset[FactValue]] = {}
         for p in parts:
             if not isinstance(p, Test):
                 continue
-            test = compile_condition(p, ruleset.facts)
-            vals = frozenset(v for v in compiled.domains[p.fact] if test({p.fact: v}))
-            guard[p.fact] = guard[p.fact] & vals if p.fact in guard else vals
-        per_rule.append(guard)
+            if p.fact in admitted and p.operator in ("is", "in"):
+                if p.fact not in whole:
+                    whole[p.fact] = frozenset(compiled.domains[p.fact])
+                vals = admitted[p.fact] & whole[p.fact]
+            else:
+                test = compile_condition(p, ruleset.facts)
+                vals = frozenset(v for v in compiled.domains[p.fact] if test({p.fact: v}))
+            found[p.fact] = found[p.fact] & vals if p.fact in found else vals
+        per_rule.append(found)
     common = set(per_rule[0]).intersection(*per_rule[1:])
     scope: Box = {}
     for f in common:

@@ -7,10 +7,11 @@ lands, this module is replaced by an import of it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import cast
 from weakref import WeakKeyDictionary
 
-from claimrules.engine.compile import CompiledRule, CompiledRuleset, compile_condition
+from claimrules.engine.compile import CompiledRule, CompiledRuleset, operand_value
 from claimrules.engine.evaluator import MAX_LEAVES, Leaf, combine, settle_open
 from claimrules.load.domain import All, Fact, FactType, FactValue, Test
 
@@ -78,7 +79,8 @@ _GUARDS: WeakKeyDictionary[CompiledRule, dict[str, frozenset[FactValue]]] = Weak
 
 def guard(rule: CompiledRule, vocabulary: Mapping[str, Fact]) -> dict[str, frozenset[FactValue]]:
     """The values of enum and bool facts a rule's top-level tests allow (`is` and `in` tests,
-    alone or as parts of a top-level `all`)."""
+    alone or as parts of a top-level `all`); an operand outside the fact's values is kept, and
+    admits no value of the fact."""
     found = _GUARDS.get(rule)
     if found is not None:
         return found
@@ -89,14 +91,14 @@ def guard(rule: CompiledRule, vocabulary: Mapping[str, Fact]) -> dict[str, froze
         if not isinstance(p, Test) or p.operator not in ("is", "in"):
             continue
         fact = vocabulary[p.fact]
-        if fact.type is FactType.ENUM:
-            values: tuple[FactValue, ...] = tuple(fact.value_names())
-        elif fact.type is FactType.BOOL:
-            values = (True, False)
-        else:
+        if fact.type not in (FactType.ENUM, FactType.BOOL):
             continue
-        test = compile_condition(p, vocabulary)
-        allowed = frozenset(v for v in values if test({p.fact: v}))
+        # The values the test admits, read off its operand (it compares by `==`, as a set
+        # does for names and booleans): testing each value of the fact instead would cost
+        # as many calls as the fact has values, for every rule.
+        arg = operand_value(p, fact)
+        allowed = frozenset(cast("Iterable[FactValue]", arg)) if isinstance(arg, tuple | list) \
+            else frozenset([cast("FactValue", arg)])
         out[p.fact] = out[p.fact] & allowed if p.fact in out else allowed
     _GUARDS[rule] = out
     return out

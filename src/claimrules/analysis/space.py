@@ -216,11 +216,13 @@ class FactSpace:
     domains: dict[str, tuple[FactValue, ...]]
     ranges: dict[str, dict[FactValue, Interval]]
     order: dict[str, int]
+    positions: dict[str, dict[FactValue, int]]  # each value's place in its fact's domain
 
     def cells(self, box: Box) -> tuple[Cell, ...]:
+        """The box as a region's cells, in vocabulary order, values in domain order."""
         out = []
         for f in sorted((f for f in box if f != TIME), key=self.order.__getitem__):
-            vals = tuple(v for v in self.domains[f] if v in box[f])
+            vals = tuple(sorted(box[f], key=self.positions[f].__getitem__))
             if f in self.ranges:
                 out.append(Cell(f, vals, _merge_intervals([self.ranges[f][v] for v in vals])))
             else:
@@ -229,6 +231,7 @@ class FactSpace:
 
 
 def fact_space(ruleset: Ruleset, *others: Ruleset) -> FactSpace:
+    """The fact space of `ruleset` (with the thresholds of `others` too, for a diff)."""
     if others:
         merged = Ruleset(
             meta=ruleset.meta, facts=ruleset.facts, sources={}, claims={},
@@ -252,7 +255,10 @@ def fact_space(ruleset: Ruleset, *others: Ruleset) -> FactSpace:
                 upper = min((p for p in pts if p > v), default=None)  # type: ignore[operator]
                 per[v] = Interval(lower, False, upper, False)  # type: ignore[arg-type]
         ranges[name] = per
-    return FactSpace(domains, ranges, {n: i for i, n in enumerate(ruleset.facts)})
+    return FactSpace(
+        domains, ranges, {n: i for i, n in enumerate(ruleset.facts)},
+        {n: {v: i for i, v in enumerate(d)} for n, d in domains.items()},
+    )
 
 
 def _merge_intervals(intervals: list[Interval]) -> tuple[Interval, ...]:

@@ -110,6 +110,6 @@ def table(
 def _row_key(row: Row, space: FactSpace) -> tuple[tuple[int, ...], ...]:
     """Rows ordered by their cells in vocabulary order, values in domain order."""
     return tuple(
-        (space.order[c.fact], *(space.domains[c.fact].index(v) for v in c.values))
+        (space.order[c.fact], *(space.positions[c.fact][v] for v in c.values))
         for c in row.cells
     )
