@@ -37,6 +37,9 @@ _MAX_PIECES = 2_000
 #: Values `cover` tries to add to one cell of a growing box, at most (see `_trial_values`).
 MAX_VALUE_TRIALS = 64
 
+#: Masks with at most this many bits set have them taken off one by one (see `bits`).
+_FEW_BITS = 32
+
 #: Facts with at most this many values have every value tried, as a box grows.
 _SMALL_DOMAIN = 16
 
@@ -98,10 +101,23 @@ class BoxIndex:
 
 
 def bits(mask: int) -> Iterator[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+    """The positions of the set bits of `mask`, lowest first.
+
+    Isolating the lowest bit of a long int costs as much as the int is long: a few bits are
+    taken off one by one, many are read off the binary digits in one pass (taking thousands
+    off one by one would cost their number times the length, quadratic in the boxes).
+    """
+    if mask.bit_count() <= _FEW_BITS:
+        while mask:
+            low = mask & -mask
+            yield low.bit_length() - 1
+            mask ^= low
+        return
+    digits = bin(mask)[:1:-1]  # bit i at position i
+    i = digits.find("1")
+    while i >= 0:
+        yield i
+        i = digits.find("1", i + 1)
 
 
 def share(box: Box, domains: Domains) -> float:

@@ -6,7 +6,7 @@ diff `diff`'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from claimrules.analysis.boxes import collector_paused, points_in, without
 from claimrules.analysis.findings import Finding, meta_file
@@ -22,13 +22,18 @@ from claimrules.load.domain import ClaimKind, FactValue, Rule, grounds
 from claimrules.load.ruleset import Ruleset
 
 
-def _satisfiable(compiled: CompiledRuleset, rules: Sequence[CompiledRule]) -> bool | None:
+def _satisfiable(
+    compiled: CompiledRuleset,
+    rules: Sequence[CompiledRule],
+    places: dict[str, dict[FactValue, int]],
+) -> bool | None:
     """Whether some scenario makes every rule in `rules` apply (None: too large to tell).
 
     A depth-first search for one such scenario over the facts the rules read, trying for each
     fact only the values every rule's top-level guard allows (`search.guard`): a rule whose
     `policy` must be `p7` costs one branch there, not one per policy. Stops at the first
-    scenario found; gives up (None) after `MAX_LEAVES` nodes.
+    scenario found; gives up (None) after `MAX_LEAVES` nodes. `places` caches each fact's
+    values' positions across calls.
     """
     vocabulary = compiled.ruleset.facts
     tests = tuple(r.test for r in rules)
@@ -38,12 +43,19 @@ def _satisfiable(compiled: CompiledRuleset, rules: Sequence[CompiledRule]) -> bo
     budget = [MAX_LEAVES]
 
     def values(name: str) -> list[FactValue]:
-        out = list(compiled.domain(name))
-        for g in guards:
-            allowed = g.get(name)
-            if allowed is not None:
-                out = [v for v in out if v in allowed]
-        return out
+        admitted = [g[name] for g in guards if name in g]
+        if not admitted:
+            return list(compiled.domain(name))
+        # the guards' values, not the fact's: a `policy` with thousands of values costs one
+        place = positions(name)
+        both = frozenset.intersection(*admitted)
+        return sorted((v for v in both if v in place), key=place.__getitem__)
+
+    def positions(name: str) -> Mapping[FactValue, int]:
+        found = places.get(name)
+        if found is None:
+            found = places[name] = {v: i for i, v in enumerate(compiled.domain(name))}
+        return found
 
     def search() -> bool | None:
         budget[0] -= 1
@@ -118,15 +130,16 @@ def lint(ruleset: Ruleset) -> list[Finding]:
         found.append(Finding("override-cycle", Severity.ERROR, f"overrides form a cycle: {chain}",
                              ruleset.span("rule", cycle[0]), rules=cycle))
     dead: set[str] = set()
+    places: dict[str, dict[FactValue, int]] = {}  # positions of values, for `_satisfiable`
     for r in compiled.rules:
-        if _satisfiable(compiled, [r]) is False:
+        if _satisfiable(compiled, [r], places) is False:
             dead.add(r.id)
             found.append(Finding(
                 "dead-rule", Severity.WARNING,
                 f"rule `{r.id}` can never apply: no values of the facts satisfy its condition",
                 ruleset.span("rule", r.id), rules=(r.id,),
             ))
-    found.extend(_override_findings(ruleset, dead))
+    found.extend(_override_findings(ruleset, dead, places))
     scope = subject_scope(ruleset)
     sweep = sweep_slices(ruleset, scope)
     space = fact_space(ruleset)
@@ -214,7 +227,9 @@ def _speculative_findings(ruleset: Ruleset) -> Iterator[Finding]:
             )
 
 
-def _override_findings(ruleset: Ruleset, dead: set[str]) -> Iterator[Finding]:
+def _override_findings(
+    ruleset: Ruleset, dead: set[str], places: dict[str, dict[FactValue, int]]
+) -> Iterator[Finding]:
     compiled = ruleset.compiled()
     for r in compiled.rules:
         for oid in r.rule.overrides:
@@ -225,7 +240,7 @@ def _override_findings(ruleset: Ruleset, dead: set[str]) -> Iterator[Finding]:
                 msg = (f"`{r.id}` overrides `{o.id}`, which has the same effect ({r.effect}): "
                        "the override changes no verdict")
             elif r.id in dead or o.id in dead or not _periods_meet(r, o) or (
-                _satisfiable(compiled, [r, o]) is False
+                _satisfiable(compiled, [r, o], places) is False
             ):
                 msg = f"`{r.id}` overrides `{o.id}`, but the two never apply together"
             else:

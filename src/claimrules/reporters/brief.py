@@ -53,6 +53,10 @@ AS_REPORTED = (
 CAVEAT_CODES = ("partial-analysis", "speculative-rule", "dead-rule", "shadowed-rule",
                 "override-cycle")
 
+#: Past this many facts, a decision table lists each row's own cells instead of a column per
+#: fact (whose rows × facts cells would grow quadratically with the ruleset).
+WIDE_TABLE_COLUMNS = 24
+
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -522,6 +526,21 @@ def _md_table(brief: Brief) -> list[str]:
     if table.left_out:
         out += [f"*{table.left_out} impossible cases are left out: they break a constraint "
                 "between the facts.*", ""]
+    if len(names) > WIDE_TABLE_COLUMNS:
+        # One column per fact would make the table rows × facts cells, most of them "—":
+        # each row names only the facts it constrains, so the text grows with the rows.
+        out += [f"*{len(names)} facts: each row names only the facts it constrains; any "
+                "other fact may take any value.*", "",
+                "| verdict | cases | deciding rules |", "|---|---|---|"]
+        for row in table.rows:
+            cases = "; ".join(
+                f"{_md_code(c.fact)}: "
+                + " / ".join(md(v) for v in cell_values(brief, c, labels=False))
+                for c in row.cells
+            ) or "any case"
+            rules = ", ".join(_md_rule_link(x) for x in row.deciding_rules) or "—"
+            out.append(f"| {verdict_words(row.verdict)} | {cases} | {rules} |")
+        return [*out, ""]
     out.append("| verdict | " + " | ".join(_md_code(n) for n in names) + " | deciding rules |")
     out.append("|" + "---|" * (len(names) + 2))
     for row in table.rows:
