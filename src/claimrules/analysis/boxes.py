@@ -20,6 +20,7 @@ import functools
 import gc
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
 from claimrules.load.domain import FactValue
@@ -33,6 +34,10 @@ Frozen = frozenset[tuple[str, frozenset[FactValue]]]  # a box in hashable form
 
 #: Pieces a redundancy check may split a box into before it gives up (and keeps the box).
 _MAX_PIECES = 2_000
+
+#: Work `merge_disjoint` may do in one call (or one shared `Budget`): a box of k facts costs
+#: k². Two million is 80,000 boxes of five facts, or 1,250 of forty.
+MAX_MERGE_WORK = 2_000_000
 
 #: Values `cover` tries to add to one cell of a growing box, at most (see `_trial_values`).
 MAX_VALUE_TRIALS = 64
@@ -169,14 +174,39 @@ def _normal(box: Box, domains: Domains) -> Box:
     return {f: v for f, v in box.items() if len(v) < len(domains[f])}
 
 
-def merge_disjoint(items: Iterable[tuple[Box, L]], domains: Domains) -> list[tuple[Box, L]]:
+@dataclass
+class Budget:
+    """Work an analysis may still do, in units its callers count (see `MAX_MERGE_WORK`)."""
+
+    left: int
+    spent_out: bool = False  # set once some work was refused
+
+    def spend(self, units: int) -> bool:
+        """Take `units` off the budget, or refuse (and say so) when fewer are left."""
+        if units > self.left:
+            self.spent_out = True
+            return False
+        self.left -= units
+        return True
+
+
+def merge_disjoint(
+    items: Iterable[tuple[Box, L]], domains: Domains, budget: Budget | None = None
+) -> list[tuple[Box, L]]:
     """Merge boxes of one label that differ in one fact only (exact: the union of two boxes
     equal outside one fact is the box with the union of that fact's values).
 
     Each box sits, for each fact it constrains, in a bucket keyed by (label, fact, the rest of
     the box); a bucket holding two boxes is a merge to make. A worklist of such buckets runs
     until none is left, so the cost follows the boxes made, not passes over every fact.
+
+    A box of k facts costs k² units of `budget` (its k keys of k - 1 facts each; a fresh
+    budget of `MAX_MERGE_WORK` when none is given): once it is spent, boxes are kept as they
+    are, unmerged. The result stays exact, only less compressed, and time and memory stay
+    bounded however wide the boxes (rules that all read the same 40 facts).
     """
+    if budget is None:
+        budget = Budget(MAX_MERGE_WORK)
     boxes: dict[int, tuple[Box, L, Frozen]] = {}
     buckets: dict[tuple[L, str, Frozen], dict[int, None]] = {}
     seen: set[tuple[Frozen, L]] = set()
@@ -190,6 +220,8 @@ def merge_disjoint(items: Iterable[tuple[Box, L]], domains: Domains) -> list[tup
         seen.add((whole, label))
         i = next(counter)
         boxes[i] = (box, label, whole)
+        if not budget.spend(len(box) ** 2):
+            return  # kept, never merged: it sits in no bucket
         for f, vals in box.items():
             key = (label, f, whole - {(f, vals)})
             bucket = buckets.setdefault(key, {})

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from claimrules.analysis.boxes import collector_paused, points_in, without
+from claimrules.analysis.boxes import MAX_MERGE_WORK, collector_paused, points_in, without
 from claimrules.analysis.findings import Finding, meta_file
-from claimrules.analysis.regions import region_findings, region_groups, subject_scope, sweep_slices
+from claimrules.analysis.regions import (
+    member_bound,
+    region_findings,
+    region_groups,
+    subject_scope,
+    sweep_slices,
+)
 from claimrules.analysis.search import guard
 from claimrules.analysis.space import TIME, fact_space, impossible_boxes
 from claimrules.diagnostics import Severity, Span
@@ -156,8 +162,24 @@ def lint(ruleset: Ruleset) -> list[Finding]:
             "out: they break a constraint of the vocabulary",
             Span(meta_file(ruleset)),
         ))
-    groups = region_groups(sweep, domains, exact=not impossible)
-    found.extend(region_findings(ruleset, groups, space, sweep.slices, scope))
+    groups = region_groups(sweep, domains, exact=not impossible, rules=len(compiled.rules))
+    found.extend(region_findings(ruleset, groups.boxes, space, sweep.slices, scope))
+    if groups.dropped:
+        bound = member_bound(len(compiled.rules))
+        found.append(Finding(
+            "partial-analysis", Severity.WARNING,
+            f"too many rules stand together to list every contested region: {groups.dropped} "
+            f"memberships of boxes in regions past the bound of {bound} were not analysed, "
+            "so regions are partial",
+            Span(meta_file(ruleset)),
+        ))
+    elif groups.cut:
+        found.append(Finding(
+            "partial-analysis", Severity.INFO,
+            f"regions are exact but not fully merged: merging them would take more than "
+            f"{MAX_MERGE_WORK:,} units of work (boxes of many facts each)",
+            Span(meta_file(ruleset)),
+        ))
     if sweep.complete:
         for r in compiled.rules:
             if r.id in sweep.standing or r.id in dead:

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from claimrules.analysis.boxes import (
+    MAX_MERGE_WORK,
     Box,
     BoxIndex,
+    Budget,
     Domains,
     Frozen,
-    bits,
     cover,
     intersect,
     merge_disjoint,
@@ -37,6 +38,12 @@ from claimrules.engine.decision import Verdict
 from claimrules.engine.evaluator import Leaf, build_context, settle_open
 from claimrules.load.domain import All, FactValue, Test
 from claimrules.load.ruleset import Ruleset
+
+#: (box, group) memberships `region_groups` takes at most, plus `REGION_MEMBERS_PER_RULE` for
+#: each rule: a box where p permits and q prohibits stand belongs to p × q groups, and rules
+#: that all read the same facts stand together often (each membership becomes a finding).
+MAX_REGION_MEMBERS = 10_000
+REGION_MEMBERS_PER_RULE = 4
 
 #: Regions of the policy's subject that no rule addresses, listed one by one at most.
 MAX_GAP_FINDINGS = 10
@@ -145,31 +152,67 @@ def subject_scope(ruleset: Ruleset) -> Box:
     return scope
 
 
-def region_groups(sweep: Sweep, domains: Domains, *, exact: bool = True,
-                   ) -> dict[tuple[str, ...], list[Box]]:
+@dataclass
+class Groups:
+    """Compressed regions of each group (see `region_groups`), and whether a bound cut the
+    work short: then some regions are missing (`dropped`) or left less merged."""
+
+    boxes: dict[tuple[str, ...], list[Box]]
+    dropped: int = 0  # (box, group) memberships past MAX_REGION_MEMBERS, not analysed
+    cut: bool = False  # the merge budget ran out: regions are exact but less merged
+
+
+def region_groups(
+    sweep: Sweep, domains: Domains, *, exact: bool = True, rules: int = 0
+) -> Groups:
     """Compressed regions of each group: `("gap",)`, and each (permit, prohibit) pair of rules
     standing together in a contested box. Boxes grow only where the items cover the whole
-    space (`exact`: no impossible scenario was left out)."""
-    merged = merge_disjoint(sweep.items, domains)
+    space (`exact`: no impossible scenario was left out).
+
+    Bounded: a contested box with p permits and q prohibits standing belongs to p × q groups,
+    so at most `member_bound(rules)` memberships are taken (in box order), and merging shares
+    one `Budget` of `MAX_MERGE_WORK`."""
+    bound = member_bound(rules)
+    budget = Budget(MAX_MERGE_WORK)
+    merged = merge_disjoint(sweep.items, domains, budget)
     boxes = [b for b, _ in merged]
-    masks: dict[tuple[str, ...], int] = {}
+    members: dict[tuple[str, ...], list[int]] = {}
+    taken = dropped = 0
     for i, (_, label) in enumerate(merged):
         keys: list[tuple[str, ...]] = []
         if label == _GAP:
             keys = [("gap",)]
         elif label[0] == Verdict.CONTESTED:
             keys = [(p, x) for p in label[1] for x in label[2]]
+        if taken + len(keys) > bound:
+            dropped += len(keys)
+            continue
+        taken += len(keys)
         for k in keys:
-            masks[k] = masks.get(k, 0) | (1 << i)
+            members.setdefault(k, []).append(i)
     out: dict[tuple[str, ...], list[Box]] = {}
     index = BoxIndex(boxes, domains) if sweep.complete and exact else None
-    for key, mask in masks.items():
+    for key, listed in members.items():
         if index is not None:
-            out[key] = cover(boxes, index, mask, domains)
+            out[key] = cover(boxes, index, _mask(listed), domains)
         else:
-            out[key] = [b for b, _ in merge_disjoint(((boxes[i], 0) for i in bits(mask)),
-                                                      domains)]
-    return out
+            out[key] = [b for b, _ in merge_disjoint(((boxes[i], 0) for i in listed),
+                                                      domains, budget)]
+    return Groups(out, dropped, budget.spent_out)
+
+
+def member_bound(rules: int) -> int:
+    """The (box, group) memberships `region_groups` takes at most for `rules` rules."""
+    return MAX_REGION_MEMBERS + REGION_MEMBERS_PER_RULE * rules
+
+
+def _mask(indices: list[int]) -> int:
+    """The bitmask of `indices` (ascending), built in one pass rather than one long-int
+    operation per index."""
+    raw = bytearray(indices[-1] // 8 + 1)
+    for i in indices:
+        raw[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(raw, "little")
 
 
 def _timeless(box: Box) -> Box:

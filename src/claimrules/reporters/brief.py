@@ -14,6 +14,7 @@ findings, which sweep every stretch of valid time and say when each region holds
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,7 @@ from claimrules.analysis import lint as analysis
 from claimrules.analysis.lint import Cell, Finding, Region, Table, TimeSlice, When
 from claimrules.engine.compile import cite
 from claimrules.engine.decision import Support, Verdict
-from claimrules.load.domain import ClaimKind, Effect, Fact, Rule, Source, grounds
+from claimrules.load.domain import ClaimKind, Effect, EnumValue, Fact, Rule, Source, grounds
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters.text import (
@@ -264,8 +265,17 @@ def cell_values(brief: Brief, cell: Cell, *, labels: bool = True) -> list[str]:
         return [cell.value_text()]
     fact: Fact | None = brief.ruleset.facts.get(cell.fact)
     if labels:
-        return [value_label(fact, v) for v in cell.values]
+        named = _labels(fact) if fact is not None else {}
+        return [named.get(v) or value_label(None, v) if isinstance(v, str)
+                else value_label(fact, v) for v in cell.values]
     return [value_text(v) for v in cell.values]
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(fact: Fact) -> dict[str, str]:
+    """An enum fact's labels by value (`Fact.label` looks one up by reading every value: a
+    `policy` of thousands of values, each shown once per region, would cost their square)."""
+    return {v.value: v.label for v in fact.values or () if isinstance(v, EnumValue) and v.label}
 
 
 def region_parts(brief: Brief, region: Region, *, labels: bool = True,
