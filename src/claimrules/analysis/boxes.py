@@ -40,7 +40,7 @@ _MAX_PIECES = 2_000
 MAX_MERGE_WORK = 2_000_000
 
 #: Values `cover` tries to add to one cell of a growing box, at most (see `_trial_values`).
-MAX_VALUE_TRIALS = 64
+MAX_VALUE_TRIALS = 16
 
 #: Masks with at most this many bits set have them taken off one by one (see `bits`).
 _FEW_BITS = 32
