@@ -66,6 +66,12 @@ def scaled(base: Ruleset, k: int) -> Ruleset:
                 when=All((Test("policy", "is", f"p{i}"), _rename(r.when, names))),
                 because=tuple(f"{c}-{i}" for c in r.because),
                 overrides=tuple(f"{o}-{i}" for o in r.overrides),
+                context=tuple(f"{c}-{i}" for c in r.context),
+                refines=tuple(replace(x, rule=f"{x.rule}-{i}") for x in r.refines),
+                unreported_terms=(
+                    replace(r.unreported_terms, claim=f"{r.unreported_terms.claim}-{i}")
+                    if r.unreported_terms else None
+                ),
             ))
     meta = replace(base.meta, id=f"{base.id}-x{k}", facts=tuple(facts.values()))
     return Ruleset(

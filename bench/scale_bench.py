@@ -173,10 +173,10 @@ def main() -> int:
             sets.append((f"dense, {args.dense} rules", args.dense, Path(tmp) / "dense", dense))
         for label, n, root, make in sets:
             make(root, n)
+            fact = "policy=v0" if make is partitioned else "f0=v0"
             commands = {
                 "check": ([*cr, "check", str(root)], (0,)),
-                "eval": ([*cr, "eval", str(root), "--fact", "policy=v0", "--format", "json"],
-                         (0,)),
+                "eval": ([*cr, "eval", str(root), "--fact", fact, "--format", "json"], (0,)),
                 "lint": ([*cr, "lint", str(root), "--format", "json"], (0, 1)),
                 "report": ([*cr, "report", str(root)], (0,)),
             }

@@ -28,10 +28,10 @@ from claimrules.load.domain import ClaimKind, FactValue, Rule, grounds
 from claimrules.load.ruleset import Ruleset
 
 
-def _satisfiable(
+def satisfiable(
     compiled: CompiledRuleset,
     rules: Sequence[CompiledRule],
-    places: dict[str, dict[FactValue, int]],
+    places: dict[str, dict[FactValue, int]] | None = None,
 ) -> bool | None:
     """Whether some scenario makes every rule in `rules` apply (None: too large to tell).
 
@@ -41,6 +41,8 @@ def _satisfiable(
     scenario found; gives up (None) after `MAX_LEAVES` nodes. `places` caches each fact's
     values' positions across calls.
     """
+    if places is None:
+        places = {}
     vocabulary = compiled.ruleset.facts
     tests = tuple(r.test for r in rules)
     guards = [guard(r, vocabulary) for r in rules]
@@ -136,9 +138,9 @@ def lint(ruleset: Ruleset) -> list[Finding]:
         found.append(Finding("override-cycle", Severity.ERROR, f"overrides form a cycle: {chain}",
                              ruleset.span("rule", cycle[0]), rules=cycle))
     dead: set[str] = set()
-    places: dict[str, dict[FactValue, int]] = {}  # positions of values, for `_satisfiable`
+    places: dict[str, dict[FactValue, int]] = {}  # positions of values, for `satisfiable`
     for r in compiled.rules:
-        if _satisfiable(compiled, [r], places) is False:
+        if satisfiable(compiled, [r], places) is False:
             dead.add(r.id)
             found.append(Finding(
                 "dead-rule", Severity.WARNING,
@@ -262,7 +264,7 @@ def _override_findings(
                 msg = (f"`{r.id}` overrides `{o.id}`, which has the same effect ({r.effect}): "
                        "the override changes no verdict")
             elif r.id in dead or o.id in dead or not _periods_meet(r, o) or (
-                _satisfiable(compiled, [r, o], places) is False
+                satisfiable(compiled, [r, o], places) is False
             ):
                 msg = f"`{r.id}` overrides `{o.id}`, but the two never apply together"
             else:

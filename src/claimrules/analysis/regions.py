@@ -42,7 +42,7 @@ from claimrules.load.ruleset import Ruleset
 #: (box, group) memberships `region_groups` takes at most, plus `REGION_MEMBERS_PER_RULE` for
 #: each rule: a box where p permits and q prohibits stand belongs to p × q groups, and rules
 #: that all read the same facts stand together often (each membership becomes a finding).
-MAX_REGION_MEMBERS = 10_000
+MAX_REGION_MEMBERS = 2_000
 REGION_MEMBERS_PER_RULE = 4
 
 #: Regions of the policy's subject that no rule addresses, listed one by one at most.
