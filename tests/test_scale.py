@@ -20,6 +20,7 @@ from claimrules.engine.compile import CompiledTest
 from claimrules.load.checks import graph_cycles
 from claimrules.load.domain import All, Effect, FactValue, Rule
 from claimrules.load.ruleset import Ruleset
+from claimrules.reporters.brief import render_brief
 
 
 def _fact(name: str, values: int) -> str:
@@ -223,3 +224,10 @@ def test_one_cycle_finder_for_check_and_lint_whatever_the_depth() -> None:
     (cycle,) = lint.override_cycles(rules)
     assert len(cycle) == n and cycle[0] == "r0000"
     assert graph_cycles({"a": ["b", "a"], "b": ["a", "x"]}) == [("a", "b"), ("a",)]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_brief_grows_linearly_in_both_formats(scaled: dict[int, Path], fmt: str) -> None:
+    # 81 facts at 960 rules: past `WIDE_TABLE_COLUMNS` the table names each row's own cells.
+    sizes = [len(render_brief(load_ruleset(scaled[n]), fmt)) for n in (240, 960)]  # type: ignore[arg-type]
+    assert sizes[1] <= 4.4 * sizes[0], sizes
