@@ -1,4 +1,4 @@
-"""Benchmark `analysis.lint` and `analysis.table` on rulesets 10× and 100× the shipped one.
+"""Benchmark `lint.lint` and `table.table` on rulesets 10× and 100× the shipped one.
 
     python bench/analysis_bench.py [--scales 1,10,100] [--repeat 1]
 
@@ -23,8 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from claimrules import load_ruleset  # noqa: E402
-
-from claimrules.analysis import lint as analysis  # noqa: E402
+from claimrules.analysis import lint, table  # noqa: E402
 from claimrules.load.domain import All, Any_, Condition, Fact, FactType, Not, Rule, Test  # noqa: E402
 from claimrules.load.ruleset import ClaimRecord, Ruleset  # noqa: E402
 
@@ -67,6 +66,12 @@ def scaled(base: Ruleset, k: int) -> Ruleset:
                 when=All((Test("policy", "is", f"p{i}"), _rename(r.when, names))),
                 because=tuple(f"{c}-{i}" for c in r.because),
                 overrides=tuple(f"{o}-{i}" for o in r.overrides),
+                context=tuple(f"{c}-{i}" for c in r.context),
+                refines=tuple(replace(x, rule=f"{x.rule}-{i}") for x in r.refines),
+                unreported_terms=(
+                    replace(r.unreported_terms, claim=f"{r.unreported_terms.claim}-{i}")
+                    if r.unreported_terms else None
+                ),
             ))
     meta = replace(base.meta, id=f"{base.id}-x{k}", facts=tuple(facts.values()))
     return Ruleset(
@@ -97,8 +102,8 @@ def main() -> None:
           f"{'table s':>8} {'rows':>6} {'leaves':>7}")
     for k in (int(x) for x in args.scales.split(",")):
         rs = base if k == 1 else scaled(base, k)
-        t_lint, findings = _time(lambda rs=rs: analysis.lint(rs), args.repeat)
-        t_table, tab = _time(lambda rs=rs: analysis.table(rs), args.repeat)
+        t_lint, findings = _time(lambda rs=rs: lint.lint(rs), args.repeat)
+        t_table, tab = _time(lambda rs=rs: table.table(rs), args.repeat)
         partial = any(f.code == "partial-analysis" for f in findings)
         results[k] = (t_lint, t_table)
         print(f"{k:>5} {len(rs.facts):>6} {len(rs.rules):>6} {t_lint:>8.3f} {len(findings):>8} "

@@ -1,14 +1,18 @@
-"""Scale check (issue 13, item 8): `check`, `lint` and `report` on a ruleset of 5,000 rules,
-each run as the installed command in a child process (wall time and the child's own peak RSS,
-from `os.wait4`), and `evaluate` on a rule with 10,000 `any` branches whose facts are missing.
+"""Scale check (issue 13, item 8; issue 12, item 3): `check`, `eval`, `lint` and `report` on
+generated rulesets of 1,000, 2,000 and 5,000 rules, each run as the installed command in a child
+process (the child's own CPU time and peak RSS, from `os.wait4`), with the ratio of each size's
+CPU time to the smallest size's beside the ratio of rules (linear growth: the two ratios match);
+and `evaluate` on a rule with 10,000 `any` branches whose facts are missing (CPU time of this
+process, `time.process_time`).
 
-    python bench/scale_bench.py [--rules 5000] [--dense N] [--branches 10000] [--timeout 300]
+    python bench/scale_bench.py [--rules 1000,2000,5000] [--dense N] [--branches 10000]
+                                [--timeout 300]
 
-The 5,000-rule ruleset is written to a temporary directory (see `partitioned`): groups of 12
-rules told apart by a shared `policy` fact, each group with three facts of its own, one claim
-per rule, half permits and half prohibits, some overriding another. `--dense N` adds a ruleset
-of N rules over 40 shared facts (see `dense`), the worst case for whole-space analysis. Prints
-one line per run; exits 1 when a command fails or runs out of time.
+Each ruleset is written to a temporary directory (see `partitioned`): groups of 12 rules told
+apart by a shared `policy` fact, each group with three facts of its own, one claim per rule,
+half permits and half prohibits, some overriding another. `--dense N` adds a ruleset of N rules
+over 40 shared facts (see `dense`), the worst case for whole-space analysis. Prints one line per
+run; exits 1 when a command fails or runs out of time.
 """
 
 from __future__ import annotations
@@ -103,7 +107,7 @@ def dense(root: Path, n: int, n_facts: int = 40, seed: int = 13) -> None:
 
 def wide_any(branches: int) -> tuple[float, float, str]:
     """`evaluate` on the shipped ruleset with its first rule's condition replaced by `all` of
-    a test and an `any` of `branches` tests, with the facts of the `any` missing: seconds,
+    a test and an `any` of `branches` tests, with the facts of the `any` missing: CPU seconds,
     peak RSS of this process in MB, and the verdict. (In the API: one YAML file cannot hold
     10,000 branches, as the reader caps a document's nodes at 50,000.)"""
     import resource
@@ -117,65 +121,79 @@ def wide_any(branches: int) -> tuple[float, float, str]:
                   for i in range(branches))
     first = replace(rs.rules[0], when=All((Test("actor", "is", "ukraine"), Any_(parts))))
     rs.rules = (first, *rs.rules[1:])
-    started = time.perf_counter()
+    started = time.process_time()
     decision = evaluate(rs, {"actor": "ukraine"})
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, decision.verdict
 
 
-def measure(argv: list[str], timeout: float) -> tuple[int, float, float, bytes]:
-    """Exit code, seconds, peak RSS in MB and stderr of one child."""
+def measure(argv: list[str], timeout: float) -> tuple[int, float, float, int, bytes]:
+    """Exit code, CPU seconds (user + system) and peak RSS in MB of one child, the size of its
+    output in bytes, and its stderr. `timeout` is wall seconds, a guard against a runaway."""
     env = {**os.environ, "CLAIMRULES_NO_CACHE": "1"}
-    with tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        deadline = started + timeout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        deadline = time.monotonic() + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            if time.monotonic() > deadline:
                 os.kill(proc.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(proc.pid, 0)
                 break
             time.sleep(0.01)
-        seconds = time.perf_counter() - started
+        size = out.seek(0, os.SEEK_END)
         err.seek(0)
-        return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / 1024, err.read()
+        return (os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime,
+                usage.ru_maxrss / 1024, size, err.read())
 
 
 def main() -> int:
     """Build the rulesets, run the commands, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rules", type=int, default=5000)
+    parser.add_argument("--rules", default="1000,2000,5000", help="sizes, comma-separated")
     parser.add_argument("--dense", type=int, default=0, help="also a dense ruleset of N rules")
     parser.add_argument("--branches", type=int, default=10000)
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--only", default="check,eval,lint,report",
+                        help="commands to run, comma-separated")
     args = parser.parse_args()
+    sizes = [int(x) for x in args.rules.split(",")]
+    only = args.only.split(",")
     cr = _claimrules()
     failed = False
     seconds, rss, verdict = wide_any(args.branches)
-    print(f"{'evaluate (any of ' + str(args.branches) + ', facts missing)':<45} {verdict:>8}  "
-          f"{seconds:7.2f} s  peak RSS {rss:6.0f} MB", flush=True)
+    print(f"{'evaluate (any of ' + str(args.branches) + ', facts missing)':<34} {verdict:>8}  "
+          f"cpu {seconds:7.3f} s  peak RSS {rss:6.0f} MB", flush=True)
+    base: dict[str, tuple[int, float]] = {}
     with tempfile.TemporaryDirectory(prefix="claimrules-scale-") as tmp:
-        big = Path(tmp) / "big"
-        partitioned(big, args.rules)
-        runs = [
-            (f"check ({args.rules} rules)", [*cr, "check", str(big)], (0,)),
-            (f"lint ({args.rules} rules)", [*cr, "lint", str(big), "--format", "json"], (0, 1)),
-            (f"report ({args.rules} rules)", [*cr, "report", str(big)], (0,)),
-        ]
+        sets = [(f"{n} rules", n, Path(tmp) / f"p{n}", partitioned) for n in sizes]
         if args.dense:
-            thick = Path(tmp) / "dense"
-            dense(thick, args.dense)
-            runs.append((f"lint (dense, {args.dense} rules)", [*cr, "lint", str(thick)], (0, 1)))
-        for label, argv, ok in runs:
-            code, seconds, rss, err = measure(argv, args.timeout)
-            good = code in ok
-            failed |= not good
-            print(f"{label:<45} exit {code:>3}  {seconds:7.2f} s  peak RSS {rss:6.0f} MB"
-                  + ("" if good else f"  FAILED: {err.decode(errors='replace')[-300:]}"),
-                  flush=True)
+            sets.append((f"dense, {args.dense} rules", args.dense, Path(tmp) / "dense", dense))
+        for label, n, root, make in sets:
+            make(root, n)
+            fact = "policy=v0" if make is partitioned else "f0=v0"
+            commands = {
+                "check": ([*cr, "check", str(root)], (0,)),
+                "eval": ([*cr, "eval", str(root), "--fact", fact, "--format", "json"], (0,)),
+                "lint": ([*cr, "lint", str(root), "--format", "json"], (0, 1)),
+                "report": ([*cr, "report", str(root)], (0,)),
+            }
+            for name in only:
+                argv, ok = commands[name]
+                code, cpu, rss, size, err = measure(argv, args.timeout)
+                good = code in ok
+                failed |= not good
+                ratio = ""
+                if make is partitioned:
+                    first = base.setdefault(name, (n, cpu))
+                    ratio = (f"  ×{cpu / first[1]:5.2f} cpu for ×{n / first[0]:4.1f} rules"
+                             if first[1] > 0 else "")
+                print(f"{name + ' (' + label + ')':<34} exit {code:>3}  cpu {cpu:7.2f} s  "
+                      f"peak RSS {rss:6.0f} MB  output {size / 1e6:7.2f} MB{ratio}"
+                      + ("" if good else f"  FAILED: {err.decode(errors='replace')[-300:]}"),
+                      flush=True)
     return 1 if failed else 0
 
 

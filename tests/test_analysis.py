@@ -17,12 +17,16 @@ from pathlib import Path
 import pytest
 
 from claimrules import LoadError, load_ruleset
-from claimrules.analysis import lint as analysis
-from claimrules.analysis.lint import Finding, TimeSlice
+from claimrules.analysis import boxes, diff, lint, regions, space, table
+from claimrules.analysis.findings import Finding
+from claimrules.analysis.space import TimeSlice
 from claimrules.analysis.timeline import timeline
 from claimrules.diagnostics import Severity, Span
+from claimrules.engine import search
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
-from claimrules.engine.evaluator import Leaf, build_context, decide, explore, settle_open
+from claimrules.engine.explain import decide
+from claimrules.engine.search import Leaf, explore, settle_open
 from claimrules.load.domain import Rule
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import Ruleset
@@ -81,7 +85,7 @@ PLANTED = [
 def test_lint_finds_each_planted_problem_at_its_line(
     name: str, code: str, severity: Severity, file: str, needle: str
 ) -> None:
-    findings = analysis.lint(planted(name))
+    findings = lint.lint(planted(name))
     where = RULESETS / name / file
     hits = [f for f in findings if f.code == code and f.span.file.endswith(file)
             and f.span.line == line_of(where, needle)]
@@ -105,16 +109,16 @@ def test_lint_finds_each_planted_problem_at_its_line(
     ],
 )
 def test_planted_rulesets_warn_about_their_problem_only(name: str, codes: set[str]) -> None:
-    findings = analysis.lint(planted(name))
+    findings = lint.lint(planted(name))
     assert {f.code for f in findings if f.severity is not Severity.INFO} == codes
 
 
 def test_clean_ruleset_has_no_findings_at_all() -> None:
-    assert analysis.lint(planted("clean")) == []
+    assert lint.lint(planted("clean")) == []
 
 
 def test_conflict_region_is_compressed_and_dated() -> None:
-    (finding,) = [f for f in analysis.lint(planted("conflict")) if f.code == "contested-region"]
+    (finding,) = [f for f in lint.lint(planted("conflict")) if f.code == "contested-region"]
     assert finding.rules == ("deep-permit", "deep-bar")
     assert finding.region is not None
     cells = {c.fact: c.values for c in finding.region.cells}
@@ -127,7 +131,7 @@ def test_conflict_region_is_compressed_and_dated() -> None:
 
 
 def test_gap_region_names_the_unaddressed_values() -> None:
-    (finding,) = [f for f in analysis.lint(planted("gap")) if f.code == "not-addressed-region"]
+    (finding,) = [f for f in lint.lint(planted("gap")) if f.code == "not-addressed-region"]
     assert finding.region is not None
     assert {c.fact: c.values for c in finding.region.cells} == {
         "actor": ("ally",), "zone": ("border",), "target": ("civilian",)}
@@ -135,15 +139,15 @@ def test_gap_region_names_the_unaddressed_values() -> None:
 
 
 def test_gaps_are_listed_up_to_a_bound_then_counted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analysis, "MAX_GAP_FINDINGS", 1)
-    gaps = [f for f in analysis.lint(planted("ranges")) if f.code == "not-addressed-region"]
+    monkeypatch.setattr(regions, "MAX_GAP_FINDINGS", 1)
+    gaps = [f for f in lint.lint(planted("ranges")) if f.code == "not-addressed-region"]
     assert len(gaps) == 2
     assert [f.region is None for f in gaps].count(True) == 1
     assert any("2 regions of the policy's subject are not addressed" in f.message for f in gaps)
 
 
 def test_no_effect_override_says_why() -> None:
-    messages = sorted(f.message for f in analysis.lint(planted("no-effect-override")))
+    messages = sorted(f.message for f in lint.lint(planted("no-effect-override")))
     assert messages == [
         "`border-permit` overrides `deep-bar`, but the two never apply together",
         "`civilian-bar` overrides `deep-bar`, which has the same effect (prohibit): the override "
@@ -154,12 +158,12 @@ def test_no_effect_override_says_why() -> None:
 def test_subject_scope_is_the_guard_every_rule_shares(shipped: Ruleset) -> None:
     # Blinken's "We haven't encouraged or enabled strikes outside of Ukraine" speaks of
     # targets elsewhere as well as inside Russia.
-    assert analysis.subject_scope(shipped) == {
+    assert regions.subject_scope(shipped) == {
         "actor": frozenset({"ukraine"}),
         "munitions_origin": frozenset({"us"}),
         "target_location": frozenset({"russia", "other"}),
     }
-    assert analysis.subject_scope(planted("ranges")) == {"actor": frozenset({"ally"})}
+    assert regions.subject_scope(planted("ranges")) == {"actor": frozenset({"ally"})}
 
 
 # --- override cycles -----------------------------------------------------------------------------
@@ -187,7 +191,7 @@ def test_override_cycles_on_raw_rules(
     graph: dict[str, list[str]], cycles: list[tuple[str, ...]]
 ) -> None:
     rules = [_rule(r, o) for r, o in graph.items()]
-    assert sorted(analysis.override_cycles(rules)) == cycles
+    assert sorted(lint.override_cycles(rules)) == cycles
 
 
 def test_lint_reports_a_cycle_it_is_handed() -> None:
@@ -198,7 +202,7 @@ def test_lint_reports_a_cycle_it_is_handed() -> None:
         for r in rs.rules
     )
     cyclic = dataclasses.replace(rs, rules=rules, _compiled=None)
-    errors = [f for f in analysis.lint(cyclic) if f.severity is Severity.ERROR]
+    errors = [f for f in lint.lint(cyclic) if f.severity is Severity.ERROR]
     assert [f.code for f in errors] == ["override-cycle"]
     assert "border-permit → civilian-bar → border-permit" in errors[0].message
 
@@ -207,7 +211,7 @@ def test_lint_reports_a_cycle_it_is_handed() -> None:
 
 
 def test_shipped_lint_is_free_of_structural_problems(shipped: Ruleset) -> None:
-    findings = analysis.lint(shipped)
+    findings = lint.lint(shipped)
     codes = {f.code for f in findings}
     assert not codes & {"dead-rule", "shadowed-rule", "unused-fact", "override-cycle",
                         "speculative-rule", "partial-analysis"}
@@ -216,7 +220,7 @@ def test_shipped_lint_is_free_of_structural_problems(shipped: Ruleset) -> None:
 
 
 def test_shipped_lint_finds_the_november_kursk_dispute(shipped: Ruleset) -> None:
-    hits = [f for f in analysis.lint(shipped) if f.code == "acknowledged-disagreement"
+    hits = [f for f in lint.lint(shipped) if f.code == "acknowledged-disagreement"
             and f.rules == ("long-range-authorized-november", "november-kursk-only")]
     assert len(hits) == 1
     region = hits[0].region
@@ -232,10 +236,10 @@ def test_shipped_lint_finds_the_november_kursk_dispute(shipped: Ruleset) -> None
 def test_lint_contested_regions_are_exact(shipped: Ruleset) -> None:
     """Every point of a contested region, at every date it names, has both rules standing."""
     compiled = shipped.compiled()
-    slices = analysis.time_slices(shipped)
+    slices = space.time_slices(shipped)
     points = all_assignments(shipped)
 
-    def holds_at(when: analysis.When, sl: TimeSlice) -> bool:
+    def holds_at(when: space.When, sl: TimeSlice) -> bool:
         if sl.unset:
             return when.unset
         return any((s.start is None or (sl.start is not None and s.start <= sl.start))
@@ -243,7 +247,7 @@ def test_lint_contested_regions_are_exact(shipped: Ruleset) -> None:
                    for s in when.spans)
 
     checked = 0
-    for f in analysis.lint(shipped):
+    for f in lint.lint(shipped):
         if f.code not in ("contested-region", "acknowledged-disagreement"):
             continue
         assert f.region is not None and f.region.when is not None
@@ -260,12 +264,12 @@ def test_lint_contested_regions_are_exact(shipped: Ruleset) -> None:
 
 
 def test_partial_exploration_is_said(monkeypatch: pytest.MonkeyPatch, shipped: Ruleset) -> None:
-    monkeypatch.setattr(analysis, "MAX_LEAVES", 20)
+    monkeypatch.setattr(search, "MAX_LEAVES", 20)
     rs = dataclasses.replace(shipped, _compiled=None)
-    findings = analysis.lint(rs)
+    findings = lint.lint(rs)
     assert "partial-analysis" in {f.code for f in findings}
     assert "shadowed-rule" not in {f.code for f in findings}
-    tab = analysis.table(rs)
+    tab = table.table(rs)
     assert not tab.complete
     assert "PARTIAL" in render_table(tab, "text", rs)
     compiled = rs.compiled()
@@ -276,14 +280,14 @@ def test_partial_exploration_is_said(monkeypatch: pytest.MonkeyPatch, shipped: R
 
 def test_analyses_leave_the_garbage_collector_as_they_found_it(shipped: Ruleset) -> None:
     assert gc.isenabled()
-    analysis.lint(planted("clean"))
+    lint.lint(planted("clean"))
     assert gc.isenabled()
     with pytest.raises(ValueError):
-        analysis.table(shipped, sources=["nope"])
+        table.table(shipped, sources=["nope"])
     assert gc.isenabled()
     gc.disable()
     try:
-        analysis.table(planted("clean"))
+        table.table(planted("clean"))
         assert not gc.isenabled()
     finally:
         gc.enable()
@@ -302,7 +306,7 @@ def test_fast_exploration_gives_explores_leaves(
     ctx = build_context(compiled, as_of, None, None)
     leaves, complete = explore(compiled, ctx.active, facts)  # type: ignore[arg-type]
     slow = settle_open(leaves, ctx.active, facts), complete  # type: ignore[arg-type]
-    fast = analysis._explore(compiled, ctx.active, facts)  # type: ignore[arg-type]
+    fast = search.explore(compiled, ctx.active, facts, settle=True)  # type: ignore[arg-type]
 
     def plain(result: tuple[list[Leaf], bool]) -> object:
         return [(x.assigned, x.verdict, [r.id for r in x.standing]) for x in result[0]], result[1]
@@ -327,7 +331,7 @@ TABLE_CONTEXTS = [
 def test_table_rows_reproduce_evaluate_on_every_assignment(
     shipped: Ruleset, context: dict[str, object]
 ) -> None:
-    tab = analysis.table(shipped, **context)  # type: ignore[arg-type]
+    tab = table.table(shipped, **context)  # type: ignore[arg-type]
     assert tab.complete
     compiled = shipped.compiled()
     points = all_assignments(shipped)
@@ -341,12 +345,12 @@ def test_table_rows_reproduce_evaluate_on_every_assignment(
 
 
 def test_table_is_compressed(shipped: Ruleset) -> None:
-    tab = analysis.table(shipped, as_of=date(2024, 6, 1))
+    tab = table.table(shipped, as_of=date(2024, 6, 1))
     labels = {(r.verdict, r.deciding_rules) for r in tab.rows}
     assert len(labels) <= len(tab.rows) < tab.leaves
     assert len(tab.rows) <= 2 * len(labels)
     not_addressed = [r for r in tab.rows if r.verdict is Verdict.NOT_ADDRESSED]
-    assert sorted(str(analysis.Region(r.cells)) for r in not_addressed) == [
+    assert sorted(str(space.Region(r.cells)) for r in not_addressed) == [
         "actor=other", "munitions_origin=other", "target_location in [ukraine, other]"]
 
 
@@ -362,7 +366,7 @@ RANGE_POINTS = [
                                    date(2024, 6, 1), date(2025, 6, 1)])
 def test_table_over_number_and_date_facts_matches_evaluate(as_of: date | None) -> None:
     rs = planted("ranges")
-    tab = analysis.table(rs, as_of=as_of)
+    tab = table.table(rs, as_of=as_of)
     for facts in RANGE_POINTS:
         d = decide(rs.compiled(), facts, as_of=as_of, explain=False)  # type: ignore[arg-type]
         rows = tab.lookup(facts)  # type: ignore[arg-type]
@@ -370,7 +374,7 @@ def test_table_over_number_and_date_facts_matches_evaluate(as_of: date | None) -
 
 
 def test_number_and_date_cells_read_as_ranges() -> None:
-    tab = analysis.table(planted("ranges"), as_of=date(2024, 6, 1))
+    tab = table.table(planted("ranges"), as_of=date(2024, 6, 1))
     texts = {str(c) for r in tab.rows for c in r.cells}
     assert "distance_km < 100" in texts
     assert "distance_km ≥ 100" in texts
@@ -382,7 +386,7 @@ def test_number_and_date_cells_read_as_ranges() -> None:
 
 def test_number_cells_in_json_are_ranges() -> None:
     rs = planted("ranges")
-    data = json.loads(render_table(analysis.table(rs, as_of=date(2024, 6, 1)), "json", rs))
+    data = json.loads(render_table(table.table(rs, as_of=date(2024, 6, 1)), "json", rs))
     cells = [c for row in data["rows"] for c in row["when"] if c["fact"] == "distance_km"]
     assert {"fact", "ranges", "representatives"} == set(cells[0])
     assert {"min": None, "min_inclusive": False, "max": 100, "max_inclusive": False} in [
@@ -390,7 +394,7 @@ def test_number_cells_in_json_are_ranges() -> None:
 
 
 def test_time_slices_follow_rule_periods() -> None:
-    assert analysis.time_slices(planted("ranges")) == [
+    assert space.time_slices(planted("ranges")) == [
         TimeSlice(None, None, unset=True),
         TimeSlice(None, date(2024, 1, 31)),
         TimeSlice(date(2024, 2, 1), date(2024, 2, 29)),
@@ -402,7 +406,7 @@ def test_time_slices_follow_rule_periods() -> None:
 
 def test_table_refuses_unknown_sources(shipped: Ruleset) -> None:
     with pytest.raises(ValueError, match="unknown source `nope`"):
-        analysis.table(shipped, sources=["nope"])
+        table.table(shipped, sources=["nope"])
 
 
 # --- region compression --------------------------------------------------------------------------
@@ -423,7 +427,7 @@ def test_compress_is_exact_on_random_label_grids(seed: int) -> None:
                 grid[p] = label
     items = [({f: frozenset([v]) for f, v in zip(domains, p, strict=True)}, lab)
              for p, lab in grid.items()]
-    out = analysis.compress(items, domains)  # type: ignore[arg-type]
+    out = boxes.compress(items, domains)  # type: ignore[arg-type]
     assert len(out) <= len(items)
     for p, lab in grid.items():
         covering = [lb for box, lb in out
@@ -435,7 +439,7 @@ def test_compress_merges_a_split_fact_back() -> None:
     domains = {"x": ("a", "b", "c"), "y": (True, False)}
     items = [({"x": frozenset({v}), "y": frozenset({True})}, "L") for v in "abc"]
     items.append(({"y": frozenset({False})}, "M"))
-    assert sorted((tuple(sorted(b)), lab) for b, lab in analysis.compress(items, domains)) == [
+    assert sorted((tuple(sorted(b)), lab) for b, lab in boxes.compress(items, domains)) == [
         (("y",), "L"), (("y",), "M")]
 
 
@@ -443,7 +447,7 @@ def test_compress_merges_a_split_fact_back() -> None:
 
 
 def test_diff_between_two_dates_names_the_november_claims(shipped: Ruleset) -> None:
-    d = analysis.diff(shipped, shipped, as_of_a=date(2024, 6, 1), as_of_b=date(2024, 11, 20))
+    d = diff.diff(shipped, shipped, as_of_a=date(2024, 6, 1), as_of_b=date(2024, 11, 20))
     assert d.complete and d.changes
     entered_claims = {c.id for ch in d.changes for r in ch.entered for c in r.claims}
     assert {"wsb-green-light-longer-range", "cbs-restrictions-lifted",
@@ -468,7 +472,7 @@ def test_diff_between_two_dates_names_the_november_claims(shipped: Ruleset) -> N
 def test_diff_regions_are_exactly_the_changed_assignments(
     shipped: Ruleset, old: dict[str, date], new: None
 ) -> None:
-    d = analysis.diff(shipped, shipped, **old)
+    d = diff.diff(shipped, shipped, **old)
     compiled = shipped.compiled()
     changed = 0
     for facts in all_assignments(shipped):
@@ -490,7 +494,7 @@ def test_diff_regions_are_exactly_the_changed_assignments(
 
 
 def test_diff_between_two_ruleset_directories() -> None:
-    d = analysis.diff(planted("clean"), planted("conflict"))
+    d = diff.diff(planted("clean"), planted("conflict"))
     (change,) = d.changes
     assert (change.before, change.after) == (Verdict.PROHIBITED, Verdict.CONTESTED)
     assert [r.rule for r in change.entered] == ["deep-permit"]
@@ -503,12 +507,12 @@ def test_diff_between_two_ruleset_directories() -> None:
 @pytest.mark.parametrize("other", ["unused-fact", "ranges"])
 def test_diff_refuses_different_vocabularies(other: str) -> None:
     with pytest.raises(LoadError) as err:
-        analysis.diff(planted("clean"), planted(other))
+        diff.diff(planted("clean"), planted(other))
     assert {d.code for d in err.value.diagnostics} == {"diff-vocabulary"}
 
 
 def test_diff_with_no_change_says_so(shipped: Ruleset) -> None:
-    d = analysis.diff(shipped, shipped, as_of_a=date(2024, 12, 1), as_of_b=date(2024, 12, 2))
+    d = diff.diff(shipped, shipped, as_of_a=date(2024, 12, 1), as_of_b=date(2024, 12, 2))
     assert d.changes == () and d.changed_cells == 0
     assert "no verdict changes" in render_diff(d, "text", shipped)
 
@@ -548,7 +552,7 @@ GITHUB = re.compile(r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,titl
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "csv", "github"])
 def test_render_lint_formats(fmt: str, shipped: Ruleset) -> None:
-    findings = analysis.lint(shipped) + analysis.lint(planted("dead"))
+    findings = lint.lint(shipped) + lint.lint(planted("dead"))
     out = render_lint(findings, fmt)
     assert out.endswith("\n")
     if fmt == "json":
@@ -579,7 +583,7 @@ def test_github_escapes_its_separators() -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "csv", "markdown", "json"])
 def test_render_table_formats(fmt: str, shipped: Ruleset) -> None:
-    tab = analysis.table(shipped, as_of=date(2024, 6, 1))
+    tab = table.table(shipped, as_of=date(2024, 6, 1))
     out = render_table(tab, fmt, shipped)
     assert out.endswith("\n")
     if fmt == "json":
@@ -603,7 +607,7 @@ def test_render_table_formats(fmt: str, shipped: Ruleset) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
 def test_render_diff_and_timeline_formats(fmt: str, shipped: Ruleset) -> None:
-    d = analysis.diff(shipped, shipped, as_of_a=date(2024, 6, 1), as_of_b=date(2024, 11, 20))
+    d = diff.diff(shipped, shipped, as_of_a=date(2024, 6, 1), as_of_b=date(2024, 11, 20))
     out = render_diff(d, fmt, shipped)
     tl = render_timeline(timeline(shipped), fmt, shipped)
     assert out.endswith("\n") and tl.endswith("\n")
@@ -618,8 +622,8 @@ def test_render_diff_and_timeline_formats(fmt: str, shipped: Ruleset) -> None:
 def test_unknown_formats_are_refused(shipped: Ruleset) -> None:
     calls = [
         lambda: render_lint([], "yaml"),
-        lambda: render_table(analysis.table(planted("clean")), "yaml", shipped),
-        lambda: render_diff(analysis.diff(shipped, shipped), "csv", shipped),
+        lambda: render_table(table.table(planted("clean")), "yaml", shipped),
+        lambda: render_diff(diff.diff(shipped, shipped), "csv", shipped),
         lambda: render_timeline(timeline(shipped), "github", shipped),
     ]
     for call in calls:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from claimrules import evaluate, load_ruleset
-from claimrules.analysis import lint as analysis
+from claimrules.analysis import diff, lint, table
 from claimrules.analysis.interview import next_question
 from claimrules.diagnostics import LoadError
 from claimrules.engine.constraints import ImpossibleScenario, implied, scenarios
@@ -67,15 +67,15 @@ def test_possible_scenarios_are_enumerated(rs) -> None:
 
 
 def test_table_leaves_impossible_scenarios_out_and_counts_them(rs) -> None:
-    table = analysis.table(rs)
-    assert table.left_out == 68
+    tab = table.table(rs)
+    assert tab.left_out == 68
     domains = dict(rs.compiled().domains)
     names = list(domains)
     possible = {tuple(s.values()) for s in scenarios(domains, rs.meta.constraints,
                                                      rs.facts).scenarios}
     for values in itertools.product(*(domains[n] for n in names)):
         facts = dict(zip(names, values, strict=True))
-        rows = table.lookup(facts)
+        rows = tab.lookup(facts)
         if values in possible:
             assert rows, facts
             assert {r.verdict for r in rows} == {evaluate(rs, facts).verdict}, facts
@@ -84,7 +84,7 @@ def test_table_leaves_impossible_scenarios_out_and_counts_them(rs) -> None:
 
 
 def test_lint_counts_what_it_left_out_and_spares_scenario_facts(rs) -> None:
-    findings = analysis.lint(rs)
+    findings = lint.lint(rs)
     codes = [f.code for f in findings]
     assert "unused-fact" not in codes  # region_name is scenario_only; weapon, area constrain
     left = [f for f in findings if f.code == "impossible-left-out"]
@@ -97,7 +97,7 @@ def test_diff_leaves_impossible_scenarios_out(rs, tmp_path: Path) -> None:
     with (other / "rules" / "rules.yaml").open("a", encoding="utf-8") as f:
         f.write("  - id: drones-anywhere\n    effect: permit\n    when: {fact: weapon, is: drone}\n"
                 "    because: [us-missiles-allowed]\n    note: toy.\n")
-    d = analysis.diff(rs, load_ruleset(other))
+    d = diff.diff(rs, load_ruleset(other))
     assert d.left_out == 68 and d.total_cells == 40 and d.changed_cells == 18
 
 

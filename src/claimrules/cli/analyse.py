@@ -109,10 +109,10 @@ def lint(ruleset: str, fmt: str, fail_on: str) -> None:
 
     Example: claimrules lint rules/us-weapons-inside-russia --fail-on warning
     """
-    from claimrules.analysis import lint as analysis  # noqa: PLC0415
+    from claimrules.analysis.lint import lint  # noqa: PLC0415
     from claimrules.reporters.analysis import render_lint  # noqa: PLC0415
 
-    findings = analysis.lint(load_checked(ruleset))
+    findings = lint(load_checked(ruleset))
     emit(render_lint(findings, fmt), fmt)
     failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
     if any(str(f.severity) in failing for f in findings):
@@ -143,7 +143,7 @@ def table(
 
     Example: claimrules table rules/us-weapons-inside-russia --as-of 2024-11-20 --format markdown
     """
-    from claimrules.analysis import lint as analysis  # noqa: PLC0415
+    from claimrules.analysis.table import table  # noqa: PLC0415
     from claimrules.reporters.analysis import render_table  # noqa: PLC0415
 
     rs = load_checked(ruleset)
@@ -152,7 +152,7 @@ def table(
         import shutil  # noqa: PLC0415
 
         width = shutil.get_terminal_size((100, 24)).columns
-    emit(render_table(analysis.table(rs, a, k, s), fmt, rs, width=width or None), fmt)
+    emit(render_table(table(rs, a, k, s), fmt, rs, width=width or None), fmt)
 
 
 @click.command()
@@ -187,7 +187,7 @@ def diff(
 
     Example: claimrules diff rules/us-weapons-inside-russia --as-of 2024-06-01 --as-of 2024-11-20
     """
-    from claimrules.analysis import lint as analysis  # noqa: PLC0415
+    from claimrules.analysis.diff import diff  # noqa: PLC0415
     from claimrules.reporters.analysis import render_diff  # noqa: PLC0415
 
     if len(rulesets) > 2:
@@ -205,7 +205,7 @@ def diff(
         return values[i] if len(values) == 2 else (values[0] if values else None)
 
     check_sources(sources, a.sources)
-    result = analysis.diff(
+    result = diff(
         a,
         b,
         as_of_a=pick(dates, 0),

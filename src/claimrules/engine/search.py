@@ -15,14 +15,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from claimrules.engine.combine import combine
 from claimrules.engine.compile import (
     CompiledRule,
     CompiledRuleset,
     Facts,
-    compile_condition,
     is_pseudo,
+    operand_value,
 )
 from claimrules.engine.decision import Verdict
 from claimrules.load.domain import All, FactType, FactValue, Test
@@ -48,19 +49,22 @@ def explore(
     *,
     settle: bool = False,
     stop_early: bool = False,
-    max_leaves: int = MAX_LEAVES,
+    max_leaves: int | None = None,
 ) -> tuple[list[Leaf], bool]:
     """Partition the completions of the missing facts into leaves with one verdict each.
 
     `rules` are the rules that may apply, in rule order. `settle=True` merges leaves that
     differ only in pseudo-facts (`settle_open`); `stop_early=True` stops once two verdicts are
-    found; the search gives up (incomplete) before its `max_leaves`-th leaf and one more node.
+    found; the search gives up (incomplete) before its `max_leaves`-th leaf (by default the
+module's `MAX_LEAVES`, read at each call) and one more node.
     Returns the leaves and whether the exploration was complete.
     """
     leaves: list[Leaf] = []
     known = dict(facts)
     assigned: list[tuple[str, FactValue]] = []
     complete = True
+    if max_leaves is None:
+        max_leaves = MAX_LEAVES
 
     def run(pending: Sequence[CompiledRule], applicable: tuple[CompiledRule, ...]) -> None:
         nonlocal complete
@@ -118,14 +122,18 @@ def guard(compiled: CompiledRuleset, rule: CompiledRule) -> dict[str, frozenset[
         if not isinstance(p, Test) or p.operator not in ("is", "in"):
             continue
         fact = vocabulary[p.fact]
-        if fact.type is FactType.ENUM:
-            values: tuple[FactValue, ...] = tuple(fact.value_names())
-        elif fact.type is FactType.BOOL:
-            values = (True, False)
-        else:
+        if fact.type not in (FactType.ENUM, FactType.BOOL):
             continue
-        test = compile_condition(p, vocabulary)
-        allowed = frozenset(v for v in values if test({p.fact: v}))
+        # The values the test admits, read off its operand (it compares by `==`, as a set
+        # does for names and booleans): testing each value of the fact instead would cost
+        # as many calls as the fact has values, for every rule. An operand outside the
+        # fact's values is kept, and admits no value of the fact.
+        arg = operand_value(p, fact)
+        allowed = (
+            frozenset(cast("Iterable[FactValue]", arg))
+            if isinstance(arg, tuple | list)
+            else frozenset([cast("FactValue", arg)])
+        )
         out[p.fact] = out[p.fact] & allowed if p.fact in out else allowed
     compiled.guards[rule.index] = out
     return out

@@ -328,16 +328,14 @@ def case_constraints(case: Located, facts: Mapping[str, Fact],
             help="change a value of the case, or the constraint if it is wrong")
 
 
-def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
-    """Overrides must form no cycle (an exception cannot be its own base)."""
-    graph = {
-        r.model.id: [
-            o for o in (*r.model.overrides, *(x.rule for x in r.model.refines)) if o != r.model.id
-        ]
-        for r in rules
-    }
-    where = {r.model.id: r for r in rules}
-    state: dict[str, int] = {}
+def graph_cycles(graph: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:
+    """Cycles of a directed graph, each once (by its set of nodes), in the order a depth-first
+    search from each node in sorted order meets them, children in the order given. A cycle
+    runs from the node it re-entered along the search's path (a node listing itself is a
+    cycle of one); edges to nodes outside the graph are ignored. Iterative: no recursion
+    limit, whatever the depth."""
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    found: list[tuple[str, ...]] = []
     reported: set[frozenset[str]] = set()
     for start in sorted(graph):
         if state.get(start):
@@ -356,23 +354,36 @@ def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
             if child not in graph:
                 continue
             if state.get(child) == 1:
-                cycle = trail[trail.index(child) :]
+                cycle = tuple(trail[trail.index(child) :])
                 key = frozenset(cycle)
                 if key not in reported:
                     reported.add(key)
-                    first = min(cycle)
-                    loc = where[first]
-                    chain = " → ".join([*cycle, child])
-                    yield Diagnostic(
-                        "override-cycle",
-                        f"overrides form a cycle: {chain}",
-                        loc.span("overrides"),
-                        (*loc.path, "overrides"),
-                    )
+                    found.append(cycle)
             elif not state.get(child):
                 state[child] = 1
                 trail.append(child)
                 stack.append((child, iter(graph[child])))
+    return found
+
+
+def override_cycles(rules: list[Located]) -> Iterator[Diagnostic]:
+    """Overrides must form no cycle (an exception cannot be its own base)."""
+    graph = {
+        r.model.id: [
+            o for o in (*r.model.overrides, *(x.rule for x in r.model.refines)) if o != r.model.id
+        ]
+        for r in rules
+    }
+    where = {r.model.id: r for r in rules}
+    for cycle in graph_cycles(graph):
+        loc = where[min(cycle)]
+        chain = " → ".join([*cycle, cycle[0]])
+        yield Diagnostic(
+            "override-cycle",
+            f"overrides form a cycle: {chain}",
+            loc.span("overrides"),
+            (*loc.path, "overrides"),
+        )
 
 
 def case_references(

@@ -12,7 +12,10 @@ from datetime import date
 from typing import Any
 
 from claimrules.analysis.casetest import CaseReport, CaseResult, Coverage
-from claimrules.analysis.lint import Cell, Diff, Finding, Region, Table, When, show_value
+from claimrules.analysis.diff import Diff
+from claimrules.analysis.findings import Finding
+from claimrules.analysis.space import Cell, Region, When, show_value
+from claimrules.analysis.table import Table
 from claimrules.analysis.timeline import SourceDay, Timeline
 from claimrules.diagnostics import Severity
 from claimrules.engine.decision import CitedClaim

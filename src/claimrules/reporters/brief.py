@@ -8,23 +8,28 @@ quoted statement carries an anchor (`claim-<id>`) and links to its source's URL 
 source has one. User data is escaped in both formats.
 
 The whole-space sections come from `analysis`: the decision table is
-`analysis.table(ruleset, None, None, None)` (every rule counted, no date given), and the
+`analysis.table.table(ruleset, None, None, None)` (every rule counted, no date given), and the
 disagreements and gaps are `analysis.lint`'s `contested-region` and `not-addressed-region`
 findings, which sweep every stretch of valid time and say when each region holds.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from claimrules.analysis import lint as analysis
-from claimrules.analysis.lint import Cell, Finding, Region, Table, TimeSlice, When
+from claimrules.analysis import lint as linting
+from claimrules.analysis import regions
+from claimrules.analysis import table as tables
+from claimrules.analysis.findings import Finding
+from claimrules.analysis.space import Cell, Region, TimeSlice, When
+from claimrules.analysis.table import Table
 from claimrules.engine.compile import cite
 from claimrules.engine.decision import Support, Verdict
-from claimrules.load.domain import ClaimKind, Fact, Rule, Source, grounds
+from claimrules.load.domain import ClaimKind, EnumValue, Fact, Rule, Source, grounds
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters.text import (
     attribution_text,
@@ -52,6 +57,10 @@ AS_REPORTED = (
 #: Lint findings a reader of the brief should know about (besides regions), in this order.
 CAVEAT_CODES = ("partial-analysis", "speculative-rule", "dead-rule", "shadowed-rule",
                 "override-cycle")
+
+#: Past this many facts, a decision table lists each row's own cells instead of a column per
+#: fact (whose rows × facts cells would grow quadratically with the ruleset).
+WIDE_TABLE_COLUMNS = 24
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -156,8 +165,8 @@ def _timeline(
 
 
 def _subject(ruleset: Ruleset) -> Region:
-    """The policy's subject (`analysis.subject_scope`) as a region, in vocabulary order."""
-    scope = analysis.subject_scope(ruleset)
+    """The policy's subject (`analysis.regions.subject_scope`) as a region, in vocabulary order."""
+    scope = regions.subject_scope(ruleset)
     domains = ruleset.compiled().domains
     return Region(tuple(
         Cell(name, tuple(v for v in domains[name] if v in scope[name]))
@@ -173,7 +182,7 @@ def _first_date(region: Region) -> date:
 
 def build_brief(ruleset: Ruleset) -> Brief:
     """Gather what a brief says about a ruleset. Pure: no I/O, no clock."""
-    findings = analysis.lint(ruleset)
+    findings = linting.lint(ruleset)
     rules = {r.id: r for r in ruleset.rules}
     pairs: dict[tuple[str, str], list[Region]] = {}
     gaps: list[Region] = []
@@ -214,7 +223,7 @@ def build_brief(ruleset: Ruleset) -> Brief:
         disagreements=tuple(disagreements),
         gaps=tuple(gaps),
         gaps_note=gaps_note,
-        table=analysis.table(ruleset, None, None, None),
+        table=tables.table(ruleset, None, None, None),
         caveats=tuple(caveats),
         rules_citing={k: tuple(sorted(v)) for k, v in citing.items()},
     )
@@ -260,8 +269,17 @@ def cell_values(brief: Brief, cell: Cell, *, labels: bool = True) -> list[str]:
         return [cell.value_text()]
     fact: Fact | None = brief.ruleset.facts.get(cell.fact)
     if labels:
-        return [value_label(fact, v) for v in cell.values]
+        named = _labels(fact) if fact is not None else {}
+        return [named.get(v) or value_label(None, v) if isinstance(v, str)
+                else value_label(fact, v) for v in cell.values]
     return [value_text(v) for v in cell.values]
+
+
+@functools.lru_cache(maxsize=256)
+def _labels(fact: Fact) -> dict[str, str]:
+    """An enum fact's labels by value (`Fact.label` looks one up by reading every value: a
+    `policy` of thousands of values, each shown once per region, would cost their square)."""
+    return {v.value: v.label for v in fact.values or () if isinstance(v, EnumValue) and v.label}
 
 
 def region_parts(brief: Brief, region: Region, *, labels: bool = True,

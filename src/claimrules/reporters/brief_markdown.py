@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimrules.analysis.lint import Region
+from claimrules.analysis.space import Region
 from claimrules.load.domain import Rule, Source
 from claimrules.load.ruleset import ClaimRecord
 from claimrules.reporters import escape
 from claimrules.reporters.brief import (
     AS_REPORTED,
+    WIDE_TABLE_COLUMNS,
     Brief,
     SourceGroup,
     caveat_text_parts,
@@ -201,6 +202,21 @@ def _md_table(brief: Brief) -> list[str]:
     if table.left_out:
         out += [f"*{table.left_out} impossible cases are left out: they break a constraint "
                 "between the facts.*", ""]
+    if len(names) > WIDE_TABLE_COLUMNS:
+        # One column per fact would make the table rows × facts cells, most of them "—":
+        # each row names only the facts it constrains, so the text grows with the rows.
+        out += [f"*{len(names)} facts: each row names only the facts it constrains; any "
+                "other fact may take any value.*", "",
+                "| verdict | cases | deciding rules |", "|---|---|---|"]
+        for row in table.rows:
+            cases = "; ".join(
+                f"{_md_code(c.fact)}: "
+                + " / ".join(md(v) for v in cell_values(brief, c, labels=False))
+                for c in row.cells
+            ) or "any case"
+            rules = ", ".join(_md_rule_link(x) for x in row.deciding_rules) or "—"
+            out.append(f"| {verdict_words(row.verdict)} | {cases} | {rules} |")
+        return [*out, ""]
     out.append("| verdict | " + " | ".join(_md_code(n) for n in names) + " | deciding rules |")
     out.append("|" + "---|" * (len(names) + 2))
     for row in table.rows:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from claimrules import __version__
-from claimrules.analysis.lint import Region
+from claimrules.analysis.space import Region
 from claimrules.engine.decision import Verdict
 from claimrules.load.domain import Rule, Source
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.reporters import escape
 from claimrules.reporters.brief import (
     AS_REPORTED,
+    WIDE_TABLE_COLUMNS,
     Brief,
     SourceGroup,
     caveat_text_parts,
@@ -460,13 +461,19 @@ def _gaps(brief: Brief) -> str:
 def _table(brief: Brief) -> str:
     table = brief.table
     names = list(table.facts)
-    head = "".join(f"<th>{_e(fact_title(n))}</th>" for n in names)
+    wide = len(names) > WIDE_TABLE_COLUMNS  # each row lists its own cells (see the brief)
+    head = "<th>cases</th>" if wide else "".join(f"<th>{_e(fact_title(n))}</th>" for n in names)
     rows = []
     counts: dict[Verdict, int] = {}
     for row in table.rows:
         counts[row.verdict] = counts.get(row.verdict, 0) + 1
         cells = []
-        for n in names:
+        if wide:
+            cells.append("<td>" + ("; ".join(
+                f"{_e(fact_title(c.fact))}: "
+                + " / ".join(_e(v) for v in cell_values(brief, c, labels=False))
+                for c in row.cells) or "any case") + "</td>")
+        for n in () if wide else names:
             cell = row.cell(n)
             cells.append(
                 "<td>" + " / ".join(_e(v) for v in cell_values(brief, cell, labels=False))
