@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
 from claimrules.engine.compile import RuleIndex, compile_ruleset
 from claimrules.engine.decision import ConditionFailed, RuleStatus
-from claimrules.engine.evaluator import decide, why
+from claimrules.engine.explain import decide
 from claimrules.engine.reading import reading_of
+from claimrules.engine.why import why
 from claimrules.load.domain import All, Condition, Not, Rule
 from claimrules.load.domain import Test as FactTest
 from claimrules.load.model import Claim, RulesetMeta, Source

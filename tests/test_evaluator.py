@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many
+from claimrules.engine.combine import combine
 from claimrules.engine.compile import compile_ruleset
-from claimrules.engine.evaluator import combine
 from claimrules.load.domain import Rule
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import Ruleset

@@ -16,7 +16,8 @@ import pytest
 
 from browser.chromium import PHONE, png_info
 from browser.driver import SKIP_REASON, available, chromium, console_errors, requested_urls
-from claimrules.engine.evaluator import decide, speakers_of
+from claimrules.engine.evaluator import speakers_of
+from claimrules.engine.explain import decide
 from claimrules.reporters import json as rjson
 from claimrules.reporters.explorer import render_explorer
 from conftest import SHIPPED, run_main

@@ -423,7 +423,7 @@ def test_exit_3_in_the_evaluator(
     def broken(*_: object, **__: object) -> object:
         raise RuntimeError("combining went wrong")
 
-    monkeypatch.setattr(claimrules.engine.evaluator, "decide", broken)
+    monkeypatch.setattr(claimrules.engine.evaluator, "reading_of", broken)
     code, _, err = run_main(monkeypatch, capsys, "eval", str(SHIPPED), "--fact", "actor=ukraine")
     assert code == 3
     assert "internal error: RuntimeError: combining went wrong" in err

@@ -29,8 +29,9 @@ import _fuzzkit
 from _proc import HANG_SECONDS, claimrules_argv, limit_child
 from claimrules import Decision, Ruleset, Verdict, evaluate, load_ruleset
 from claimrules.engine.compile import is_pseudo
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import RuleStatus
-from claimrules.engine.evaluator import build_context, decide
+from claimrules.engine.explain import decide
 from claimrules.load.model import FactType
 from claimrules.load.yamlsafe import parse_yaml
 from conftest import SHIPPED

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from claimrules import load_ruleset
 from claimrules.engine.compile import compile_ruleset
-from claimrules.engine.evaluator import decide
+from claimrules.engine.explain import decide
 from claimrules.load import snapshot
 from claimrules.load.loader import scenario_of
 from claimrules.load.ruleset import Ruleset

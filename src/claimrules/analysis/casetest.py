@@ -16,7 +16,7 @@ from pathlib import Path
 
 from claimrules.diagnostics import LoadError, Span
 from claimrules.engine.decision import Decision, RuleStatus
-from claimrules.engine.evaluator import decide
+from claimrules.engine.evaluator import evaluate
 from claimrules.load import checks
 from claimrules.load.domain import Case, ClaimKind
 from claimrules.load.loader import Collector, read_doc, read_items
@@ -177,8 +177,8 @@ def run_case(ruleset: Ruleset, case: Case, span: Span | None = None) -> CaseResu
     typed = coerce_facts(ruleset.facts, case.facts)
     sources = tuple(sorted(set(case.sources))) if case.sources is not None else None
     speakers = tuple(sorted(set(case.speakers))) if case.speakers is not None else None
-    decision = decide(ruleset.compiled(), typed, as_of=case.as_of, known_by=case.known_by,
-                      sources=sources, speakers=speakers)
+    decision = evaluate(ruleset, typed, as_of=case.as_of, known_by=case.known_by,
+                        sources=sources, speakers=speakers)
     want = case.expect
     mismatches: list[Mismatch] = []
     if decision.verdict != want.verdict:

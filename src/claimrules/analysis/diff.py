@@ -26,9 +26,9 @@ from claimrules.analysis.space import (
 from claimrules.analysis.table import VERDICT_ORDER
 from claimrules.diagnostics import Diagnostic, LoadError
 from claimrules.engine.compile import CompiledRuleset
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import CitedClaim, Verdict
-from claimrules.engine.evaluator import Leaf, build_context
-from claimrules.engine.search import explore
+from claimrules.engine.search import Leaf, explore
 from claimrules.load.domain import Effect
 from claimrules.load.ruleset import Ruleset
 

@@ -6,7 +6,8 @@ from datetime import date
 
 from claimrules.engine.compile import CompiledRuleset, Facts
 from claimrules.engine.decision import Verdict
-from claimrules.engine.evaluator import build_context, decide, explore, settle_open
+from claimrules.engine.reading import decide_in, reading_of
+from claimrules.engine.search import explore, settle_open
 
 
 def next_question(
@@ -27,19 +28,18 @@ def next_question(
     to the fact declared first); with "vocabulary" it is the first in the vocabulary's order,
     so the questions come in the same order whatever the answers.
     """
-    decision = decide(
-        compiled, facts, as_of=as_of, known_by=known_by, sources=sources, explain=False
-    )
+    reading = reading_of(compiled, as_of, known_by, sources, None)
+    decision = reading.decide(dict(facts), False) or decide_in(reading, facts, False)
     candidates = [n for n in decision.missing_facts if n not in unknown]
     if decision.verdict is not Verdict.INDETERMINATE or not candidates:
         return None
     order_of = compiled.fact_order
     if order == "vocabulary":
         return min(candidates, key=order_of.__getitem__)
-    ctx = build_context(compiled, as_of, known_by, sources)
-    found, _ = explore(compiled, ctx.active, facts)
+    active = reading.ctx.active
+    found, _ = explore(compiled, active, facts)
     # What the reporting leaves open is never asked: a box it leaves open is indeterminate.
-    leaves = settle_open(found, ctx.active, facts)
+    leaves = settle_open(found, active, facts)
 
     def settled(name: str) -> int:
         count = 0

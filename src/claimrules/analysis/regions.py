@@ -33,9 +33,9 @@ from claimrules.analysis.space import (
 )
 from claimrules.diagnostics import Severity, Span
 from claimrules.engine.compile import CompiledRuleset, compile_condition
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
-from claimrules.engine.evaluator import Leaf, build_context, settle_open
-from claimrules.engine.search import explore, guard
+from claimrules.engine.search import Leaf, explore, guard, settle_open
 from claimrules.load.domain import All, FactValue, Test
 from claimrules.load.ruleset import Ruleset
 

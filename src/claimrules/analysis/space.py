@@ -17,7 +17,7 @@ from typing import cast
 from claimrules.analysis.boxes import Box, Domains
 from claimrules.engine.compile import CompiledRule, fact_domains, iter_tests, operand_value
 from claimrules.engine.constraints import iter_impossible
-from claimrules.engine.evaluator import Leaf
+from claimrules.engine.search import Leaf
 from claimrules.load.domain import FactType, FactValue
 from claimrules.load.ruleset import Ruleset
 

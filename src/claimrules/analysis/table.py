@@ -16,8 +16,8 @@ from claimrules.analysis.space import (
     leaf_box,
     rule_ids,
 )
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
-from claimrules.engine.evaluator import build_context
 from claimrules.engine.search import explore
 from claimrules.load.domain import FactValue
 from claimrules.load.ruleset import Ruleset

@@ -176,7 +176,7 @@ def ask(
     Example: claimrules ask rules/us-weapons-inside-russia --as-of 2024-06-15
     """
     from claimrules.analysis.interview import next_question  # noqa: PLC0415
-    from claimrules.engine.evaluator import decide  # noqa: PLC0415
+    from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
     from claimrules.load.scenario import coerce_value  # noqa: PLC0415
     from claimrules.reporters import render  # noqa: PLC0415
 
@@ -211,7 +211,7 @@ def ask(
                 break
             except ValueError as exc:
                 emit(f"  {exc}\n", err=True)
-    decision = decide(compiled, typed, as_of=a, known_by=k, sources=s)
+    decision = evaluate(rs, typed, as_of=a, known_by=k, sources=s)
     click.echo("", err=True)
     # the text reporter escapes by itself; JSON and Markdown go through emit
     if fmt == "text":

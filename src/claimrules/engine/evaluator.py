@@ -26,23 +26,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import cast
 
-from claimrules.engine.combine import combine
 from claimrules.engine.compile import (
     CompiledRuleset,
 )
-from claimrules.engine.context import Context, build_context
 from claimrules.engine.decision import (
     Decision,
 )
-from claimrules.engine.explain import decide
 from claimrules.engine.reading import Reading, decide_in, reading_of
-from claimrules.engine.search import (
-    MAX_LEAVES,
-    Leaf,
-    explore,
-    settle_open,
-)
-from claimrules.engine.why import condition_value, why
 from claimrules.load.domain import (
     FactValue,
     parse_iso_date,
@@ -50,22 +40,7 @@ from claimrules.load.domain import (
 from claimrules.load.ruleset import Ruleset
 from claimrules.load.scenario import coerce_facts, coerce_value
 
-# Homes of the engine's steps, named here too for the modules that import them from here.
-__all__ = [
-    "MAX_LEAVES",
-    "Context",
-    "Leaf",
-    "build_context",
-    "combine",
-    "condition_value",
-    "decide",
-    "evaluate",
-    "evaluate_many",
-    "explore",
-    "settle_open",
-    "speakers_of",
-    "why",
-]
+__all__ = ["evaluate", "evaluate_many", "speakers_of"]
 
 def as_date(value: object, name: str) -> date | None:
     """A date argument of the Python API: a `date` (a `datetime` counts as its day), a
