@@ -23,6 +23,7 @@ from claimrules.analysis.space import TimeSlice
 from claimrules.analysis.timeline import timeline
 from claimrules.diagnostics import Severity, Span
 from claimrules.engine import search
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
 from claimrules.engine.explain import decide
@@ -54,7 +55,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def all_assignments(rs: Ruleset) -> list[dict[str, object]]:
-    domains = rs.compiled().domains
+    domains = compiled_ruleset(rs).domains
     names = list(domains)
     return [dict(zip(names, combo, strict=True))
             for combo in itertools.product(*(domains[n] for n in names))]
@@ -201,7 +202,7 @@ def test_lint_reports_a_cycle_it_is_handed() -> None:
                                           "civilian-bar": ("border-permit",)}.get(r.id, ()))
         for r in rs.rules
     )
-    cyclic = dataclasses.replace(rs, rules=rules, _compiled=None)
+    cyclic = dataclasses.replace(rs, rules=rules)
     errors = [f for f in lint.lint(cyclic) if f.severity is Severity.ERROR]
     assert [f.code for f in errors] == ["override-cycle"]
     assert "border-permit → civilian-bar → border-permit" in errors[0].message
@@ -235,7 +236,7 @@ def test_shipped_lint_finds_the_november_kursk_dispute(shipped: Ruleset) -> None
 
 def test_lint_contested_regions_are_exact(shipped: Ruleset) -> None:
     """Every point of a contested region, at every date it names, has both rules standing."""
-    compiled = shipped.compiled()
+    compiled = compiled_ruleset(shipped)
     slices = space.time_slices(shipped)
     points = all_assignments(shipped)
 
@@ -265,14 +266,14 @@ def test_lint_contested_regions_are_exact(shipped: Ruleset) -> None:
 
 def test_partial_exploration_is_said(monkeypatch: pytest.MonkeyPatch, shipped: Ruleset) -> None:
     monkeypatch.setattr(search, "MAX_LEAVES", 20)
-    rs = dataclasses.replace(shipped, _compiled=None)
+    rs = dataclasses.replace(shipped)
     findings = lint.lint(rs)
     assert "partial-analysis" in {f.code for f in findings}
     assert "shadowed-rule" not in {f.code for f in findings}
     tab = table.table(rs)
     assert not tab.complete
     assert "PARTIAL" in render_table(tab, "text", rs)
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     for facts in all_assignments(rs):  # the rows that are there are still right
         d = decide(compiled, facts, explain=False)  # type: ignore[arg-type]
         assert all(r.verdict is d.verdict for r in tab.lookup(facts))  # type: ignore[arg-type]
@@ -302,7 +303,7 @@ def test_analyses_leave_the_garbage_collector_as_they_found_it(shipped: Ruleset)
 def test_fast_exploration_gives_explores_leaves(
     shipped: Ruleset, as_of: date | None, facts: dict[str, object]
 ) -> None:
-    compiled = shipped.compiled()
+    compiled = compiled_ruleset(shipped)
     ctx = build_context(compiled, as_of, None, None)
     leaves, complete = explore(compiled, ctx.active, facts)  # type: ignore[arg-type]
     slow = settle_open(leaves, ctx.active, facts), complete  # type: ignore[arg-type]
@@ -333,7 +334,7 @@ def test_table_rows_reproduce_evaluate_on_every_assignment(
 ) -> None:
     tab = table.table(shipped, **context)  # type: ignore[arg-type]
     assert tab.complete
-    compiled = shipped.compiled()
+    compiled = compiled_ruleset(shipped)
     points = all_assignments(shipped)
     assert len(points) == 3600
     for facts in points:
@@ -368,7 +369,7 @@ def test_table_over_number_and_date_facts_matches_evaluate(as_of: date | None) -
     rs = planted("ranges")
     tab = table.table(rs, as_of=as_of)
     for facts in RANGE_POINTS:
-        d = decide(rs.compiled(), facts, as_of=as_of, explain=False)  # type: ignore[arg-type]
+        d = decide(compiled_ruleset(rs), facts, as_of=as_of, explain=False)  # type: ignore[arg-type]
         rows = tab.lookup(facts)  # type: ignore[arg-type]
         assert rows and all(r.verdict is d.verdict for r in rows), facts
 
@@ -473,7 +474,7 @@ def test_diff_regions_are_exactly_the_changed_assignments(
     shipped: Ruleset, old: dict[str, date], new: None
 ) -> None:
     d = diff.diff(shipped, shipped, **old)
-    compiled = shipped.compiled()
+    compiled = compiled_ruleset(shipped)
     changed = 0
     for facts in all_assignments(shipped):
         a = decide(compiled, facts, as_of=old.get("as_of_a"),  # type: ignore[arg-type]

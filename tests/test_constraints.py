@@ -14,6 +14,7 @@ from claimrules import evaluate, load_ruleset
 from claimrules.analysis import diff, lint, table
 from claimrules.analysis.interview import next_question
 from claimrules.diagnostics import LoadError
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.constraints import ImpossibleScenario, implied, scenarios
 from conftest import ROOT, check_golden, run_main
 
@@ -53,14 +54,14 @@ def test_eval_names_the_broken_constraint(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_ask_never_asks_what_is_implied(rs) -> None:
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     assert next_question(compiled, {"weapon": "atacms", "area": "kursk"}) is None
     asked = next_question(compiled, {"weapon": "atacms"})
     assert asked is not None and asked != "munitions_origin"
 
 
 def test_possible_scenarios_are_enumerated(rs) -> None:
-    domains = dict(rs.compiled().domains)
+    domains = dict(compiled_ruleset(rs).domains)
     grid = scenarios(domains, rs.meta.constraints, rs.facts)
     assert len(grid.scenarios) == 40 and grid.left_out == 68
     assert len(grid.scenarios) + grid.left_out == 3 * 3 * 3 * 2 * 2
@@ -69,7 +70,7 @@ def test_possible_scenarios_are_enumerated(rs) -> None:
 def test_table_leaves_impossible_scenarios_out_and_counts_them(rs) -> None:
     tab = table.table(rs)
     assert tab.left_out == 68
-    domains = dict(rs.compiled().domains)
+    domains = dict(compiled_ruleset(rs).domains)
     names = list(domains)
     possible = {tuple(s.values()) for s in scenarios(domains, rs.meta.constraints,
                                                      rs.facts).scenarios}

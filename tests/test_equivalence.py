@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
-from claimrules.engine.compile import RuleIndex, compile_ruleset
+from claimrules.engine.compile import RuleIndex, compile_ruleset, compiled_ruleset
 from claimrules.engine.decision import ConditionFailed, RuleStatus
 from claimrules.engine.explain import decide
 from claimrules.engine.reading import reading_of
@@ -675,7 +675,7 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
     wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
     items = list(facts.items())
     shuffled = dict(items[i] for i in order)
-    reading = reading_of(rs.compiled(), axes["as_of"], axes["known_by"], wanted, None)
+    reading = reading_of(compiled_ruleset(rs), axes["as_of"], axes["known_by"], wanted, None)
     answered = False
     for explain in (False, True):
         plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],
@@ -726,7 +726,7 @@ def test_every_shipped_scenario_with_missing_facts_walks_to_the_search_decision(
         [None, True, False] if rs.facts[n].type == "bool" else [None, *rs.facts[n].value_names()]
         for n in names
     ]
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     reading = reading_of(compiled, None, None, None, None)
     for values in itertools.product(*domains):
         facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}

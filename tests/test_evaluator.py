@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many
 from claimrules.engine.combine import combine
-from claimrules.engine.compile import compile_ruleset
+from claimrules.engine.compile import compile_ruleset, compiled_ruleset
 from claimrules.load.domain import Rule
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import Ruleset
@@ -121,7 +121,7 @@ partial = st.fixed_dictionaries(
 
 
 def _completions(rs: Ruleset, facts: dict):
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     missing = [n for n in rs.facts if n not in facts]
     for values in itertools.product(*(compiled.domains[n] for n in missing)):
         yield {**facts, **dict(zip(missing, values, strict=True))}
@@ -168,7 +168,7 @@ def test_missing_fact_outcomes_list_each_value(shipped) -> None:
 
 
 def test_founding_article_alone_never_cites_another_source(shipped) -> None:
-    compiled = shipped.compiled()
+    compiled = compiled_ruleset(shipped)
     names = list(shipped.facts)
     article_rules = {"article-permit-involved-units", "article-only-involved-units"}
     every = itertools.product(*(compiled.domains[n] for n in names))

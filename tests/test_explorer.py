@@ -16,6 +16,7 @@ import pytest
 
 from browser.chromium import PHONE, png_info
 from browser.driver import SKIP_REASON, available, chromium, console_errors, requested_urls
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.evaluator import speakers_of
 from claimrules.engine.explain import decide
 from claimrules.reporters import json as rjson
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.skipif(not available(), reason=SKIP_REASON)
 
 
 def _random_case(rng: random.Random, rs: Any) -> dict[str, Any]:
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     facts = {}
     for name in rs.facts:
         if rng.random() < 0.8:
@@ -57,7 +58,7 @@ def _random_case(rng: random.Random, rs: Any) -> dict[str, Any]:
 def _engine(rs: Any, case: dict[str, Any]) -> dict[str, Any]:
     """What `claimrules eval --format json` prints for the case (the same reporter call)."""
     d = decide(
-        rs.compiled(), case["facts"],
+        compiled_ruleset(rs), case["facts"],
         as_of=date.fromisoformat(case["as_of"]) if case["as_of"] else None,
         known_by=date.fromisoformat(case["known_by"]) if case["known_by"] else None,
         sources=tuple(case["sources"]) if case["sources"] else None,

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from claimrules import Ruleset, Verdict, evaluate, load_ruleset
 from claimrules.diagnostics import LoadError
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.decision import CitedClaim, Strength
 from claimrules.load.domain import ClaimKind, grounds
 from claimrules.reporters import json as rjson
@@ -221,7 +222,7 @@ def _excluded_texts(kept: set[str]) -> list[str]:
 
 
 def _kept(sources: list[str] | None, known_by: date | None) -> set[str]:
-    compiled = RULESET.compiled()
+    compiled = compiled_ruleset(RULESET)
     kept = set()
     for cid in RULESET.claims:
         c: CitedClaim = compiled.citation(cid)

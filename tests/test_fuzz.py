@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import _fuzzkit
 from claimrules import Decision, LoadError, Ruleset, ScenarioError, Verdict, evaluate
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.load.domain import Fact, FactType
 from claimrules.load.loader import load_scenario
 from claimrules.load.scenario import coerce_facts
@@ -483,7 +484,7 @@ def test_evaluate_stays_fast_with_number_and_date_facts(rules: list[str]) -> Non
     space has a few thousand leaves at most, a fraction of a second's work), well inside a
     CPU-time guard that only an exponential search would reach."""
     ruleset = _fuzzkit.build_with_rule_file(PARTS_EXTENDED, "rules:\n" + "".join(rules))
-    ruleset.compiled()
+    compiled_ruleset(ruleset)
     with cpu_limit(30):
         decision = evaluate(ruleset, {}, explain=False)
     assert decision.verdict is Verdict.INDETERMINATE

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 import _fuzzkit
 from _proc import HANG_SECONDS, claimrules_argv, limit_child
 from claimrules import Decision, Ruleset, Verdict, evaluate, load_ruleset
-from claimrules.engine.compile import is_pseudo
+from claimrules.engine.compile import compiled_ruleset, is_pseudo
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import RuleStatus
 from claimrules.engine.explain import decide
@@ -62,7 +62,7 @@ def _period_dates(rule: object) -> list[date]:
     return [d for d in ends if d is not None]
 
 
-BOUNDARIES = sorted({d for r in RULESET.compiled().rules for d in _period_dates(r)})
+BOUNDARIES = sorted({d for r in compiled_ruleset(RULESET).rules for d in _period_dates(r)})
 DATE = st.one_of(
     st.none(),
     st.sampled_from(BOUNDARIES),
@@ -101,7 +101,7 @@ def _complete_verdicts(
     """The verdicts of a complete scenario under every answer to what the reporting leaves
     open: each pseudo-fact (`@period:ID`, `@terms:ID`) that a rule whose condition holds
     reads, set both ways. Each such verdict must be determinate."""
-    compiled = RULESET.compiled()
+    compiled = compiled_ruleset(RULESET)
     wanted = tuple(sorted(set(sources))) if sources is not None else None
     ctx = build_context(compiled, as_of, known_by, wanted)
     gates = sorted({
@@ -304,7 +304,7 @@ def test_an_unreachable_rule_changes_no_answer(
 
 def test_the_unreachable_rules_are_really_unreachable() -> None:
     for ruleset in WITH_UNREACHABLE.values():
-        rule = ruleset.compiled().by_id["zz-unreachable"]
+        rule = compiled_ruleset(ruleset).by_id["zz-unreachable"]
         assert not any(rule.test(full) for full in _completions({}))
 
 

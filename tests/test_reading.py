@@ -9,6 +9,7 @@ import random
 from datetime import date
 
 from claimrules import evaluate, evaluate_many, load_ruleset
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.explain import decide
 from claimrules.engine.reading import DIAGRAM_LEAVES, READINGS, reading_of
 from claimrules.load.domain import Rule
@@ -28,7 +29,7 @@ def _shipped_space(rs: Ruleset) -> list[dict[str, object]]:
 
 def test_shipped_readings_compile_into_small_diagrams() -> None:
     rs = load_ruleset(SHIPPED)
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     readings = [
         (None, None, None),
         (date(2024, 5, 31), None, None),
@@ -62,12 +63,12 @@ def _bool_rules(count: int) -> Ruleset:
 def test_a_diagram_over_its_leaf_bound_is_not_built_and_answers_stay_the_same() -> None:
     small, large = _bool_rules(11), _bool_rules(13)  # 2,048 and 8,192 boxes
     assert 2**11 <= DIAGRAM_LEAVES < 2**13
-    assert reading_of(small.compiled(), None, None, None, None).nodes() == 0  # not built yet
+    assert reading_of(compiled_ruleset(small), None, None, None, None).nodes() == 0  # not built yet
     evaluate(small, {})
-    assert reading_of(small.compiled(), None, None, None, None).nodes() == 2**12 - 1
+    assert reading_of(compiled_ruleset(small), None, None, None, None).nodes() == 2**12 - 1
     rng = random.Random(7)  # noqa: S311 - repeatable test data
     for rs in (small, large):
-        compiled = rs.compiled()
+        compiled = compiled_ruleset(rs)
         for _ in range(40):
             facts: dict[str, object] = {
                 f"x{i}": rng.choice([True, False]) for i in range(11) if rng.random() < 0.8
@@ -76,7 +77,7 @@ def test_a_diagram_over_its_leaf_bound_is_not_built_and_answers_stay_the_same() 
                 assert evaluate(rs, facts, explain=explain) == decide(
                     compiled, facts, explain=explain
                 )
-    assert reading_of(large.compiled(), None, None, None, None).root is None
+    assert reading_of(compiled_ruleset(large), None, None, None, None).root is None
 
 
 def test_number_and_date_facts_take_the_per_scenario_search() -> None:
@@ -86,8 +87,8 @@ def test_number_and_date_facts_take_the_per_scenario_search() -> None:
     }).to_domain()
     rs = make_ruleset(FACTS, [rule])
     for facts in ({"a": "a1", "n": 3}, {"a": "a1"}, {"a": "a2", "n": 1.5}, {"n": 3}):
-        assert evaluate(rs, facts) == decide(rs.compiled(), facts)
-    assert reading_of(rs.compiled(), None, None, None, None).root is None
+        assert evaluate(rs, facts) == decide(compiled_ruleset(rs), facts)
+    assert reading_of(compiled_ruleset(rs), None, None, None, None).root is None
 
 
 def test_key_order_and_absent_or_none_give_the_same_remembered_decision() -> None:
@@ -106,7 +107,7 @@ def test_key_order_and_absent_or_none_give_the_same_remembered_decision() -> Non
 
 def test_readings_are_bounded_and_the_least_recently_used_goes_first() -> None:
     rs = load_ruleset(SHIPPED)
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     days = [date(2024, 5, d) for d in range(1, READINGS + 4)]
     first = reading_of(compiled, days[0], None, None, None)
     for day in days[1:]:

@@ -15,6 +15,7 @@ import pytest
 from browser.chromium import SKIP_REASON, dump_dom, find_browser, png_info, screenshot
 from claimrules import evaluate, load_ruleset
 from claimrules.authoring.scaffold import init_ruleset
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.decision import Verdict
 from claimrules.load.model import ClaimKind
 from claimrules.reporters import render_brief
@@ -250,7 +251,7 @@ def test_markdown_is_deterministic(shipped, md_text):
 
 
 def _completions(ruleset):
-    domains = ruleset.compiled().domains
+    domains = compiled_ruleset(ruleset).domains
     names = list(ruleset.facts)
     for values in itertools.product(*(domains[n] for n in names)):
         yield dict(zip(names, values, strict=True))

@@ -17,7 +17,7 @@ from claimrules import load_ruleset
 from claimrules.analysis import lint, regions
 from claimrules.analysis.boxes import BoxIndex, Budget, bits, merge_disjoint
 from claimrules.engine import search
-from claimrules.engine.compile import CompiledTest
+from claimrules.engine.compile import CompiledTest, compiled_ruleset
 from claimrules.load.checks import graph_cycles
 from claimrules.load.domain import All, Effect, FactValue, Rule
 from claimrules.load.ruleset import Ruleset
@@ -133,7 +133,7 @@ def test_satisfiability_search_tries_only_guarded_values(scaled: dict[int, Path]
     # not one per value of `policy` (which grows with the rules).
     calls = {}
     for n, path in scaled.items():
-        compiled = load_ruleset(path).compiled()
+        compiled = compiled_ruleset(load_ruleset(path))
         count = 0
 
         def counting(test: CompiledTest) -> CompiledTest:

@@ -25,7 +25,7 @@ from claimrules.analysis.space import (
 )
 from claimrules.analysis.table import VERDICT_ORDER
 from claimrules.diagnostics import Diagnostic, LoadError
-from claimrules.engine.compile import CompiledRuleset
+from claimrules.engine.compile import CompiledRuleset, compiled_ruleset
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import CitedClaim, Verdict
 from claimrules.engine.search import Leaf, explore
@@ -126,7 +126,7 @@ def diff(
             raise LoadError(problems)
     wanted = as_sources(sources, ruleset_a, ruleset_b)
     space = fact_space(ruleset_a) if ruleset_a is ruleset_b else fact_space(ruleset_a, ruleset_b)
-    ca, cb = ruleset_a.compiled(), ruleset_b.compiled()
+    ca, cb = compiled_ruleset(ruleset_a), compiled_ruleset(ruleset_b)
     joint = CompiledRuleset(ruleset_a, ca.rules, ca.by_id, space.domains, ca.fact_order)
     ctx_a = build_context(ca, as_of_a, known_by_a, wanted)
     ctx_b = build_context(cb, as_of_b, known_by_b, wanted)

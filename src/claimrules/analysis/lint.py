@@ -19,7 +19,7 @@ from claimrules.analysis.regions import (
 )
 from claimrules.analysis.space import TIME, fact_space, impossible_boxes
 from claimrules.diagnostics import Severity, Span
-from claimrules.engine.compile import CompiledRule, CompiledRuleset
+from claimrules.engine.compile import CompiledRule, CompiledRuleset, compiled_ruleset
 from claimrules.engine.constraints import facts_named
 from claimrules.engine.search import MAX_LEAVES, guard
 from claimrules.load.checks import graph_cycles
@@ -126,7 +126,7 @@ def lint(ruleset: Ruleset) -> list[Finding]:
     CLI: `claimrules lint RULESET [--format text|json|markdown|csv|github]`; exit 1 when a
     finding of severity error or warning is present.
     """
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     found: list[Finding] = []
     found.extend(_claim_findings(ruleset))
     found.extend(_fact_findings(ruleset))
@@ -222,7 +222,7 @@ def _claim_findings(ruleset: Ruleset) -> Iterator[Finding]:
 
 
 def _fact_findings(ruleset: Ruleset) -> Iterator[Finding]:
-    read = set().union(*(r.reads for r in ruleset.compiled().rules),
+    read = set().union(*(r.reads for r in compiled_ruleset(ruleset).rules),
                        *(facts_named(c) for c in ruleset.meta.constraints))
     for name, fact in ruleset.facts.items():
         if name not in read and not fact.scenario_only:  # a fact that only describes the case
@@ -252,7 +252,7 @@ def _speculative_findings(ruleset: Ruleset) -> Iterator[Finding]:
 def _override_findings(
     ruleset: Ruleset, dead: set[str], places: dict[str, dict[FactValue, int]]
 ) -> Iterator[Finding]:
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     for r in compiled.rules:
         for oid in r.rule.overrides:
             o = compiled.by_id.get(oid)

@@ -32,7 +32,7 @@ from claimrules.analysis.space import (
     when_of,
 )
 from claimrules.diagnostics import Severity, Span
-from claimrules.engine.compile import CompiledRuleset, compile_condition
+from claimrules.engine.compile import CompiledRuleset, compile_condition, compiled_ruleset
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
 from claimrules.engine.search import Leaf, explore, guard, settle_open
@@ -71,7 +71,7 @@ def sweep_slices(ruleset: Ruleset, scope: Box) -> Sweep:
     inside the policy's subject, in a slice where some rule is in force, are labelled `gap`.
     A box met in several slices is kept once, with the slices as the values of the `@as_of`
     pseudo-fact."""
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     sweep = Sweep(time_slices(ruleset))
     cache: dict[tuple[int, ...], list[tuple[Box, _Label]]] = {}
     times: dict[tuple[Frozen, _Label], tuple[Box, list[int]]] = {}
@@ -121,7 +121,7 @@ def subject_scope(ruleset: Ruleset) -> Box:
     """The policy's subject: for each fact that every rule tests at the top level of its
     condition (a test, or a test among the parts of a top-level `all`), the values some rule
     allows there. A fact not tested so by every rule is unconstrained."""
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     if not compiled.rules:
         return {}
     whole: dict[str, frozenset[FactValue]] = {}  # each fact's values, as a set
@@ -232,7 +232,7 @@ def region_findings(
     slices: list[TimeSlice],
     scope: Box,
 ) -> Iterator[Finding]:
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     every = frozenset(range(len(slices)))
     acknowledged = ruleset.meta.disagreements
 

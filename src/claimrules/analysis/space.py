@@ -15,7 +15,13 @@ from itertools import pairwise
 from typing import cast
 
 from claimrules.analysis.boxes import Box, Domains
-from claimrules.engine.compile import CompiledRule, fact_domains, iter_tests, operand_value
+from claimrules.engine.compile import (
+    CompiledRule,
+    compiled_ruleset,
+    fact_domains,
+    iter_tests,
+    operand_value,
+)
 from claimrules.engine.constraints import iter_impossible
 from claimrules.engine.search import Leaf
 from claimrules.load.domain import FactType, FactValue
@@ -239,7 +245,7 @@ def fact_space(ruleset: Ruleset, *others: Ruleset) -> FactSpace:
         )
         domains = fact_domains(merged)
     else:
-        domains = dict(ruleset.compiled().domains)
+        domains = dict(compiled_ruleset(ruleset).domains)
     points = _points((ruleset, *others))
     ranges: dict[str, dict[FactValue, Interval]] = {}
     for name, fact in ruleset.facts.items():
@@ -289,7 +295,7 @@ def time_slices(ruleset: Ruleset) -> list[TimeSlice]:
     """The unset-as_of view, then the stretches of valid time between the rules' period
     boundaries (each start, and each `until` + 1 day), oldest first."""
     bounds: set[date] = set()
-    for r in ruleset.compiled().rules:
+    for r in compiled_ruleset(ruleset).rules:
         if r.period.start is not None:
             bounds.add(r.period.start)
         if r.period.until is not None:

@@ -16,6 +16,7 @@ from claimrules.analysis.space import (
     leaf_box,
     rule_ids,
 )
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
 from claimrules.engine.search import explore
@@ -79,7 +80,7 @@ def table(
     [--format text|csv|markdown|json]`. Raises ValueError for an unknown source.
     """
     wanted = as_sources(sources, ruleset)
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     space = fact_space(ruleset)
     ctx = build_context(compiled, as_of, known_by, wanted)
     leaves, complete = explore(compiled, ctx.active, {}, settle=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from claimrules.engine.compile import cite
+from claimrules.engine.compile import cite, compiled_ruleset
 from claimrules.engine.decision import CitedClaim, Period
 from claimrules.load.domain import Effect
 from claimrules.load.ruleset import Ruleset
@@ -93,7 +93,7 @@ def timeline(ruleset: Ruleset) -> Timeline:
     ]
     dated = sorted((d for d in days if d.date is not None), key=lambda d: (d.date, d.source))
     undated = sorted((d for d in days if d.date is None), key=lambda d: d.source)
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     periods = sorted(
         (RulePeriod(r.id, r.effect, r.rule.title, r.period) for r in compiled.rules),
         key=_period_order,

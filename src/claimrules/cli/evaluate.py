@@ -176,13 +176,14 @@ def ask(
     Example: claimrules ask rules/us-weapons-inside-russia --as-of 2024-06-15
     """
     from claimrules.analysis.interview import next_question  # noqa: PLC0415
+    from claimrules.engine.compile import compiled_ruleset  # noqa: PLC0415
     from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
     from claimrules.load.scenario import coerce_value  # noqa: PLC0415
     from claimrules.reporters import render  # noqa: PLC0415
 
     rs = load_cached(ruleset, no_cache)
     typed, a, k, s = scenario_from(rs, None, facts, as_of, known_by, sources)
-    compiled = rs.compiled()
+    compiled = compiled_ruleset(rs)
     unknown: set[str] = set()
     while True:
         question = next_question(compiled, typed, as_of=a, known_by=k, sources=s,

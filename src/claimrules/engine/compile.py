@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
+from weakref import WeakKeyDictionary
 
 from claimrules.engine.decision import CitedClaim, Period
 from claimrules.load.domain import (
@@ -741,6 +742,18 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+#: Each loaded ruleset's compiled form, built once; held only while the ruleset is alive.
+_COMPILED: WeakKeyDictionary[Ruleset, CompiledRuleset] = WeakKeyDictionary()
+
+
+def compiled_ruleset(ruleset: Ruleset) -> CompiledRuleset:
+    """The ruleset's evaluable form, built on first use and kept as long as the ruleset is."""
+    found = _COMPILED.get(ruleset)
+    if found is None:
+        found = _COMPILED[ruleset] = compile_ruleset(ruleset)
+    return found
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:

@@ -28,6 +28,7 @@ from typing import cast
 
 from claimrules.engine.compile import (
     CompiledRuleset,
+    compiled_ruleset,
 )
 from claimrules.engine.decision import (
     Decision,
@@ -108,7 +109,7 @@ def evaluate(
     scenario asked again (its keys in any order) gets the same (frozen) Decision object back.
     """
     if as_of is None and known_by is None and sources is None and speakers is None:
-        reading = reading_of(ruleset.compiled(), None, None, None, None)
+        reading = reading_of(compiled_ruleset(ruleset), None, None, None, None)
     else:
         reading = _reading(ruleset, facts, as_of, known_by, sources, speakers)
     found = reading.decide(facts, explain)
@@ -128,7 +129,7 @@ def _reading(
     """The compiled reading the arguments ask for. An unknown source or speaker raises
     ValueError, after the scenario (when given) is checked: a bad scenario is reported first."""
     as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     wanted = _as_sources(sources)
     said_by = _as_sources(speakers)
     if wanted is not None or said_by is not None:
@@ -175,7 +176,7 @@ def evaluate_many(
 def speakers_of(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:
     """Every speaker the ruleset's claims quote (see `CitedClaim.speaker`), with the ids of
     their claims, by name."""
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     out: dict[str, list[str]] = {}
     for cid in ruleset.claims:
         out.setdefault(compiled.citation(cid).speaker, []).append(cid)
@@ -191,9 +192,9 @@ def _check_reading(
         if unknown:
             raise ValueError(f"unknown source `{unknown[0]}`")
     if speakers is not None:
-        names = ruleset.compiled().contexts.get(("speakers",))
+        names = compiled_ruleset(ruleset).contexts.get(("speakers",))
         if names is None:
-            names = ruleset.compiled().contexts[("speakers",)] = frozenset(
+            names = compiled_ruleset(ruleset).contexts[("speakers",)] = frozenset(
                 n.casefold() for n in speakers_of(ruleset)
             )
         unknown = [s for s in speakers if s.casefold() not in names]

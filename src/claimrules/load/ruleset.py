@@ -6,15 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
 from claimrules.values import PlainValue
-
-if TYPE_CHECKING:
-    from claimrules.engine.compile import CompiledRuleset
-
 
 #: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
 FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
@@ -77,7 +72,6 @@ class Ruleset:
     inputs: Mapping[str, str] = field(default_factory=dict)
     # Warnings the checks found on a ruleset that loaded (none from the cache).
     warnings: tuple[Diagnostic, ...] = ()
-    _compiled: CompiledRuleset | None = field(default=None, repr=False)
 
     @property
     def id(self) -> str:
@@ -87,11 +81,3 @@ class Ruleset:
     def span(self, kind: str, ident: str) -> Span:
         """Where an entity (`rule`, `claim`, `source`, `fact`, `case`) is defined."""
         return self.spans.get(f"{kind}:{ident}", Span(self.root))
-
-    def compiled(self) -> CompiledRuleset:
-        """The evaluable form, built once."""
-        if self._compiled is None:
-            from claimrules.engine.compile import compile_ruleset  # noqa: PLC0415 - avoid an import cycle
-
-            self._compiled = compile_ruleset(self)
-        return self._compiled

@@ -27,7 +27,7 @@ from claimrules.analysis import table as tables
 from claimrules.analysis.findings import Finding
 from claimrules.analysis.space import Cell, Region, TimeSlice, When
 from claimrules.analysis.table import Table
-from claimrules.engine.compile import cite
+from claimrules.engine.compile import cite, compiled_ruleset
 from claimrules.engine.decision import Support, Verdict
 from claimrules.load.domain import ClaimKind, EnumValue, Fact, Rule, Source, grounds
 from claimrules.load.ruleset import ClaimRecord, Ruleset
@@ -167,7 +167,7 @@ def _timeline(
 def _subject(ruleset: Ruleset) -> Region:
     """The policy's subject (`analysis.regions.subject_scope`) as a region, in vocabulary order."""
     scope = regions.subject_scope(ruleset)
-    domains = ruleset.compiled().domains
+    domains = compiled_ruleset(ruleset).domains
     return Region(tuple(
         Cell(name, tuple(v for v in domains[name] if v in scope[name]))
         for name in ruleset.facts if name in scope
@@ -317,14 +317,14 @@ def when_text(when: When | None) -> str:
 
 def rule_period_text(brief: Brief, rule_id: str) -> str:
     """When a rule is in force: "from 2024-05-30", "from an unknown date (not before …)"."""
-    p = brief.ruleset.compiled().by_id[rule_id].period
+    p = compiled_ruleset(brief.ruleset).by_id[rule_id].period
     return period_dates_text(p)
 
 
 def rule_notes(brief: Brief, rule: Rule) -> list[str]:
     """What else a reader should know of a rule, as plain sentences: the support behind it,
     the general statements it refines, its unreported terms, the claims shown as context."""
-    compiled = brief.ruleset.compiled().by_id[rule.id]
+    compiled = compiled_ruleset(brief.ruleset).by_id[rule.id]
     grounding = tuple(c for c in compiled.claims if grounds(c))
     out = [f"Support: {support_text(Support.of(grounding))}."]
     out += [f"Refines {x.rule}: {' '.join(x.note.split())}" for x in rule.refines]

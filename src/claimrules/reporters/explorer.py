@@ -16,6 +16,7 @@ from datetime import date
 from importlib import resources
 from typing import Any
 
+from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.evaluator import speakers_of
 from claimrules.load.domain import All, Condition, Not, Test, Unknown, grounds
 from claimrules.load.ruleset import Ruleset
@@ -65,7 +66,7 @@ def _end(end: object) -> dict[str, Any]:
 
 def explorer_data(ruleset: Ruleset) -> dict[str, Any]:
     """Everything the page's evaluator and its display read, as plain JSON values."""
-    compiled = ruleset.compiled()
+    compiled = compiled_ruleset(ruleset)
     facts = []
     for name, f in ruleset.facts.items():
         domain = compiled.domains[name]
