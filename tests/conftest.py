@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from claimrules.load.domain import Rule
     from claimrules.load.ruleset import Ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
 
 settings.register_profile(
@@ -160,7 +161,7 @@ def yaml_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def make_fixtures() -> ModuleType:
     """tests/hostile/make_fixtures.py, which writes the generated hostile fixtures."""
-    path = Path(__file__).parent / "hostile" / "make_fixtures.py"
+    path = TESTS / "hostile" / "make_fixtures.py"
     spec = importlib.util.spec_from_file_location("make_fixtures", path)
     assert spec is not None
     assert spec.loader is not None

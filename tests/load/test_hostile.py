@@ -38,9 +38,8 @@ from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.loader import load_scenario
 from claimrules.load.scenario import coerce_facts
 from claimrules.load.yamlsafe import MAX_NODES, read_text
-from conftest import ROOT, SHIPPED, check_golden, cpu_limit, make_fixtures, run_main, tool
+from conftest import ROOT, SHIPPED, TESTS, check_golden, cpu_limit, make_fixtures, run_main, tool
 
-TESTS = Path(__file__).resolve().parent
 HOSTILE = TESTS / "hostile"
 GOLDEN = TESTS / "golden" / "hostile"
 

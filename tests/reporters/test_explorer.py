@@ -19,9 +19,9 @@ from browser.driver import SKIP_REASON, available, chromium, console_errors, req
 from claimrules.engine.evaluator import decide, speakers_of
 from claimrules.reporters import json as rjson
 from claimrules.reporters.explorer import render_explorer
-from conftest import SHIPPED, run_main
+from conftest import SHIPPED, TESTS, run_main
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = TESTS / "artifacts"
 DESKTOP = (1280, 900)
 
 #: Dates around every change the shipped reporting shows, and none.

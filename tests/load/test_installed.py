@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from claimrules.load.installed import installed_rulesets, resolve_example, resolve_ruleset
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
