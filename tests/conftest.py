@@ -7,7 +7,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from _proc import locked
 
 if TYPE_CHECKING:
     from claimrules.load.domain import Rule
@@ -43,6 +45,33 @@ def _no_ruleset_cache(tmp_path_factory: pytest.TempPathFactory):
         mp.setenv("CLAIMRULES_NO_CACHE", "1")
         mp.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path_factory.mktemp("claimrules-cache")))
         yield
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory shared by every worker of this test session (pytest-xdist gives each worker a
+    base directory of its own inside the session's): what one worker builds there with
+    `built_once`, or runs there with `_proc.run_once`, the others reuse."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    shared.mkdir(exist_ok=True)
+    return shared
+
+
+def built_once(dest: Path, build: Callable[[Path], object]) -> Path:
+    """`dest`, made by `build(dest)` by the first worker of the session to ask, under a lock;
+    the others wait for it and reuse it. A build that failed half way is started again."""
+    done = dest.with_name(dest.name + ".done")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with locked(dest.with_name(dest.name + ".lock")):
+        if not done.exists():
+            if dest.is_dir() and not dest.is_symlink():
+                shutil.rmtree(dest)
+            elif dest.exists() or dest.is_symlink():
+                dest.unlink()
+            build(dest)
+            done.touch()
+    return dest
 
 
 @pytest.fixture(scope="session")
