@@ -36,6 +36,36 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+#: Files holding the longest single tests (mypy over src/, a wheel in a fresh venv, the README
+#: walkthrough, the browser tests, the exhaustive and property tests), as `--durations` shows
+#: them: run first, so that pytest-xdist starts them at once and none is left to run alone at
+#: the end while the other workers idle.
+LONGEST_FIRST = (
+    "project/test_static.py",
+    "load/test_installed.py",
+    "project/test_walkthrough.py",
+    "reporters/test_explorer.py",
+    "reporters/test_report.py",
+    "engine/test_laws.py",
+    "engine/test_equivalence.py",
+    "load/test_snapshot.py",
+    "load/test_fuzz.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of `LONGEST_FIRST` first, in that order; the others keep theirs."""
+
+    def rank(item: pytest.Item) -> int:
+        try:
+            where = item.path.relative_to(TESTS).as_posix()
+        except ValueError:
+            return len(LONGEST_FIRST)
+        return LONGEST_FIRST.index(where) if where in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_ruleset_cache(tmp_path_factory: pytest.TempPathFactory):
     """Every test loads rulesets in full, and none writes to the user's cache directory, in
@@ -72,6 +102,19 @@ def built_once(dest: Path, build: Callable[[Path], object]) -> Path:
             build(dest)
             done.touch()
     return dest
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium driven by Selenium for the worker's whole session, at the desktop
+    size (`browser.driver.resized` changes it for a block); skips when there is none. Tests
+    that use it are marked `xdist_group("browser")`, so one worker starts it."""
+    from browser.driver import SKIP_REASON, available, chromium
+
+    if not available():
+        pytest.skip(SKIP_REASON)
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="session")
