@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from _proc import limit_child
 from claimrules.load.installed import installed_rulesets, resolve_example, resolve_ruleset
 from conftest import ROOT, built_once
 
@@ -86,7 +87,7 @@ def test_wheel_in_fresh_venv_runs_from_another_folder(wheel: Path, tmp_path: Pat
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(script), *args], cwd=elsewhere, env=env, text=True,
-                              capture_output=True, check=False)
+                              capture_output=True, check=False, preexec_fn=limit_child)
 
     listed = run("rulesets", "--format", "json")
     assert listed.returncode == 0, listed.stderr
