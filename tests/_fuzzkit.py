@@ -1,6 +1,6 @@
 """The shipped ruleset taken apart once, so that fuzzers can add one rule file and rebuild the
 Ruleset in process (parse → model validation → cross-checks → Ruleset) in a few milliseconds,
-without copying directories. Shared by tests/test_fuzz.py and fuzz/fuzz_loader.py.
+without copying directories. Shared by tests/load/test_fuzz.py and fuzz/fuzz_loader.py.
 
 `EXTRA_FACTS` widens the vocabulary with a number and a date fact, so that fuzzed rules and
 scenarios reach the comparison operators, which the shipped vocabulary (enums and booleans)

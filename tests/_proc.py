@@ -11,13 +11,16 @@ that is truly hung (blocked, not busy), and the result says so.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import resource
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,3 +161,40 @@ def run_many(jobs: Sequence[Job], *, parallel: int = 3) -> list[Run]:
 def run(job: Job) -> Run:
     """Run one job."""
     return run_many([job], parallel=1)[0]
+
+
+# --- shared between the workers of one test session -------------------------------------------
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created when missing) for the block: with
+    pytest-xdist, one worker at a time gets through; the kernel drops the lock if its holder
+    dies, so a crashed worker never leaves the others waiting."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def run_once(store: Path, name: str, job: Job) -> Run:
+    """`job`'s result, run by whichever worker of the test session asks first for `name` and
+    kept in the directory `store` (shared by the workers) for the others: tests of one child
+    spread over several workers still start it once. `name` is unique within `store`."""
+    store.mkdir(parents=True, exist_ok=True)
+    saved = store / f"{name}.json"
+    with locked(store / f"{name}.lock"):
+        if not saved.exists():
+            done = run(job)
+            (store / f"{name}.out").write_bytes(done.stdout)
+            (store / f"{name}.err").write_bytes(done.stderr)
+            saved.write_text(json.dumps({"returncode": done.returncode,
+                                         "cpu_seconds": done.cpu_seconds,
+                                         "max_rss_mb": done.max_rss_mb}), encoding="utf-8")
+            return done
+    figures = json.loads(saved.read_text(encoding="utf-8"))
+    return Run(job, figures["returncode"], (store / f"{name}.out").read_bytes(),
+               (store / f"{name}.err").read_bytes(), figures["cpu_seconds"],
+               figures["max_rss_mb"])

@@ -7,7 +7,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 import pytest
 from hypothesis import HealthCheck, settings
 
+from _proc import locked
+
 if TYPE_CHECKING:
     from claimrules.load.domain import Rule
     from claimrules.load.ruleset import Ruleset
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
 SHIPPED = ROOT / "rules" / "us-weapons-inside-russia"
 
 settings.register_profile(
@@ -33,6 +36,37 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+#: Files holding the longest single tests (mypy over src/, a wheel in a fresh venv, the README
+#: walkthrough, the browser tests, the exhaustive and property tests), as `--durations` shows
+#: them: run first, so that pytest-xdist starts them at once and none is left to run alone at
+#: the end while the other workers idle.
+LONGEST_FIRST = (
+    "project/test_static.py",
+    "load/test_installed.py",
+    "project/test_walkthrough.py",
+    "reporters/test_explorer.py",
+    "reporters/test_report.py",
+    "engine/test_laws.py",
+    "engine/test_equivalence.py",
+    "load/test_snapshot.py",
+    "load/test_fuzz.py",
+    "analysis/test_scale.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests of `LONGEST_FIRST` first, in that order; the others keep theirs."""
+
+    def rank(item: pytest.Item) -> int:
+        try:
+            where = item.path.relative_to(TESTS).as_posix()
+        except ValueError:
+            return len(LONGEST_FIRST)
+        return LONGEST_FIRST.index(where) if where in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_ruleset_cache(tmp_path_factory: pytest.TempPathFactory):
     """Every test loads rulesets in full, and none writes to the user's cache directory, in
@@ -42,6 +76,46 @@ def _no_ruleset_cache(tmp_path_factory: pytest.TempPathFactory):
         mp.setenv("CLAIMRULES_NO_CACHE", "1")
         mp.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path_factory.mktemp("claimrules-cache")))
         yield
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory shared by every worker of this test session (pytest-xdist gives each worker a
+    base directory of its own inside the session's): what one worker builds there with
+    `built_once`, or runs there with `_proc.run_once`, the others reuse."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared"
+    shared.mkdir(exist_ok=True)
+    return shared
+
+
+def built_once(dest: Path, build: Callable[[Path], object]) -> Path:
+    """`dest`, made by `build(dest)` by the first worker of the session to ask, under a lock;
+    the others wait for it and reuse it. A build that failed half way is started again."""
+    done = dest.with_name(dest.name + ".done")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with locked(dest.with_name(dest.name + ".lock")):
+        if not done.exists():
+            if dest.is_dir() and not dest.is_symlink():
+                shutil.rmtree(dest)
+            elif dest.exists() or dest.is_symlink():
+                dest.unlink()
+            build(dest)
+            done.touch()
+    return dest
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium driven by Selenium for the worker's whole session, at the desktop
+    size (`browser.driver.resized` changes it for a block); skips when there is none. Tests
+    that use it are marked `xdist_group("browser")`, so one worker starts it."""
+    from browser.driver import SKIP_REASON, available, chromium
+
+    if not available():
+        pytest.skip(SKIP_REASON)
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="session")
@@ -160,7 +234,7 @@ def yaml_events(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def make_fixtures() -> ModuleType:
     """tests/hostile/make_fixtures.py, which writes the generated hostile fixtures."""
-    path = Path(__file__).parent / "hostile" / "make_fixtures.py"
+    path = TESTS / "hostile" / "make_fixtures.py"
     spec = importlib.util.spec_from_file_location("make_fixtures", path)
     assert spec is not None
     assert spec.loader is not None

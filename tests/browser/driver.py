@@ -44,8 +44,30 @@ def available() -> bool:
     return find_browser() is not None and find_driver() is not None
 
 
+#: The window a driver opens with, and goes back to after `resized`.
+DESKTOP = (1280, 900)
+
+
+def resize(driver: Any, width: int, height: int) -> None:
+    """Make the page's viewport `width` x `height` CSS pixels."""
+    driver.set_window_size(width, height)
+    # A window cannot be made as narrow as a phone everywhere: emulate the phone's viewport.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
 @contextmanager
-def chromium(width: int = 1280, height: int = 900) -> Iterator[Any]:
+def resized(driver: Any, width: int, height: int) -> Iterator[Any]:
+    """The driver with a `width` x `height` viewport for the block, then `DESKTOP` again."""
+    resize(driver, width, height)
+    try:
+        yield driver
+    finally:
+        resize(driver, *DESKTOP)
+
+
+@contextmanager
+def chromium(width: int = DESKTOP[0], height: int = DESKTOP[1]) -> Iterator[Any]:
     """A headless Chromium WebDriver with a fresh profile, closed afterwards."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -61,10 +83,7 @@ def chromium(width: int = 1280, height: int = 900) -> Iterator[Any]:
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(find_driver()))
     try:
-        driver.set_window_size(width, height)
-        # A window cannot be made as narrow as a phone everywhere: emulate the phone's viewport.
-        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+        resize(driver, width, height)
         yield driver
     finally:
         driver.quit()

@@ -6,7 +6,7 @@ The 5 MB oversize file is never committed: tests build it with `write_big_file`;
 nor is the node bomb: tests build it with `write_node_bomb`.
 
 `CLI_FIXTURES` go to the `cli/` subfolder: fixtures aimed at the model and CLI layers
-(tests/test_hostile.py), kept apart from the YAML-level table of tests/test_yamlsafe.py.
+(tests/load/test_hostile.py), kept apart from the YAML-level table of tests/load/test_yamlsafe.py.
 """
 
 from __future__ import annotations

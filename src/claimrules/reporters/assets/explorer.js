@@ -2,7 +2,7 @@
    (evaluator.py: build_context, decide, explore, _mattering_facts, _value_outcomes,
    _deciding_under_unknowns, combine; compile.py: rule_period, the Kleene tests;
    decision.py: Period.in_force, Support.of). It reads only the data the page embeds, and
-   tests/test_explorer.py holds its answers equal to `claimrules eval --format json` on
+   tests/reporters/test_explorer.py holds its answers equal to `claimrules eval --format json` on
    random scenarios and readings in a real browser. Part 2 draws the page. */
 "use strict";
 (function () {

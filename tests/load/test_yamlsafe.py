@@ -29,9 +29,9 @@ from claimrules.load.yamlsafe import (
     position_of,
     read_text,
 )
-from conftest import make_fixtures
+from conftest import TESTS, make_fixtures
 
-HOSTILE = pathlib.Path(__file__).parent / "hostile"
+HOSTILE = TESTS / "hostile"
 F = "t.yaml"  # display name in the goldens
 
 _C_LOADER = getattr(yaml, "CSafeLoader", None)

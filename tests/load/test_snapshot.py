@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _proc import limit_child
 from claimrules import load_ruleset
 from claimrules.engine.compile import compile_ruleset
 from claimrules.engine.explain import decide
@@ -286,9 +287,11 @@ def test_a_cache_hit_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
     env.pop("CLAIMRULES_NO_CACHE", None)
     argv = [sys.executable, "-c", _PROBE, "eval", str(SHIPPED), "--fact", "actor=ukraine",
             "--format", "json"]
-    first = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    first = subprocess.run(argv, capture_output=True, text=True, env=env, check=False,
+                           preexec_fn=limit_child)
     assert first.stderr.strip() == "['claimrules.load.loader', 'pydantic', 'yaml'] 0"  # a miss
-    second = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    second = subprocess.run(argv, capture_output=True, text=True, env=env, check=False,
+                            preexec_fn=limit_child)
     assert second.stderr.strip() == "[] 0"
     assert second.stdout == first.stdout
 

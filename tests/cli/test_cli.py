@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _proc import limit_child
 from claimrules.cli.main import cli
 from conftest import ROOT, SHIPPED, run_main
 
@@ -173,5 +174,5 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 def test_python_m_and_version() -> None:
     out = subprocess.run([sys.executable, "-m", "claimrules", "--version"],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, preexec_fn=limit_child)
     assert out.returncode == 0 and "claimrules" in out.stdout

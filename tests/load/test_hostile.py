@@ -32,15 +32,24 @@ from pathlib import Path
 
 import pytest
 
-from _proc import HANG_SECONDS, Job, Run, claimrules_argv, limit_child, run, run_many
+from _proc import HANG_SECONDS, Job, Run, claimrules_argv, limit_child, run, run_once
 from claimrules import LoadError, Ruleset, load_ruleset
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.loader import load_scenario
 from claimrules.load.scenario import coerce_facts
 from claimrules.load.yamlsafe import MAX_NODES, read_text
-from conftest import ROOT, SHIPPED, check_golden, cpu_limit, make_fixtures, run_main, tool
+from conftest import (
+    ROOT,
+    SHIPPED,
+    TESTS,
+    built_once,
+    check_golden,
+    cpu_limit,
+    make_fixtures,
+    run_main,
+    tool,
+)
 
-TESTS = Path(__file__).resolve().parent
 HOSTILE = TESTS / "hostile"
 GOLDEN = TESTS / "golden" / "hostile"
 
@@ -160,57 +169,78 @@ def _place(fixture: str, dest: Path) -> None:
         shutil.copyfile(FILES[fixture], dest)
 
 
-def _prepare(case: Case, base: Path, shared: Path) -> tuple[Path, Job]:
-    """Build the case directory and the command that runs it.
+def _build(case: Case, where: Path, shared: Path) -> None:
+    """Lay out the case directory `where`.
 
     Scenario cases evaluate against the unchanged shipped ruleset (`rs` links to one copy), so
     they read it through the cache of checked rulesets, as a user's `eval` does by default: the
     hostile part is the scenario, and the cache spares each child re-verifying 72 quotes. The
     ruleset cases run `check`, which never reads the cache, or `eval` on a ruleset the cache
     has never seen."""
-    where = base / case.id
-    where.mkdir()
+    where.mkdir(parents=True)
     if case.role in RULESET_ROLES:
         shutil.copytree(shared, where / "rs")
         _place(case.fixture, where / RULESET_ROLES[case.role][0])
-        if RULESET_ROLES[case.role][1] == "check":
-            return where, Job(claimrules_argv("check", "rs"), where)
-        return where, Job(claimrules_argv("eval", "rs", "--fact", "actor=ukraine"), where)
+        return
     (where / "rs").symlink_to(shared, target_is_directory=True)
-    cached = _cached(base)
     if case.role == "stdin":
         _place(case.fixture, where / "stdin.yaml")
-        return where, Job(claimrules_argv("eval", "rs", "-"), where, stdin=where / "stdin.yaml",
-                          env=cached)
+    elif case.fixture != "dev_zero.yaml":
+        _place(case.fixture, where / case.fixture)
+
+
+def _job(case: Case, where: Path, cache: Path) -> Job:
+    """The command that runs the case laid out in `where`."""
+    if case.role in RULESET_ROLES:
+        if RULESET_ROLES[case.role][1] == "check":
+            return Job(claimrules_argv("check", "rs"), where)
+        return Job(claimrules_argv("eval", "rs", "--fact", "actor=ukraine"), where)
+    cached = _cached(cache)
+    if case.role == "stdin":
+        return Job(claimrules_argv("eval", "rs", "-"), where, stdin=where / "stdin.yaml",
+                   env=cached)
     if case.fixture == "dev_zero.yaml":
-        return where, Job(claimrules_argv("eval", "rs", "/dev/zero"), where, env=cached)
-    _place(case.fixture, where / case.fixture)
-    return where, Job(claimrules_argv("eval", "rs", case.fixture), where, env=cached)
+        return Job(claimrules_argv("eval", "rs", "/dev/zero"), where, env=cached)
+    return Job(claimrules_argv("eval", "rs", case.fixture), where, env=cached)
 
 
-def _cached(base: Path) -> dict[str, str]:
-    """The environment of a child that uses the cache in `base`."""
-    return {"CLAIMRULES_NO_CACHE": "0", "CLAIMRULES_CACHE_DIR": str(base / "cache")}
+def _cached(cache: Path) -> dict[str, str]:
+    """The environment of a child that uses the cache in `cache`."""
+    return {"CLAIMRULES_NO_CACHE": "0", "CLAIMRULES_CACHE_DIR": str(cache)}
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Job]]:
-    """Every case directory, built once, and the cache primed with the shared ruleset."""
-    base = tmp_path_factory.mktemp("hostile")
-    shared = base / "shipped"
-    shutil.copytree(SHIPPED, shared)
-    primed = run(Job(claimrules_argv("eval", "shipped", "--fact", "actor=ukraine"), base,
-                     env=_cached(base)))
-    assert primed.returncode == 0, primed.stderr
-    assert list((base / "cache").iterdir()), "the cache was not written"
-    return {c.id: _prepare(c, base, shared) for c in CASES}
+class Corpus:
+    """The case directories, and the installed command run on each, made once per test session
+    by whichever worker first needs them (with pytest-xdist, the three checks of one run and
+    the in-process check of one directory may land on different workers)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.shared = built_once(base / "shipped", lambda dest: shutil.copytree(SHIPPED, dest))
+        self.cache = built_once(base / "cache", self._prime)
+
+    def _prime(self, cache: Path) -> None:
+        primed = run(Job(claimrules_argv("eval", "shipped", "--fact", "actor=ukraine"),
+                         self.base, env=_cached(cache)))
+        assert primed.returncode == 0, primed.stderr
+        assert list(cache.iterdir()), "the cache was not written"
+
+    def where(self, case: Case) -> Path:
+        """The case's directory."""
+        return built_once(self.base / "cases" / case.id,
+                          lambda dest: _build(case, dest, self.shared))
+
+    def run(self, case: Case) -> Run:
+        """The case run once through the installed command."""
+        return run_once(self.base / "runs", case.id, _job(case, self.where(case), self.cache))
 
 
-@pytest.fixture(scope="module")
-def runs(prepared: dict[str, tuple[Path, Job]]) -> dict[str, Run]:
-    """Every case run once through the installed command, a few at a time."""
-    jobs = [prepared[c.id][1] for c in CASES]
-    return {c.id: r for c, r in zip(CASES, run_many(jobs, parallel=3), strict=True)}
+@pytest.fixture(scope="session")
+def corpus(session_dir: Path) -> Corpus:
+    """The hostile corpus, shared by the workers of the session."""
+    base = session_dir / "hostile"
+    base.mkdir(exist_ok=True)
+    return Corpus(base)
 
 
 # --- the command line -------------------------------------------------------------------
@@ -235,8 +265,8 @@ def test_corpus_is_large_enough() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_cli_exit_code_and_stderr_shape(case: Case, runs: dict[str, Run]) -> None:
-    r = runs[case.id]
+def test_cli_exit_code_and_stderr_shape(case: Case, corpus: Corpus) -> None:
+    r = corpus.run(case)
     assert not r.hung and not r.cpu_limited, r.why_stopped()
     stderr = r.stderr.decode("utf-8")  # raises if the messages are not UTF-8
     assert "Traceback" not in stderr
@@ -264,13 +294,13 @@ def test_cli_exit_code_and_stderr_shape(case: Case, runs: dict[str, Run]) -> Non
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_cli_messages_match_golden(case: Case, runs: dict[str, Run]) -> None:
-    check_golden(GOLDEN / f"{case.id}.txt", runs[case.id].stderr.decode("utf-8", "replace"))
+def test_cli_messages_match_golden(case: Case, corpus: Corpus) -> None:
+    check_golden(GOLDEN / f"{case.id}.txt", corpus.run(case).stderr.decode("utf-8", "replace"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_cli_peak_memory(case: Case, runs: dict[str, Run]) -> None:
-    r = runs[case.id]
+def test_cli_peak_memory(case: Case, corpus: Corpus) -> None:
+    r = corpus.run(case)
     assert r.max_rss_mb < MEMORY_MB, f"peak RSS {r.max_rss_mb:.0f} MB"
 
 
@@ -308,10 +338,10 @@ def _outcome(work: Callable[[], object]) -> str:
 
 @pytest.mark.parametrize("case", IN_PROCESS, ids=lambda c: c.id)
 def test_in_process_budget(
-    case: Case, prepared: dict[str, tuple[Path, Job]], shipped: Ruleset,
+    case: Case, corpus: Corpus, shipped: Ruleset,
     yaml_events: list[int],
 ) -> None:
-    where, _ = prepared[case.id]
+    where = corpus.where(case)
     work = _in_process(case, where, shipped)  # its vocabulary types the scenarios
     tracemalloc.start()
     try:

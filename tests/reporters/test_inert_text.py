@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from _proc import Job, Run, claimrules_argv, run_many
-from conftest import ROOT
+from _proc import Job, Run, claimrules_argv, run_many, run_once
+from conftest import ROOT, built_once
 
 HOSTILE = ROOT / "tests" / "hostile" / "rulesets" / "inert-text"
 FACTS = ("--fact", "actor=ally", "--fact", "zone=border", "--fact", "target=military")
@@ -54,24 +54,39 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
-    """Every command run once on the hostile ruleset (and on a broken copy for `check`)."""
-    where = tmp_path_factory.mktemp("inert")
-    broken = where / "broken"
+def _break(broken: Path) -> None:
+    """A copy of the hostile ruleset with a rule whose value forges workflow commands."""
     shutil.copytree(HOSTILE, broken)
     (broken / "rules" / "zz.yaml").write_text(
         "rules:\n  - id: forged-rule\n    effect: permit\n    when: {fact: actor, is: "
         '"ally\\n::add-mask::secret\\n::error file=a,line=1::forged %0A\\e]0;x\\a"}\n'
         "    because: [border-permitted]\n    note: x\n", encoding="utf-8")
-    names = list(COMMANDS)
-    jobs = [Job(claimrules_argv(*[{"RS": str(HOSTILE), "BROKEN": str(broken)}.get(a, a)
-                                  for a in COMMANDS[n]]), where) for n in names]
-    return dict(zip(names, run_many(jobs, parallel=3), strict=True))
+
+
+class Runs:
+    """Every command run once on the hostile ruleset (and on a broken copy for `check`), each
+    by whichever worker of the session first asks for it."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.broken = built_once(base / "broken", _break)
+
+    def __getitem__(self, name: str) -> Run:
+        places = {"RS": str(HOSTILE), "BROKEN": str(self.broken)}
+        job = Job(claimrules_argv(*[places.get(a, a) for a in COMMANDS[name]]), self.base)
+        return run_once(self.base / "runs", name, job)
+
+
+@pytest.fixture(scope="session")
+def runs(session_dir: Path) -> Runs:
+    """The commands' runs, shared by the workers of the session."""
+    base = session_dir / "inert"
+    base.mkdir(exist_ok=True)
+    return Runs(base)
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_no_output_passes_a_control_character(runs: dict[str, Run], name: str) -> None:
+def test_no_output_passes_a_control_character(runs: Runs, name: str) -> None:
     r = runs[name]
     assert not r.hung
     assert r.returncode in (0, 1), r.stderr.decode()
@@ -82,21 +97,21 @@ def test_no_output_passes_a_control_character(runs: dict[str, Run], name: str) -
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.endswith(("markdown", "html"))])
-def test_no_output_links_a_script_url(runs: dict[str, Run], name: str) -> None:
+def test_no_output_links_a_script_url(runs: Runs, name: str) -> None:
     out = runs[name].stdout.decode()
     found = JS_LINK[name.rsplit("-", 1)[1]].search(out)
     assert found is None, out[max(0, found.start() - 80):found.end() + 20]
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.endswith("html")])
-def test_html_opens_no_element_of_the_ruleset(runs: dict[str, Run], name: str) -> None:
+def test_html_opens_no_element_of_the_ruleset(runs: Runs, name: str) -> None:
     out = runs[name].stdout.decode()
     assert "<script>alert" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.endswith("markdown")])
-def test_markdown_cannot_break_a_table_or_start_a_block(runs: dict[str, Run], name: str) -> None:
+def test_markdown_cannot_break_a_table_or_start_a_block(runs: Runs, name: str) -> None:
     lines = runs[name].stdout.decode().splitlines()
     assert not any(line.startswith(("# heading", "| forged", "::")) for line in lines)
     assert not any("<script>" in line for line in lines)
@@ -112,7 +127,7 @@ def test_markdown_cannot_break_a_table_or_start_a_block(runs: dict[str, Run], na
 
 
 @pytest.mark.parametrize("name", ["check-github", "test-github"])
-def test_github_annotations_cannot_be_forged(runs: dict[str, Run], name: str) -> None:
+def test_github_annotations_cannot_be_forged(runs: Runs, name: str) -> None:
     r = runs[name]
     lines = r.stdout.decode().splitlines()
     assert lines
@@ -129,7 +144,7 @@ def test_github_annotations_cannot_be_forged(runs: dict[str, Run], name: str) ->
         assert all("%0A::error file=a,line=1::forged %250A" in line for line in forged)
 
 
-def test_json_keeps_the_data_and_escapes_the_controls(runs: dict[str, Run]) -> None:
+def test_json_keeps_the_data_and_escapes_the_controls(runs: Runs) -> None:
     out = runs["eval-json"].stdout.decode()
     assert "\\u202e" in out
     assert "\\u009b" in out
@@ -139,7 +154,7 @@ def test_json_keeps_the_data_and_escapes_the_controls(runs: dict[str, Run]) -> N
     assert "\u202e" in quoted  # the same data, once parsed
 
 
-def test_the_terminal_shows_what_the_escapes_were(runs: dict[str, Run]) -> None:
+def test_the_terminal_shows_what_the_escapes_were(runs: Runs) -> None:
     out = runs["eval-text"].stdout.decode()
     assert "\\x1b]8;;http://evil\\x07" in out
     assert "\\u202eesrever" in out

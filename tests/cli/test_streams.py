@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from _proc import Job, Run, claimrules_argv, run
+from _proc import Job, Run, claimrules_argv, limit_child, run
 from conftest import ROOT, SHIPPED
 
 BATCH = ROOT / "tests" / "hostile" / "batch"
@@ -158,7 +158,7 @@ def _closed_stdin(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(claimrules_argv(*args), capture_output=True, text=True, env=env,
                           timeout=HANG, check=False, stdin=subprocess.DEVNULL,
-                          preexec_fn=lambda: os.close(0))
+                          preexec_fn=lambda: (limit_child(), os.close(0)))
 
 
 @pytest.mark.parametrize("args", [("eval", str(SHIPPED), "-"),
@@ -179,6 +179,7 @@ def _limited(argv: list[str], cwd: Path, stdout: Path) -> subprocess.CompletedPr
     """`argv` with a file-size limit of 1 KiB (`ulimit -f 1`) and stdout sent to a file."""
 
     def limit() -> None:
+        limit_child()
         resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 
     with stdout.open("wb") as out:
@@ -209,7 +210,8 @@ def test_a_file_size_limit_on_an_output_file_names_the_file(tmp_path: Path) -> N
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     proc = subprocess.Popen(claimrules_argv("claims", str(SHIPPED)), cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=limit_child)  # noqa: PLW1509 - no lock taken
     assert proc.stdout is not None
     assert proc.stderr is not None
     first = proc.stdout.readline()  # `| head -1`
@@ -228,6 +230,7 @@ def test_ctrl_c_at_any_moment_exits_130_without_a_traceback(tmp_path: Path, dela
         claimrules_argv("eval", str(SHIPPED), str(ROOT / "examples" / "contested.yaml")),
         cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         env={**os.environ, "CLAIMRULES_NO_CACHE": "1"},
+        preexec_fn=limit_child,  # noqa: PLW1509 - no lock taken
     )
     try:
         proc.wait(timeout=delay)
@@ -264,13 +267,13 @@ main()
 
 def test_ctrl_c_while_the_command_line_is_imported_exits_130() -> None:
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True,
-                          text=True, timeout=HANG, check=False)
+                          text=True, timeout=HANG, check=False, preexec_fn=limit_child)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
 
 
 def test_closed_stdout_is_an_error_not_a_bug() -> None:
     done = subprocess.run(claimrules_argv("sources", str(SHIPPED)), stderr=subprocess.PIPE,
                           stdout=subprocess.DEVNULL, text=True, timeout=HANG, check=False,
-                          preexec_fn=lambda: os.close(1))
+                          preexec_fn=lambda: (limit_child(), os.close(1)))
     assert done.returncode == 2, done.stderr
     assert done.stderr == "<stdout>: error: standard output is closed [stdout-closed]\n"

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _proc import HANG_SECONDS, limit_child
 from claimrules import load_ruleset
 from conftest import ROOT
 
@@ -42,7 +43,8 @@ def test_the_readme_walkthrough_runs_from_init_to_a_clean_lint(tmp_path: Path) -
     bindir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
     result = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True,
-                            text=True, check=False, timeout=300)
+                            text=True, check=False, timeout=HANG_SECONDS,
+                            preexec_fn=limit_child)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 cases: 4 passed, 0 failed" in result.stdout
     assert "0 errors, 0 warnings" in result.stdout

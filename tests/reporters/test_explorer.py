@@ -15,16 +15,22 @@ from typing import Any
 import pytest
 
 from browser.chromium import PHONE, png_info
-from browser.driver import SKIP_REASON, available, chromium, console_errors, requested_urls
+from browser.driver import (
+    DESKTOP,
+    SKIP_REASON,
+    available,
+    console_errors,
+    requested_urls,
+    resized,
+)
 from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.evaluator import speakers_of
 from claimrules.engine.explain import decide
 from claimrules.reporters import json as rjson
 from claimrules.reporters.explorer import render_explorer
-from conftest import SHIPPED, run_main
+from conftest import SHIPPED, TESTS, run_main
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-DESKTOP = (1280, 900)
+ARTIFACTS = TESTS / "artifacts"
 
 #: Dates around every change the shipped reporting shows, and none.
 DATES = [None, "2024-01-01", "2024-05-15", "2024-05-30", "2024-06-01", "2024-06-06",
@@ -34,7 +40,8 @@ DATES = [None, "2024-01-01", "2024-05-15", "2024-05-30", "2024-06-01", "2024-06-
 #: The policy's subject: Ukraine striking inside Russia with US munitions.
 BASE = {"actor": "ukraine", "munitions_origin": "us", "target_location": "russia"}
 
-pytestmark = pytest.mark.skipif(not available(), reason=SKIP_REASON)
+pytestmark = [pytest.mark.skipif(not available(), reason=SKIP_REASON),
+              pytest.mark.xdist_group("browser")]
 
 
 def _random_case(rng: random.Random, rs: Any) -> dict[str, Any]:
@@ -97,12 +104,6 @@ def page(shipped, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("explorer") / "explorer.html"
     out.write_text(render_explorer(shipped), encoding="utf-8")
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium(*DESKTOP) as driver:
-        yield driver
 
 
 def _in_browser(driver: Any, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -255,15 +256,16 @@ def test_text_colours_meet_wcag_aa_contrast_in_light_and_dark_mode():
                 assert ratio >= 4.5, (fore, back, ratio)
 
 
-def test_screenshots_of_the_explorer_and_the_brief(page, shipped, tmp_path):
+def test_screenshots_of_the_explorer_and_the_brief(browser, page, shipped, tmp_path):
     from claimrules.reporters import render_brief
 
     ARTIFACTS.mkdir(exist_ok=True)
     brief = tmp_path / "brief.html"
     brief.write_text(render_brief(shipped, "html"), encoding="utf-8")
     fragment = "#actor=ukraine&munitions_origin=us&target_location=russia&as_of=2024-11-20"
+    console_errors(browser)  # what earlier tests left in the shared browser's log
     for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        with chromium(*size) as driver:
+        with resized(browser, *size) as driver:
             driver.get(page.as_uri() + fragment)
             width = driver.execute_script("return document.documentElement.scrollWidth")
             assert width <= size[0]  # nothing wider than the screen

@@ -2,8 +2,9 @@
 
 Each scenario's explanation is compared byte for byte with
 `tests/golden/explain/NAME.{txt,md,json}`.
-Regenerate with `UPDATE_GOLDEN=1 pytest tests/test_reporters.py`: the run then fails, naming the
-files it wrote, so a regeneration is never silently green — read the diff, then run again.
+Regenerate with `UPDATE_GOLDEN=1 pytest tests/reporters/test_reporters.py`: the run then fails,
+naming the files it wrote, so a regeneration is never silently green — read the diff, then run
+again.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import json
 import os
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,9 +22,9 @@ from claimrules import Decision, Ruleset, Verdict, evaluate
 from claimrules.engine.decision import RuleStatus
 from claimrules.reporters import DECISION_FORMATS, markdown, render, text
 from claimrules.reporters import json as json_reporter
+from conftest import ROOT, TESTS
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).resolve().parent / "golden" / "explain"
+GOLDEN = TESTS / "golden" / "explain"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from _proc import limit_child
 from claimrules.load.installed import installed_rulesets, resolve_example, resolve_ruleset
-
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT, built_once
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -39,15 +39,19 @@ def test_checkout_resolves_ids_and_readme_paths(tmp_path: Path, monkeypatch: pyt
     assert resolve_ruleset("us-weapons-inside-russia") == "us-weapons-inside-russia"
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+def _build_wheel(out: Path) -> None:
+    out.mkdir()
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
          "--no-index", "-w", str(out), str(ROOT)],
         check=True, capture_output=True, cwd=out,
     )
-    (found,) = out.glob("claimrules-*.whl")
+
+
+@pytest.fixture(scope="session")
+def wheel(session_dir: Path) -> Path:
+    """The wheel of this checkout, built once for all the workers of the session."""
+    (found,) = built_once(session_dir / "wheel", _build_wheel).glob("claimrules-*.whl")
     return found
 
 
@@ -65,11 +69,14 @@ def test_wheel_in_fresh_venv_runs_from_another_folder(wheel: Path, tmp_path: Pat
     env_dir = tmp_path / "venv"
     # The test venv's packages (pydantic, PyYAML, click) are visible; claimrules comes only
     # from the wheel, installed offline.
-    venv.EnvBuilder(with_pip=True, system_site_packages=False).create(env_dir)
+    # The wheel is installed by this environment's pip pointed at the new venv (`--python`),
+    # which spares seeding the venv with a pip of its own.
+    venv.EnvBuilder(with_pip=False, system_site_packages=False).create(env_dir)
     site = next(p for p in sys.path if p.endswith("site-packages"))
     py = env_dir / "bin" / "python"
     subprocess.run(
-        [str(py), "-m", "pip", "install", "-q", "--no-index", "--no-deps", str(wheel)],
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-index",
+         "--no-deps", str(wheel)],
         check=True, capture_output=True,
     )
     elsewhere = tmp_path / "elsewhere"
@@ -80,7 +87,7 @@ def test_wheel_in_fresh_venv_runs_from_another_folder(wheel: Path, tmp_path: Pat
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(script), *args], cwd=elsewhere, env=env, text=True,
-                              capture_output=True, check=False)
+                              capture_output=True, check=False, preexec_fn=limit_child)
 
     listed = run("rulesets", "--format", "json")
     assert listed.returncode == 0, listed.stderr
