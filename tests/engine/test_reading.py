@@ -8,6 +8,8 @@ import itertools
 import random
 from datetime import date
 
+from test_equivalence import FACTS, make_ruleset
+
 from claimrules import evaluate, evaluate_many, load_ruleset
 from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.explain import decide
@@ -16,7 +18,6 @@ from claimrules.load.domain import Rule
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import Ruleset
 from conftest import SHIPPED
-from test_equivalence import FACTS, make_ruleset
 
 
 def _shipped_space(rs: Ruleset) -> list[dict[str, object]]:

@@ -16,8 +16,8 @@ The engine, step by step (each step's home in `claimrules.engine`):
    rule's condition for the tests that failed it).
 
 Missing facts make rule conditions *unknown*: a verdict other than `indeterminate` holds for
-every completion (the soundness law). Speed never changes an answer: tests/engine/test_equivalence.py
-holds both paths to a plain reference evaluator and to each other.
+every completion (the soundness law). Speed never changes an answer:
+tests/engine/test_equivalence.py holds both paths to a plain reference evaluator and to each other.
 """
 
 from __future__ import annotations

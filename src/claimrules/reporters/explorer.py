@@ -5,9 +5,9 @@ answer with its quotes.
 The page carries the ruleset as data (`explorer_data`) and a small evaluator
 (`assets/explorer.js`) that walks it: the reading filter, rule periods, Kleene conditions, the
 search over what is not known (missing facts and the pseudo-facts `@period:ID`, `@terms:ID`),
-and the combining rule, each a line-for-line image of the engine's (`evaluator`, `compile`).
-tests/reporters/test_explorer.py holds the two to equal answers in a real browser, on hundreds of random
-scenarios and readings. No network: no external script, style, font or image.
+and the combining rule, each a line-for-line image of the engine's (`search`, `combine`, `compile`).
+tests/reporters/test_explorer.py holds the two to equal answers in a real browser, on hundreds
+of random scenarios and readings. No network: no external script, style, font or image.
 """
 
 from __future__ import annotations
