@@ -59,7 +59,7 @@ STAGE_EXCEPTIONS: frozenset[tuple[str, str]] = frozenset({
     ("claimrules.load.checks", "claimrules.engine.constraints"),
     ("claimrules.load.checks", "claimrules.engine.compile"),
     ("claimrules.load.checks", "claimrules.engine.decision"),
-    # analysis/review.py takes JSON-LD names from reporters/export.py (analysis is being split)
+    # analysis/review.py builds ClaimReview JSON-LD with the vocabulary of reporters/export.py
     ("claimrules.analysis.review", "claimrules.reporters.export"),
 })
 
