@@ -1,6 +1,7 @@
 """Run the `claimrules` command in guarded child processes: an address-space cap, a CPU-time
-cap, and each child's own peak RSS and CPU time (from `os.wait4`, so children running side by
-side do not blur each other's numbers). Output goes to files, not pipes, so no reader threads are
+cap, and each child's own peak RSS and CPU time (from `os.wait4` in a small launcher process,
+`_spawn.py`, so children running side by side, or forked from a large test worker, do not blur
+each other's numbers). Output goes to files, not pipes, so no reader threads are
 needed and a child that floods its output cannot block.
 
 Nothing here fails because the machine is slow, and nothing here reads a clock. The caps are set
@@ -15,6 +16,7 @@ import fcntl
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -98,64 +100,48 @@ def _environment(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-@dataclass
-class _Child:
-    job: Job
-    proc: subprocess.Popen[bytes]
-    out: object
-    err: object
+#: The small launcher the children are forked from (see its docstring: peak RSS is kept across
+#: exec, so a child forked from a grown test worker would report the worker's size).
+SPAWN = Path(__file__).with_name("_spawn.py")
 
 
-def _start(job: Job, scratch: Path, n: int) -> _Child:
-    out = open(scratch / f"{n}.out", "w+b")  # noqa: SIM115 - closed in _finish
-    err = open(scratch / f"{n}.err", "w+b")  # noqa: SIM115
-    stdin = open(job.stdin, "rb") if job.stdin is not None else subprocess.DEVNULL  # noqa: SIM115
-    try:
-        proc = subprocess.Popen(
-            list(job.argv), cwd=job.cwd, stdin=stdin, stdout=out, stderr=err,
-            env=_environment(job.env), preexec_fn=limit_child,  # noqa: PLW1509
-        )
-    finally:
-        if not isinstance(stdin, int):
-            stdin.close()
-    return _Child(job, proc, out, err)
-
-
-def _finish(child: _Child, status: int, usage: resource.struct_rusage) -> Run:
-    child.proc.returncode = os.waitstatus_to_exitcode(status)
-    streams = []
-    for handle in (child.out, child.err):
-        handle.seek(0)  # type: ignore[attr-defined]
-        streams.append(handle.read())  # type: ignore[attr-defined]
-        handle.close()  # type: ignore[attr-defined]
-    return Run(child.job, child.proc.returncode, streams[0], streams[1],
-               usage.ru_utime + usage.ru_stime,
-               usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+def _resolved(argv: Sequence[str]) -> list[str]:
+    """`argv` with its program as a path (the launcher execs it without a PATH search)."""
+    program = argv[0]
+    if os.sep not in program:
+        found = shutil.which(program)
+        if found is not None:
+            program = found
+    return [program, *argv[1:]]
 
 
 def run_many(jobs: Sequence[Job], *, parallel: int = 3) -> list[Run]:
-    """Run `jobs`, at most `parallel` at a time; results in the order of `jobs`."""
-    results: dict[int, Run] = {}
-    pending = list(enumerate(jobs))
-    running: dict[int, _Child] = {}
+    """Run `jobs`, at most `parallel` at a time; results in the order of `jobs`. The children
+    are started by a small launcher process (`_spawn.py`), so each one's peak RSS is its own."""
+    if not jobs:
+        return []
     with tempfile.TemporaryDirectory(prefix="claimrules-runs-") as scratch:
-        while pending or running:
-            while pending and len(running) < parallel:
-                n, job = pending.pop(0)
-                running[n] = _start(job, Path(scratch), n)
-            done = False
-            for n, child in list(running.items()):
-                pid, status, usage = os.wait4(child.proc.pid, os.WNOHANG)
-                if pid:
-                    results[n] = _finish(child, status, usage)
-                    del running[n]
-                    done = True
-            if not done and running:  # wait for the oldest child (each has its hang alarm)
-                n, child = next(iter(running.items()))
-                _, status, usage = os.wait4(child.proc.pid, 0)
-                results[n] = _finish(child, status, usage)
-                del running[n]
-    return [results[n] for n in range(len(jobs))]
+        request = {
+            "parallel": parallel,
+            "caps": {"address_space": ADDRESS_SPACE, "cpu": CPU_SECONDS, "hang": HANG_SECONDS},
+            "jobs": [{"argv": _resolved(job.argv), "cwd": str(job.cwd),
+                      "stdin": str(job.stdin) if job.stdin is not None else None,
+                      "env": _environment(job.env),
+                      "out": f"{scratch}/{n}.out", "err": f"{scratch}/{n}.err"}
+                     for n, job in enumerate(jobs)],
+        }
+        done = subprocess.run(
+            [sys.executable, "-S", "-I", str(SPAWN)], input=json.dumps(request).encode(),
+            capture_output=True, check=False,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"the launcher failed: {done.stderr.decode(errors='replace')}")
+        figures = json.loads(done.stdout)
+        return [
+            Run(job, f["returncode"], Path(f"{scratch}/{n}.out").read_bytes(),
+                Path(f"{scratch}/{n}.err").read_bytes(), f["cpu_seconds"], f["max_rss_mb"])
+            for n, (job, f) in enumerate(zip(jobs, figures, strict=True))
+        ]
 
 
 def run(job: Job) -> Run:
