@@ -49,15 +49,13 @@ def _plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def _md(s: str) -> str:
-    """Markdown inline text, safe in a table cell."""
-    s = escape.one_line(" ".join(s.split()))
-    return s.replace("\\", "\\\\").replace("|", r"\|").replace("*", r"\*") \
-        .replace("_", r"\_").replace("`", r"\`").replace("<", "&lt;")
+    """Markdown inline text, safe in a table cell (the one escaper, `escape.markdown`)."""
+    return escape.markdown(s)
 
 
 def _md_code(s: str) -> str:
-    s = escape.one_line(" ".join(s.split())).replace("|", r"\|")
-    return f"`{s}`" if "`" not in s else f"`` {s} ``"
+    """A code span, safe in a table cell."""
+    return escape.markdown_cell(escape.markdown_code(s))
 
 
 def _md_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
@@ -73,14 +71,14 @@ def _dumps(obj: object) -> str:
 def _cell_json(c: Cell) -> dict[str, Any]:
     """Enum and bool cells list their `values`; number and date cells their `ranges` (and the
     explored `representatives` those ranges stand for)."""
-    values = [rjson._value(v) for v in c.values]
+    values = [rjson.fact_value(v) for v in c.values]
     if not c.intervals:
         return {"fact": c.fact, "values": values}
     return {
         "fact": c.fact,
         "ranges": [
-            {"min": rjson._value(i.low), "min_inclusive": i.low_closed,
-             "max": rjson._value(i.high), "max_inclusive": i.high_closed}
+            {"min": rjson.fact_value(i.low), "min_inclusive": i.low_closed,
+             "max": rjson.fact_value(i.high), "max_inclusive": i.high_closed}
             for i in c.intervals
         ],
         "representatives": values,

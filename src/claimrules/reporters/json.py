@@ -41,10 +41,6 @@ def fact_value(v: object) -> object:
     return v.isoformat() if isinstance(v, date) else v
 
 
-#: The name reporters/analysis.py still uses (it is being rewritten); `fact_value` is the one.
-_value = fact_value
-
-
 def attribution(a: Attribution | None) -> dict[str, Any] | None:
     """Who the claim is attributed to; None for the source's own voice."""
     if a is None:
