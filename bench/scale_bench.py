@@ -40,7 +40,7 @@ def _fact_yaml(name: str, values: int) -> str:
             f"    description: Fact {name}.\n    question: What is {name}?\n")
 
 
-def _write_ruleset(root: Path, rules: list[str], n_claims: int, facts: list[str]) -> None:
+def _write_ruleset(root: Path, rules: list[str], n_claims: int, facts: list[str]) -> Path:
     (root / "archive").mkdir(parents=True)
     (root / "rules").mkdir()
     (root / "claims").mkdir()
@@ -65,9 +65,10 @@ def _write_ruleset(root: Path, rules: list[str], n_claims: int, facts: list[str]
     for n in range(0, len(rules), 500):
         (root / "rules" / f"r{n:06d}.yaml").write_text(
             "rules:\n" + "".join(rules[n:n + 500]), encoding="utf-8")
+    return root
 
 
-def partitioned(root: Path, n: int, group: int = 12, seed: int = 13) -> None:
+def partitioned(root: Path, n: int, group: int = 12, seed: int = 13) -> Path:
     """`n` rules in groups of `group`, as a ruleset covering many policies might hold them:
     a shared enum fact `policy` (one value per group) that every rule of a group tests, and
     three facts of the group's own (4 values each) that its rules test one or two of."""
@@ -88,10 +89,10 @@ def partitioned(root: Path, n: int, group: int = 12, seed: int = 13) -> None:
             when = ", ".join(tests)
             rules.append(f"  - id: r{i}\n    effect: {effect}\n    when: {{all: [{when}]}}\n"
                          f"    because: [c{i}]\n    note: generated.\n{over}")
-    _write_ruleset(root, rules, n, facts)
+    return _write_ruleset(root, rules, n, facts)
 
 
-def dense(root: Path, n: int, n_facts: int = 40, seed: int = 13) -> None:
+def dense(root: Path, n: int, n_facts: int = 40, seed: int = 13) -> Path:
     """`n` rules of one to three tests over `n_facts` shared enum facts of 8 values: every rule
     interacts with every other, the worst case for whole-space analysis."""
     rng = random.Random(seed)
@@ -102,7 +103,7 @@ def dense(root: Path, n: int, n_facts: int = 40, seed: int = 13) -> None:
         effect = "permit" if i % 2 == 0 else "prohibit"
         rules.append(f"  - id: r{i}\n    effect: {effect}\n    when: {{all: [{tests}]}}\n"
                      f"    because: [c{i}]\n    note: generated.\n")
-    _write_ruleset(root, rules, n, [_fact_yaml(f"f{f}", 8) for f in range(n_facts)])
+    return _write_ruleset(root, rules, n, [_fact_yaml(f"f{f}", 8) for f in range(n_facts)])
 
 
 def wide_any(branches: int) -> tuple[float, float, str]:

@@ -134,6 +134,24 @@ def ruleset_copy(tmp_path: Path) -> Path:
     return dest
 
 
+def edit_file(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file with `new`; `old` must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load_errors(root: Path) -> str:
+    """The diagnostics loading `root` raises, rendered, with the root written `RULESET`."""
+    from claimrules import load_ruleset
+    from claimrules.diagnostics import LoadError
+
+    with pytest.raises(LoadError) as info:
+        load_ruleset(root)
+    rendered = "\n".join(d.render() for d in info.value.diagnostics)
+    return rendered.replace(str(root), "RULESET") + "\n"
+
+
 def check_golden(path: Path, actual: str) -> None:
     """Compare with a golden file byte for byte; UPDATE_GOLDEN=1 rewrites it and fails."""
     if os.environ.get("UPDATE_GOLDEN"):

@@ -5,12 +5,12 @@ output bytes, peak memory of a child under a cap), never timed."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import random
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from scale_bench import dense, partitioned  # the bench's own generators (bench/)
 
 from _proc import Job, claimrules_argv, run_many
 from claimrules import load_ruleset
@@ -22,71 +22,6 @@ from claimrules.load.checks import graph_cycles
 from claimrules.load.domain import All, Effect, FactValue, Rule
 from claimrules.load.ruleset import Ruleset
 from claimrules.reporters import render_brief
-
-
-def _fact(name: str, values: int) -> str:
-    listed = ", ".join(f"v{v}" for v in range(values))
-    return (f"  - name: {name}\n    type: enum\n    values: [{listed}]\n"
-            f"    description: Fact {name}.\n    question: What is {name}?\n")
-
-
-def _write(root: Path, rules: list[str], facts: list[str]) -> Path:
-    """A ruleset of `rules` (one claim each) over `facts`, as files."""
-    (root / "archive").mkdir(parents=True)
-    (root / "rules").mkdir()
-    (root / "claims").mkdir()
-    sentences = [f"Report sentence number {i} says rule {i} holds." for i in range(len(rules))]
-    archive = " ".join(sentences).encode()
-    (root / "archive" / "report.txt").write_bytes(archive)
-    (root / "ruleset.yaml").write_text(
-        "id: scale\ntitle: A generated ruleset\nfacts:\n" + "".join(facts), encoding="utf-8")
-    (root / "sources.yaml").write_text(
-        "sources:\n  - id: report\n    title: A report\n    outlet: Wire\n    url: null\n"
-        "    published: 2024-03-01\n    archive:\n      file: archive/report.txt\n"
-        f"      sha256: {hashlib.sha256(archive).hexdigest()}\n      content: full\n",
-        encoding="utf-8")
-    claims = [f"  - id: c{i}\n    source: report\n    quote: \"{s}\"\n    kind: provision\n"
-              "    modality: asserted\n" for i, s in enumerate(sentences)]
-    for n in range(0, len(rules), 500):  # the YAML reader caps the nodes of one document
-        (root / "claims" / f"c{n:06d}.yaml").write_text(
-            "claims:\n" + "".join(claims[n:n + 500]), encoding="utf-8")
-        (root / "rules" / f"r{n:06d}.yaml").write_text(
-            "rules:\n" + "".join(rules[n:n + 500]), encoding="utf-8")
-    return root
-
-
-def partitioned(root: Path, n: int, group: int = 12) -> Path:
-    """`n` rules in groups of `group` told apart by a shared `policy` fact (one value per
-    group), each group with three facts of its own (as `bench/scale_bench.py` builds them)."""
-    rng = random.Random(13)  # noqa: S311 - a seeded, reproducible ruleset
-    groups = -(-n // group)
-    facts = [_fact("policy", groups)]
-    rules = []
-    for g in range(groups):
-        own = [f"g{g}_{x}" for x in "abc"]
-        facts += [_fact(f, 4) for f in own]
-        for j in range(min(group, n - g * group)):
-            i = g * group + j
-            picked = rng.sample(own, rng.randint(1, 2))
-            tests = [f"{{fact: policy, is: v{g}}}"] + [
-                f"{{fact: {f}, is: v{rng.randrange(4)}}}" for f in picked]
-            over = f"    overrides: [r{i - 1}]\n" if j % 4 == 3 else ""
-            rules.append(f"  - id: r{i}\n    effect: {'permit' if i % 2 == 0 else 'prohibit'}\n"
-                         f"    when: {{all: [{', '.join(tests)}]}}\n    because: [c{i}]\n"
-                         f"    note: generated.\n{over}")
-    return _write(root, rules, facts)
-
-
-def dense(root: Path, n: int, n_facts: int = 40) -> Path:
-    """`n` rules of one to three tests over `n_facts` shared facts of 8 values each."""
-    rng = random.Random(13)  # noqa: S311 - a seeded, reproducible ruleset
-    rules = []
-    for i in range(n):
-        tests = ", ".join(f"{{fact: f{f}, is: v{rng.randrange(8)}}}"
-                          for f in rng.sample(range(n_facts), rng.randint(1, 3)))
-        rules.append(f"  - id: r{i}\n    effect: {'permit' if i % 2 == 0 else 'prohibit'}\n"
-                     f"    when: {{all: [{tests}]}}\n    because: [c{i}]\n    note: generated.\n")
-    return _write(root, rules, [_fact(f"f{f}", 8) for f in range(n_facts)])
 
 
 @pytest.fixture(scope="module")

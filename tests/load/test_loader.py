@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from claimrules import LoadError, load_ruleset
-from conftest import ROOT, SHIPPED, check_golden
+from conftest import ROOT, SHIPPED, check_golden, edit_file, load_errors
 
 GOLDEN = ROOT / "tests" / "golden" / "loader"
 
@@ -71,24 +70,13 @@ def test_dates_match_the_reporting_and_null_stays_null(shipped) -> None:
             assert excerpt in text
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _errors(root: Path) -> str:
-    with pytest.raises(LoadError) as info:
-        load_ruleset(root)
-    rendered = "\n".join(d.render() for d in info.value.diagnostics)
-    return rendered.replace(str(root), "RULESET") + "\n"
 
 
 def test_editing_a_quoted_word_in_the_archive_is_caught(ruleset_copy: Path) -> None:
-    _edit(ruleset_copy / "archive" / "biden-decision-article.txt",
-          "directly involved in the invasion of Ukraine.\n",
-          "directly engaged in the invasion of Ukraine.\n")
-    out = _errors(ruleset_copy)
+    edit_file(ruleset_copy / "archive" / "biden-decision-article.txt",
+              "directly involved in the invasion of Ukraine.\n",
+              "directly engaged in the invasion of Ukraine.\n")
+    out = load_errors(ruleset_copy)
     assert "archive-hash" in out
     assert re.search(r"claims/biden-decision-article\.yaml:\d+:\d+: error: "
                      r"quote of claim `article-restricted-to-involved-units`", out)
@@ -130,14 +118,14 @@ BROKEN = [
 def test_broken_rulesets_give_golden_messages(
     ruleset_copy: Path, name: str, file: str, old: str, new: str
 ) -> None:
-    _edit(ruleset_copy / file, old, new)
-    check_golden(GOLDEN / f"{name}.txt", _errors(ruleset_copy))
+    edit_file(ruleset_copy / file, old, new)
+    check_golden(GOLDEN / f"{name}.txt", load_errors(ruleset_copy))
 
 
 def test_every_problem_is_reported_in_one_run_sorted(ruleset_copy: Path) -> None:
     for _, file, old, new in BROKEN[:3]:
-        _edit(ruleset_copy / file, old, new)
-    out = _errors(ruleset_copy)
+        edit_file(ruleset_copy / file, old, new)
+    out = load_errors(ruleset_copy)
     lines = [line for line in out.splitlines() if ": error: " in line]
     assert len(lines) >= 3
     keys = [(file, int(row), int(col))
@@ -146,11 +134,11 @@ def test_every_problem_is_reported_in_one_run_sorted(ruleset_copy: Path) -> None
 
 
 def test_archive_outside_the_ruleset_is_refused(ruleset_copy: Path) -> None:
-    _edit(ruleset_copy / "sources.yaml",
-          "file: archive/dw-2024-05-30.txt", "file: ../../../etc/passwd")
-    assert "archive-outside" in _errors(ruleset_copy)
+    edit_file(ruleset_copy / "sources.yaml",
+              "file: archive/dw-2024-05-30.txt", "file: ../../../etc/passwd")
+    assert "archive-outside" in load_errors(ruleset_copy)
 
 
 def test_missing_ruleset_yaml(tmp_path: Path) -> None:
-    out = _errors(tmp_path)
+    out = load_errors(tmp_path)
     assert "ruleset-missing" in out

@@ -9,24 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from claimrules import load_ruleset
-from claimrules.diagnostics import LoadError
-from conftest import ROOT, check_golden, run_main
+from conftest import ROOT, check_golden, edit_file, load_errors, run_main
 
 GOLDEN = ROOT / "tests" / "golden" / "messages"
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _errors(root: Path) -> str:
-    with pytest.raises(LoadError) as info:
-        load_ruleset(root)
-    text = "\n".join(d.render() for d in info.value.diagnostics)
-    return text.replace(str(root), "RULESET") + "\n"
 
 
 DW_HASH = "8049e55caed2b17edb573f4adf432466935bac12d08223c11f57de31023c24b7"
@@ -52,13 +39,13 @@ EDITS = [
 @pytest.mark.parametrize(("name", "file", "old", "new"), EDITS, ids=[e[0] for e in EDITS])
 def test_message_names_the_cause(ruleset_copy: Path, name: str, file: str, old: str,
                                  new: str) -> None:
-    _edit(ruleset_copy / file, old, new)
-    check_golden(GOLDEN / f"{name}.txt", _errors(ruleset_copy))
+    edit_file(ruleset_copy / file, old, new)
+    check_golden(GOLDEN / f"{name}.txt", load_errors(ruleset_copy))
 
 
 def test_a_source_that_failed_to_load_gives_one_error_and_a_count(ruleset_copy: Path) -> None:
-    _edit(ruleset_copy / "sources.yaml", "published: 2024-05-30", "published: 11 July 2024")
-    out = _errors(ruleset_copy)
+    edit_file(ruleset_copy / "sources.yaml", "published: 2024-05-30", "published: 11 July 2024")
+    out = load_errors(ruleset_copy)
     assert "unknown-source" not in out
     assert out.count(": error: ") == 1
     # its two claims, the two date bounds of undated sources that rest on one of them, and a
@@ -67,9 +54,10 @@ def test_a_source_that_failed_to_load_gives_one_error_and_a_count(ruleset_copy: 
 
 
 def test_a_claim_that_failed_to_load_counts_the_rules_citing_it(ruleset_copy: Path) -> None:
-    _edit(ruleset_copy / "claims/dw-2024-05-30.yaml", "    kind: provision\n    modality: hedged",
-          "    kind: provisional\n    modality: hedged")
-    out = _errors(ruleset_copy)
+    edit_file(ruleset_copy / "claims/dw-2024-05-30.yaml",
+              "    kind: provision\n    modality: hedged",
+              "    kind: provisional\n    modality: hedged")
+    out = load_errors(ruleset_copy)
     assert out.count(": error: ") == 1, out
     assert "unknown-claim" not in out
     assert "follows from this one not shown" in out or "follow from this one not shown" in out
@@ -86,7 +74,7 @@ def test_a_quote_ending_past_a_truncated_archive_word(tmp_path: Path) -> None:
     (root / "archive" / "article.txt").write_text(text, encoding="utf-8")
     sources = (root / "sources.yaml").read_text(encoding="utf-8")
     old_hash = sources.split("sha256: ")[1].split()[0]
-    _edit(root / "sources.yaml", old_hash, hashlib.sha256(text.encode()).hexdigest())
+    edit_file(root / "sources.yaml", old_hash, hashlib.sha256(text.encode()).hexdigest())
     claims = root / "claims" / "article.yaml"
     body = claims.read_text(encoding="utf-8")
     start = body.index("quote: ") + len("quote: ")
@@ -94,7 +82,7 @@ def test_a_quote_ending_past_a_truncated_archive_word(tmp_path: Path) -> None:
     claims.write_text(body[:start] + '"the party may strike targets in Russia."' + body[end:],
                       encoding="utf-8")
     (root / "cases" / "article.yaml").unlink()
-    out = _errors(root)
+    out = load_errors(root)
     assert "`Russi` in the archive, `Russia` in the quote" in out
     assert "archive text to copy: “the party may strike targets in Russi.”" in out
     check_golden(GOLDEN / "quote-truncated-archive-word.txt", out)
