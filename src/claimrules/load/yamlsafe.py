@@ -291,18 +291,8 @@ def read_text(
 
 
 def _decode_text(data: bytes, file: str) -> str:
-    """Decode bytes as strict UTF-8 (no BOM, no control characters) or raise LoadError."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise LoadError(
-            [
-                _diag(
-                    "file-bom",
-                    "file starts with a byte-order mark; save it as UTF-8 without BOM",
-                    file,
-                    (1, 1),
-                )
-            ]
-        )
+    """Decode bytes as strict UTF-8 (no BOM, no control characters) or raise LoadError. A
+    UTF-8 byte-order mark decodes to U+FEFF, which `_check_text` refuses."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(
             [
