@@ -7,7 +7,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -264,35 +264,52 @@ def make_fixtures() -> ModuleType:
 def in_memory_ruleset(
     facts: list[dict[str, object]],
     rules: list[Rule],
-    claims: Mapping[str, tuple[str, date | None]] | None = None,
+    claims: Mapping[str, tuple[str, date | None] | tuple[str, date | None, str]] | None = None,
+    *,
+    sources: Iterable[str] = (),
+    bounds: Mapping[str, tuple[date, date]] | None = None,
 ) -> Ruleset:
     """A ruleset built in memory, without files: the fact vocabulary `facts` (as written in
-    ruleset.yaml), `rules`, and `claims` (claim id → (source id, reported on); by default one
-    claim `c` of one undated source `s`), each quoting "q" from an archive that is just "q"."""
+    ruleset.yaml), `rules`, and `claims` (claim id → (source id, reported on[, kind]), kind
+    `provision` when not given; by default one claim `c` of one undated source `s`), each
+    quoting "q" from an archive that is just "q". `sources` adds sources no claim cites;
+    `bounds` gives a source `not_before` / `not_after` dates (source id → (earliest, latest))."""
     from claimrules.load.model import Claim, RulesetMeta, Source
     from claimrules.load.ruleset import ClaimRecord, Ruleset
 
     claims = {"c": ("s", None)} if claims is None else claims
-    sources = {
-        sid: Source.model_validate(
-            {"id": sid, "archive": {"file": f"{sid}.txt", "sha256": "0" * 64, "content": "full"}}
+    bounds = bounds or {}
+    known = {}
+    for sid in sorted({c[0] for c in claims.values()} | set(sources)):
+        dated = {}
+        if sid in bounds:
+            lo, hi = bounds[sid]
+            dated = {"not_before": {"date": lo.isoformat(), "basis": "b"},
+                     "not_after": {"date": hi.isoformat(), "basis": "b"}}
+        known[sid] = Source.model_validate(
+            {"id": sid, "archive": {"file": f"{sid}.txt", "sha256": "0" * 64, "content": "full"},
+             **dated}
         ).to_domain()
-        for sid in sorted({sid for sid, _ in claims.values()})
-    }
     records = {}
-    for cid, (sid, reported) in claims.items():
+    for cid, (sid, reported, *kind) in claims.items():
         claim = Claim.model_validate(
-            {"id": cid, "source": sid, "quote": "q", "kind": "provision", "modality": "asserted"}
+            {"id": cid, "source": sid, "quote": "q", "kind": kind[0] if kind else "provision",
+             "modality": "asserted"}
         ).to_domain()
-        records[cid] = ClaimRecord(claim, sources[sid], reported, 0, 1)
+        src = known[sid]
+        records[cid] = ClaimRecord(
+            claim, src, reported, 0, 1,
+            src.not_before.date if src.not_before else None,
+            src.not_after.date if src.not_after else None,
+        )
     meta = RulesetMeta.model_validate({"id": "gen", "title": "generated", "facts": facts})
     domain = meta.to_domain()
     return Ruleset(
         meta=domain,
         facts={f.name: f for f in domain.facts},
-        sources=sources,
+        sources=known,
         claims=records,
         rules=tuple(sorted(rules, key=lambda r: r.id)),
         cases=(),
-        archives=dict.fromkeys(sources, "q"),
+        archives=dict.fromkeys(known, "q"),
     )

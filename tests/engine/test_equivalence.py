@@ -25,11 +25,10 @@ from claimrules.engine.reading import reading_of
 from claimrules.engine.why import why
 from claimrules.load.domain import All, Condition, Not, Rule
 from claimrules.load.domain import Test as FactTest
-from claimrules.load.model import Claim, RulesetMeta, Source
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import ClaimRecord, Ruleset
 from claimrules.load.scenario import ScenarioError
-from conftest import SHIPPED
+from conftest import SHIPPED, in_memory_ruleset
 
 # --- the reference evaluator ------------------------------------------------------------------
 
@@ -412,40 +411,7 @@ def rulesets(draw: st.DrawFn, finite: bool = False) -> Ruleset:
 
 def make_ruleset(facts: list[dict[str, object]], rules: list[Rule]) -> Ruleset:
     """An in-memory ruleset over the generated sources and claims."""
-    sources = {}
-    for s in SOURCES:
-        bounds = {}
-        if s in BOUNDS:
-            lo, hi = BOUNDS[s]
-            bounds = {"not_before": {"date": lo.isoformat(), "basis": "b"},
-                      "not_after": {"date": hi.isoformat(), "basis": "b"}}
-        sources[s] = Source.model_validate(
-            {"id": s, "archive": {"file": f"{s}.txt", "sha256": "0" * 64, "content": "full"},
-             **bounds}
-        ).to_domain()
-    claims = {}
-    for cid, (sid, reported, kind) in CLAIMS.items():
-        claim = Claim.model_validate(
-            {"id": cid, "source": sid, "quote": "q", "kind": kind, "modality": "asserted"}
-        ).to_domain()
-        src = sources[sid]
-        claims[cid] = ClaimRecord(
-            claim, src, reported, 0, 1,
-            src.not_before.date if src.not_before else None,
-            src.not_after.date if src.not_after else None,
-        )
-    meta = RulesetMeta.model_validate(
-        {"id": "gen", "title": "generated", "facts": facts}
-    ).to_domain()
-    return Ruleset(
-        meta=meta,
-        facts={f.name: f for f in meta.facts},
-        sources=sources,
-        claims=claims,
-        rules=tuple(sorted(rules, key=lambda r: r.id)),
-        cases=(),
-        archives=dict.fromkeys(SOURCES, "q"),
-    )
+    return in_memory_ruleset(facts, rules, CLAIMS, sources=SOURCES, bounds=BOUNDS)
 
 
 def _value(draw: st.DrawFn, name: str) -> object:
