@@ -642,6 +642,8 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
     items = list(facts.items())
     shuffled = dict(items[i] for i in order)
     reading = reading_of(compiled_ruleset(rs), axes["as_of"], axes["known_by"], wanted, None)
+    if not reading.built:
+        reading.build()  # (`evaluate` builds it on a reading's second scenario)
     answered = False
     for explain in (False, True):
         plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],
@@ -694,6 +696,7 @@ def test_every_shipped_scenario_with_missing_facts_walks_to_the_search_decision(
     ]
     compiled = compiled_ruleset(rs)
     reading = reading_of(compiled, None, None, None, None)
+    reading.build()
     for values in itertools.product(*domains):
         facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
         walked = reading.decide(facts, False)

@@ -65,7 +65,9 @@ def test_a_diagram_over_its_leaf_bound_is_not_built_and_answers_stay_the_same() 
     small, large = _bool_rules(11), _bool_rules(13)  # 2,048 and 8,192 boxes
     assert 2**11 <= DIAGRAM_LEAVES < 2**13
     assert reading_of(compiled_ruleset(small), None, None, None, None).nodes() == 0  # not built yet
-    evaluate(small, {})
+    evaluate(small, {})  # one scenario: the per-scenario search, no diagram yet
+    assert reading_of(compiled_ruleset(small), None, None, None, None).nodes() == 0
+    evaluate(small, {"x0": True})  # the second builds it
     assert reading_of(compiled_ruleset(small), None, None, None, None).nodes() == 2**12 - 1
     rng = random.Random(7)  # noqa: S311 - repeatable test data
     for rs in (small, large):

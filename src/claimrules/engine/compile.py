@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, cast
-from weakref import WeakKeyDictionary
 
 from claimrules.engine.decision import CitedClaim, Period
 from claimrules.load.domain import (
@@ -744,15 +743,17 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-#: Each loaded ruleset's compiled form, built once; held only while the ruleset is alive.
-_COMPILED: WeakKeyDictionary[Ruleset, CompiledRuleset] = WeakKeyDictionary()
+#: Where a loaded ruleset keeps its compiled form (in `Ruleset.derived`).
+COMPILED = "claimrules.engine.compile"
 
 
 def compiled_ruleset(ruleset: Ruleset) -> CompiledRuleset:
-    """The ruleset's evaluable form, built on first use and kept as long as the ruleset is."""
-    found = _COMPILED.get(ruleset)
+    """The ruleset's evaluable form, built on first use and kept as long as the ruleset is
+    (each ruleset object its own: two loads of the same files share nothing)."""
+    derived = ruleset.derived
+    found: CompiledRuleset | None = derived.get(COMPILED)  # type: ignore[assignment]
     if found is None:
-        found = _COMPILED[ruleset] = compile_ruleset(ruleset)
+        found = derived[COMPILED] = compile_ruleset(ruleset)
     return found
 
 

@@ -115,7 +115,7 @@ def evaluate(
     found = reading.decide(facts, explain)
     if found is not None:
         return found
-    return decide_in(reading, _typed(reading.compiled, facts), explain)
+    return reading.remember(decide_in(reading, _typed(reading.compiled, facts), explain), explain)
 
 
 def _reading(
@@ -127,7 +127,8 @@ def _reading(
     speakers: Iterable[str] | None,
 ) -> Reading:
     """The compiled reading the arguments ask for. An unknown source or speaker raises
-    ValueError, after the scenario (when given) is checked: a bad scenario is reported first."""
+    ValueError, after the scenario (when given) is checked: a bad scenario is reported
+    first."""
     as_of, known_by = as_date(as_of, "as_of"), as_date(known_by, "known_by")
     compiled = compiled_ruleset(ruleset)
     wanted = _as_sources(sources)
@@ -166,11 +167,23 @@ def evaluate_many(
                 speakers=speakers, explain=explain,
             )
         return
-    fast = reading.decide
-    compiled = reading.compiled
+    fast, remember, compiled = reading.decide, reading.remember, reading.compiled
+    memo, walker = reading.decisions[explain], reading.walker
     for facts in scenarios:
-        found = fast(facts, explain)
-        yield found if found is not None else decide_in(reading, _typed(compiled, facts), explain)
+        if walker is not None and facts.__class__ is dict:
+            # `reading.decide`, its first step inline: most scenarios of a batch end here.
+            found = walker(facts, memo)
+            if found.__class__ is Decision:
+                yield found
+                continue
+            if found is not None:
+                found = reading.conclude(found, facts, explain)
+        else:
+            found = fast(facts, explain)
+            walker = reading.walker
+        yield found if found is not None else remember(
+            decide_in(reading, _typed(compiled, facts), explain), explain
+        )
 
 
 def speakers_of(ruleset: Ruleset) -> dict[str, tuple[str, ...]]:

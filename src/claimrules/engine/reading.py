@@ -31,7 +31,7 @@ search could give up (`search.MAX_LEAVES`) takes it too.
 from __future__ import annotations
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -72,10 +72,12 @@ OUTCOMES = 1 << 20
 CORES = 1 << 12
 
 
+_new = object.__new__
+
 #: A split of the diagram: the position of its fact in the canonical key (the vocabulary in
 #: order, then the pseudo-facts the rules read, which no scenario gives: always None), and the
 #: subtree of each value. A plain tuple: a walk reads two fields per split.
-Split = tuple[int, dict[FactValue, "Split | Box"]]
+Split = tuple[int, dict[FactValue, "Node"]]
 
 
 @dataclass(eq=False, slots=True)
@@ -92,10 +94,26 @@ class Box:
     outcomes: tuple[RuleOutcome | None, ...] | None = None
 
 
+@dataclass(eq=False, slots=True)
+class Opening:
+    """A split on a pseudo-fact (what the reporting leaves open) below which the search
+    splits on pseudo-facts only (real facts come first): a scenario that reaches it reaches
+    every leaf below (`boxes`, in leaf order). Its core, and the rules that apply and are left
+    undecided on its path, are built when first asked (see `Reading.opened_at`)."""
+
+    boxes: tuple[Box, ...]
+    numbers: tuple[int, ...]
+    found: tuple[Core, list[CompiledRule], list[CompiledRule]] | None = None
+
+
+#: A node of the diagram: a split, a leaf, or an opening (splits on pseudo-facts, folded).
+Node = Split | Box | Opening
+
+
 @dataclass(eq=False)
 class Reading:
-    """A reading compiled: its context, its diagram (None: too large, or not built yet), and
-    the decisions and cores it remembers."""
+    """A reading compiled: its context, its diagram (None: too large, or not built yet) and
+    its walker, and the decisions and cores it remembers."""
 
     compiled: CompiledRuleset
     ctx: Context
@@ -104,16 +122,22 @@ class Reading:
     speakers: tuple[str, ...] | None
     shared: Core
     built: bool = False
-    root: Split | Box | None = None
+    asked: int = 0  # scenarios asked before the diagram was built
+    root: Node | None = None
     boxes: int = 0
     names: tuple[str, ...] = ()  # the canonical key's names (see Split)
     known: frozenset[str] = frozenset()  # the names a scenario may give
     allowed: tuple[frozenset[object], ...] = ()  # by position: the values it may give, None too
     booleans: tuple[int, ...] = ()  # the positions of boolean facts
     sizes: tuple[int, ...] = ()  # domain size of each fact the rules read (1: none reads it)
-    explained_limit: int = 1
-    decisions: dict[bool, dict[tuple[object, ...], Decision]] = field(
-        default_factory=lambda: {False: {}, True: {}}
+    pseudo: tuple[None, ...] = ()  # a None per pseudo-fact: the rest of a canonical key
+    limits: tuple[int, int] = (DECISIONS, 1)  # decisions remembered, by `explain`
+    # The walk of a scenario (see `_walker`): its remembered decision, (box, key) for a
+    # scenario that fixes every fact on its path, (OPEN, key) for one missing a fact on it,
+    # or None for one the per-scenario path must answer (or report).
+    walker: Walker | None = None
+    decisions: tuple[dict[tuple[object, ...], Decision], ...] = field(
+        default_factory=lambda: ({}, {})  # by `explain`
     )
     cores: dict[tuple[object, ...], Core] = field(default_factory=dict)
     settled_cores: dict[tuple[int, ...], Core] = field(default_factory=dict)  # by rules standing
@@ -125,45 +149,83 @@ class Reading:
 
     def decide(self, facts: Mapping[str, object], explain: bool) -> Decision | None:
         """The decision for a scenario given as a plain dict of exact enum strings, booleans
-        and Nones, from the diagram; None when the scenario (or the reading) needs the
-        per-scenario path (which also reports what is wrong with the scenario)."""
-        if not self.built:
-            self.build()
-        if self.root is None or facts.__class__ is not dict:
-            return None
-        if not facts.keys() <= self.known:
-            return None
-        values = tuple(map(facts.get, self.names))
-        memo = self.decisions[explain]
-        try:
-            found = memo.get(values)
-        except TypeError:  # an unhashable value
-            return None
-        # A boolean fact takes exactly a boolean (`1 == True`, so neither the memo nor the
-        # diagram's branches would tell them apart).
-        for position in self.booleans:
-            value = values[position]
-            if value is not None and value is not True and value is not False:
+        and Nones, remembered or from the diagram (and then remembered); None when the
+        scenario (or the reading) needs the per-scenario path (which also reports what is
+        wrong with the scenario). The diagram is built on the reading's second scenario: a
+        command that asks one question never pays for it."""
+        walker = self.walker
+        if walker is None:
+            if self.built:
                 return None
-        if found is not None:
-            return found
-        # Every value is one of its fact's values (an enum's strings, the booleans) or None.
-        if not all(map(operator.contains, self.allowed, values)):
+            if self.asked == 0:
+                self.asked = 1
+                return None
+            self.build()
+            walker = self.walker
+            if walker is None:
+                return None
+        if facts.__class__ is not dict:
             return None
-        node = self.root
-        while node.__class__ is tuple:
-            value = values[node[0]]
-            if value is None:
-                decision = self.walk_open(values, facts, explain)
-                break
-            node = node[1][value]
+        memo = self.decisions[explain]
+        found = walker(facts, memo)
+        if found is None or found.__class__ is Decision:
+            return found
+        return self.conclude(found, facts, explain)
+
+    def conclude(self, found: object, facts: Mapping[str, object], explain: bool
+                 ) -> Decision | None:
+        """The decision of a walk that ended at a node (see `Reading.walker`), remembered;
+        None for one the per-scenario path must answer."""
+        memo = self.decisions[explain]
+        node: object
+        key: tuple[object, ...]
+        node, key = found  # type: ignore[misc]  # (a node, the canonical key)
+        if node.__class__ is Box:
+            core = node.core
+            if core is not None and not explain:
+                # The common case inline (see `settled` and `decision.build_decision`).
+                decision = _new(Decision)
+                own = decision.__dict__
+                own.update(core)
+                own["facts"] = dict(facts) if None not in key else _typed(facts)
+                own["rules"] = ()
+            else:
+                decision = self.settled(node, facts, explain)
+        elif node.__class__ is Opening:
+            decision = self.opening(node, facts, explain)
         else:
-            decision = self.settled(node, facts, explain)  # type: ignore[arg-type]
-        if decision is not None:
-            if len(memo) >= (self.explained_limit if explain else DECISIONS):
-                memo.clear()
-            memo[values] = decision
+            opened = self.walk_open(key + self.pseudo, facts, explain)
+            if opened is None:
+                return None
+            decision = opened
+        if len(memo) >= self.limits[explain]:
+            memo.clear()
+        memo[key] = decision
         return decision
+
+    def remember(self, decision: Decision, explain: bool) -> Decision:
+        """Keep a decision the per-scenario path gave (for typed facts), so that the same
+        scenario asked again, its keys in any order, gets the same object back (unless the
+        reading has no diagram: then nothing is remembered); returns it."""
+        if self.walker is not None or (not self.built and self.compilable()):
+            memo = self.decisions[explain]
+            if len(memo) >= self.limits[explain]:
+                memo.clear()
+            memo[tuple(map(decision.facts.get, self.compiled.ruleset.facts))] = decision
+        return decision
+
+    def known_order(self) -> tuple[str, ...]:
+        """The names of the canonical key a scenario gives: the vocabulary, in order."""
+        return self.names[: len(self.known)]
+
+    def compilable(self) -> bool:
+        """Whether the reading's fact space may be compiled into a diagram (it may still be
+        too large: see `build`)."""
+        compiled = self.compiled
+        if compiled.ruleset.meta.constraints or len(self.ctx.active) > DIAGRAM_RULES:
+            return False
+        simple = (FactType.ENUM, FactType.BOOL)
+        return all(f.type in simple for f in compiled.ruleset.facts.values())
 
     def settled(self, box: Box, facts: Mapping[str, object], explain: bool) -> Decision:
         """The decision of a scenario that fixes every fact on the path to `box`: every rule
@@ -190,6 +252,17 @@ class Reading:
             self.compiled, self.ctx, applicable, typed, known
         ))
 
+    def opening(self, node: Opening, facts: Mapping[str, object], explain: bool) -> Decision:
+        """The decision of a scenario whose walk fixes every real fact on its path and meets
+        a split on a pseudo-fact (see `walk_open`, which decides it alike)."""
+        typed = _typed(facts)
+        found = node.found
+        if found is None:
+            found = node.found = self.opened_at(node.numbers, list(node.boxes), typed)
+        core, applicable, undecided = found
+        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
+        return build_decision(core, typed, rules)
+
     def walk_open(
         self, values: tuple[object, ...], facts: Mapping[str, object], explain: bool
     ) -> Decision | None:
@@ -202,13 +275,16 @@ class Reading:
         if space >= MAX_LEAVES:
             return None  # the per-scenario search could give up: ask it
         reached: list[Box] = []
-        stack: list[Split | Box] = [self.root]  # type: ignore[list-item]
+        stack: list[Node] = [self.root]  # type: ignore[list-item]
         real_missing = False  # whether a real fact (not a pseudo-fact) was missing on the walk
         vocabulary = len(self.known)
         while stack:
             node = stack.pop()
             if node.__class__ is Box:
                 reached.append(node)
+                continue
+            if node.__class__ is Opening:
+                reached.extend(node.boxes)
                 continue
             position, children = node  # type: ignore[misc]
             value = values[position]
@@ -286,34 +362,40 @@ class Reading:
         return leaves_core(self.compiled, self.ctx, applicable, leaves, explain, self.shared)
 
     def build(self) -> None:
-        """Compile the diagram, unless it would be too large (see the module's notes)."""
+        """Compile the diagram and its walker, unless it would be too large (see the
+        module's notes)."""
         self.built = True
         compiled, ctx = self.compiled, self.ctx
-        vocabulary = compiled.ruleset.facts
-        if compiled.ruleset.meta.constraints or len(ctx.active) > DIAGRAM_RULES:
-            return
-        if any(f.type not in (FactType.ENUM, FactType.BOOL) for f in vocabulary.values()):
+        if not self.compilable():
             return
         with gc_paused():  # many small acyclic objects (see compile.gc_paused)
             leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
         if not complete:
             return
+        vocabulary = compiled.ruleset.facts
         read = {n for r in ctx.active for n in r.reads}
-        names = (*vocabulary, *sorted(n for n in read if is_pseudo(n)))
+        pseudo = sorted(n for n in read if is_pseudo(n))
+        names = (*vocabulary, *pseudo)
         self.names = names
         self.known = frozenset(vocabulary)
+        self.pseudo = (None,) * len(pseudo)
         self.allowed = tuple(frozenset([None, *compiled.domain(n)]) for n in names)
         self.booleans = tuple(
             i for i, n in enumerate(vocabulary) if vocabulary[n].type is FactType.BOOL
         )
         self.sizes = tuple(len(compiled.domain(n)) if n in read else 1 for n in names)
-        self.explained_limit = max(1, min(DECISIONS, OUTCOMES // max(1, len(compiled.rules))))
+        self.limits = (DECISIONS, max(1, min(DECISIONS, OUTCOMES // max(1, len(compiled.rules)))))
         with gc_paused():
-            self.root = _diagram(leaves, {n: i for i, n in enumerate(names)})
+            root = _openings(
+                _diagram(leaves, {n: i for i, n in enumerate(names)}), len(vocabulary)
+            )
+            self.walker = _walker(root, self)
+        self.root = root
         self.boxes = len(leaves)
 
     def nodes(self) -> int:
-        """The diagram's nodes, leaves included (0: no diagram)."""
+        """The diagram's nodes, leaves included, an opening counted with the leaves below it
+        (0: no diagram)."""
         if self.root is None:
             return 0
         count, stack = 0, [self.root]
@@ -322,6 +404,8 @@ class Reading:
             count += 1
             if isinstance(node, tuple):
                 stack.extend(node[1].values())
+            elif isinstance(node, Opening):
+                count += len(node.boxes)
         return count
 
 
@@ -330,6 +414,132 @@ def _typed(facts: Mapping[str, object]) -> dict[str, FactValue]:
     if None in facts.values():
         return {n: v for n, v in facts.items() if v is not None}  # type: ignore[misc]
     return dict(facts)  # type: ignore[arg-type]
+
+
+#: A walker: (scenario, memo) -> a Decision, (Box or OPEN, canonical key), or None.
+Walker = Callable[[dict[str, object], dict[tuple[object, ...], Decision]], object]
+
+#: What a walk returns, beside the canonical key, for a scenario missing a fact on its path.
+OPEN = object()
+
+#: The walker is generated as Python code when the diagram's code stays under this many lines
+#: (and its paths under `CODE_DEPTH` facts); otherwise a loop walks the diagram's tuples.
+CODE_LINES = 20_000
+CODE_DEPTH = 64
+
+
+def _walker(root: Node, reading: Reading) -> Walker:
+    """The walk of a scenario through the diagram (see `Reading.walker`): generated code when
+    small enough, a loop over the diagram otherwise; both answer alike."""
+    return _generated_walker(root, reading) or _loop_walker(root, reading)
+
+
+def _loop_walker(root: Node, reading: Reading) -> Walker:
+    """The walk as a loop over the diagram's splits."""
+    names = tuple(reading.known_order())
+    real = len(names)
+    known, booleans = reading.known, reading.booleans
+    allowed = reading.allowed[:real]
+    contains = operator.contains
+
+    def walk(facts: dict[str, object], memo: dict[tuple[object, ...], Decision]) -> object:
+        if not facts.keys() <= known:
+            return None
+        key = tuple(map(facts.get, names))
+        # A boolean fact takes exactly a boolean (`1 == True`, so neither the memo nor the
+        # diagram's branches would tell them apart).
+        for position in booleans:
+            value = key[position]
+            if value is not None and value is not True and value is not False:
+                return None
+        try:
+            found = memo.get(key)
+        except TypeError:  # an unhashable value
+            return None
+        if found is not None:
+            return found
+        if not all(map(contains, allowed, key)):
+            return None
+        node: Node = root
+        while node.__class__ is tuple:
+            position, children = node
+            if position >= real or key[position] is None:
+                return OPEN, key
+            node = children[key[position]]  # type: ignore[index]  # a value checked above
+        return node, key
+
+    return walk
+
+
+def _generated_walker(root: Node, reading: Reading) -> Walker | None:
+    """The walk as generated code: a nested `if` per split, each leaf checking the values of
+    the facts its path does not fix. The code holds only names it makes up (`v3`, `K12`,
+    `B40`); every value of the ruleset (fact names, enum values) is a constant in its
+    namespace, never text in the code. None when it would be too long or too deep."""
+    names = reading.known_order()
+    real = len(names)
+    booleans = frozenset(reading.booleans)
+    namespace: dict[str, object] = {
+        "KNOWN": reading.known, "NAMES": names, "REAL": real, "OPEN": OPEN,
+    }
+    unpack = "".join(f"v{i}, " for i in range(real)) or "()"
+    # A scenario giving every fact (none None) and nothing more has exactly the vocabulary's
+    # keys; any other is checked for names outside it.
+    lines = ["def walk(f, memo):", " key = tuple(map(f.get, NAMES))", f" {unpack}= key",
+             " if len(f) != REAL or None in key:", "  if not f.keys() <= KNOWN:",
+             "   return None"]
+    # A boolean fact takes exactly a boolean (`1 == True`: neither the memo nor a branch
+    # would tell them apart).
+    for i in sorted(booleans):
+        lines += [f" if not (v{i} is None or v{i} is True or v{i} is False):", "  return None"]
+    for i in range(real):
+        if i not in booleans:
+            namespace[f"A{i}"] = reading.allowed[i]
+    lines += [" try:", "  found = memo.get(key)", " except TypeError:  # an unhashable value",
+              "  return None", " if found is not None:", "  return found"]
+    constants: dict[tuple[int, object], str] = {}
+
+    def emit(node: Node, depth: int, on_path: frozenset[int]) -> bool:
+        """Append the code of `node` at this indent; False once it is too long or deep."""
+        if len(lines) > CODE_LINES or depth > CODE_DEPTH:
+            return False
+        pad = " " * depth
+        if isinstance(node, Box):
+            for q in range(real):
+                if q not in on_path and q not in booleans:
+                    lines.extend((f"{pad}if v{q} not in A{q}:", f"{pad} return None"))
+            namespace[f"B{node.number}"] = node
+            lines.append(f"{pad}return B{node.number}, key")
+            return True
+        if isinstance(node, Opening):
+            namespace[f"P{node.numbers[0]}"] = node
+            lines.append(f"{pad}return P{node.numbers[0]}, key")
+            return True
+        position, children = node
+        if position >= real:  # a pseudo-fact: no scenario gives it
+            lines.append(f"{pad}return OPEN, key")
+            return True
+        lines.extend((f"{pad}if v{position} is None:", f"{pad} return OPEN, key"))
+        path = on_path | {position}
+        for value, child in children.items():
+            if position in booleans:
+                lines.append(f"{pad}if v{position} is {value is True}:")
+            else:
+                name = constants.get((position, value))
+                if name is None:
+                    name = constants[(position, value)] = f"K{len(constants)}"
+                    namespace[name] = value
+                lines.append(f"{pad}if v{position} == {name}:")
+            if not emit(child, depth + 1, path):
+                return False
+        lines.append(f"{pad}return None")  # not one of the fact's values
+        return True
+
+    if not emit(root, 1, frozenset()):
+        return None
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, "<claimrules diagram>", "exec"), namespace)  # noqa: S102 - code made above from indices only
+    return namespace["walk"]  # type: ignore[return-value]
 
 
 def _diagram(leaves: list[Leaf], positions: Mapping[str, int]) -> Split | Box:
@@ -349,6 +559,36 @@ def _diagram(leaves: list[Leaf], positions: Mapping[str, int]) -> Split | Box:
                 child = at[1][value] = split(leaf.assigned[depth + 1][0])
             at = child
         at[1][last] = Box(leaf, number)
+    return root
+
+
+def _openings(root: Split | Box, real: int) -> Node:
+    """The diagram with each split on a pseudo-fact (position `real` or more) whose parent
+    splits on a real fact made an `Opening` of the leaves below it."""
+    def opening(node: Split) -> Opening:
+        boxes: list[Box] = []
+        stack: list[Node] = [node]
+        while stack:
+            at = stack.pop()
+            if isinstance(at, Box):
+                boxes.append(at)
+            elif isinstance(at, tuple):
+                stack.extend(reversed(at[1].values()))
+        return Opening(tuple(boxes), tuple(b.number for b in boxes))
+
+    if isinstance(root, tuple) and root[0] >= real:
+        return opening(root)
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, tuple):
+            continue
+        children = node[1]
+        for value, child in children.items():
+            if isinstance(child, tuple) and child[0] >= real:
+                children[value] = opening(child)
+            else:
+                stack.append(child)
     return root
 
 
@@ -385,4 +625,3 @@ def decide_in(reading: Reading, facts: Facts, explain: bool) -> Decision:
         reading.compiled, facts, as_of=reading.ctx.as_of, known_by=reading.known_by,
         sources=reading.sources, speakers=reading.speakers, explain=explain,
     )
-

@@ -13,8 +13,8 @@ order of a plain depth-first search that re-tests every rule at every node.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import cast
 
 from claimrules.engine.combine import combine
@@ -216,71 +216,92 @@ def mattering_facts(leaves: list[Leaf]) -> set[str]:
     fact, so that fact is the one they may differ in alone. Rather than comparing every pair of
     leaves, each node's branches are compared: a leaf of one branch is matched only against the
     leaves of another branch that agree with it wherever both are fixed (found by following
-    its values down that branch), and a fact is settled by the first pair that differs. The
+    its values down that branch), and a fact is settled by the first pair that differs. Two
+    branches whose leaves all have one and the same verdict are not compared at all. The
     leaves may come from any search tree over the same facts (their paths say its shape).
     """
     out: set[str] = set()
     if len(leaves) < 2:
         return out
-    stack = [_search_tree(leaves)]
+    root = _search_tree(leaves)
+    if isinstance(root, Leaf):
+        return out
+    fixed = {id(leaf): dict(leaf.assigned) for leaf in leaves}
+    stack = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, _Branch):
-            branches = list(node.children.values())
-            if node.fact not in out and any(
-                _parts_ways(a, b) for a, b in itertools.combinations(branches, 2)
-            ):
-                out.add(node.fact)
-            stack.extend(branches)
+        branches = list(node.children.values())
+        if node.fact not in out and len(node.verdicts) > 1 and any(
+            _parts_ways(a, b, fixed) for a, b in itertools.combinations(branches, 2)
+        ):
+            out.add(node.fact)
+        stack.extend(b for b in branches if isinstance(b, _Branch) and len(b.verdicts) > 1)
     return out
 
 
 @dataclass(eq=False, slots=True)
 class _Branch:
-    """A node of the search: the fact it split on, and a subtree per value."""
+    """A node of the search: the fact it split on, a subtree per value, and (filled in once
+    the tree is built) the leaves below it and their verdicts."""
 
     fact: str
     children: dict[FactValue, _Branch | Leaf]
+    leaves: list[Leaf] = field(default_factory=list)
+    verdicts: frozenset[Verdict] = frozenset()
 
 
 def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
-    """The search tree again, from the leaves' paths (each path lists the facts split on)."""
+    """The search tree again, from the leaves' paths (each path lists the facts split on),
+    each node with the leaves below it (in leaf order) and their verdicts."""
     if len(leaves) == 1 and not leaves[0].assigned:
         return leaves[0]
     root = _Branch(leaves[0].assigned[0][0], {})
     for leaf in leaves:
         node = root
+        node.leaves.append(leaf)
         *through, (_, last) = leaf.assigned
         for depth, (_, value) in enumerate(through):
             child = node.children.get(value)
             if not isinstance(child, _Branch):
                 child = node.children[value] = _Branch(leaf.assigned[depth + 1][0], {})
             node = child
+            node.leaves.append(leaf)
         node.children[last] = leaf
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node.verdicts = frozenset(leaf.verdict for leaf in node.leaves)
+        stack.extend(c for c in node.children.values() if isinstance(c, _Branch))
     return root
 
 
-def _leaves_below(node: _Branch | Leaf) -> Iterator[Leaf]:
-    if isinstance(node, Leaf):
-        yield node
-        return
-    for child in node.children.values():
-        yield from _leaves_below(child)
-
-
-def _parts_ways(one: _Branch | Leaf, other: _Branch | Leaf) -> bool:
+def _parts_ways(
+    one: _Branch | Leaf, other: _Branch | Leaf, fixed: Mapping[int, Mapping[str, FactValue]]
+) -> bool:
     """Whether a leaf under `one` and a leaf under `other` that agree wherever both are fixed
-    (other than on the fact that split them) have different verdicts."""
-    for leaf in _leaves_below(one):
-        fixed = dict(leaf.assigned)
-        stack = [other]
+    (other than on the fact that split them) have different verdicts. `fixed`: each leaf's
+    path as a dict, by `id`."""
+    if isinstance(other, Leaf):
+        if isinstance(one, Leaf):
+            return one.verdict != other.verdict
+        one, other = other, one  # follow the leaf's values down the branch
+    branch = cast(_Branch, other)
+    mine, verdicts = ([one], {one.verdict}) if isinstance(one, Leaf) else (one.leaves, one.verdicts)
+    if len(verdicts | branch.verdicts) == 1:
+        return False
+    for leaf in mine:
+        values = fixed[id(leaf)]
+        verdict = leaf.verdict
+        stack: list[_Branch | Leaf] = [branch]
         while stack:
             node = stack.pop()
             if isinstance(node, Leaf):
-                if node.verdict != leaf.verdict:
+                if node.verdict != verdict:
                     return True
-            elif node.fact in fixed:
-                below = node.children.get(fixed[node.fact])
+            elif len(node.verdicts) == 1 and verdict in node.verdicts:
+                continue  # every leaf below has this leaf's verdict
+            elif node.fact in values:
+                below = node.children.get(values[node.fact])
                 if below is not None:
                     stack.append(below)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from claimrules.diagnostics import Diagnostic, Span
@@ -77,6 +78,13 @@ class Ruleset:
     def id(self) -> str:
         """The ruleset's id."""
         return self.meta.id
+
+    @cached_property
+    def derived(self) -> dict[str, object]:
+        """What later stages derive from this ruleset object and keep as long as it lives
+        (the engine's compiled form, the decisions it has given), by a key each stage names.
+        Never part of the ruleset's content: not a field, not in its snapshot."""
+        return {}
 
     def span(self, kind: str, ident: str) -> Span:
         """Where an entity (`rule`, `claim`, `source`, `fact`, `case`) is defined."""
