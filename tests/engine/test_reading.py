@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from datetime import date
 
+import pytest
 from test_equivalence import FACTS, make_ruleset
 
 from claimrules import evaluate, evaluate_many, load_ruleset
+from claimrules.engine import reading as reading_module
 from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.explain import decide
 from claimrules.engine.reading import DIAGRAM_LEAVES, READINGS, reading_of
 from claimrules.load.domain import Rule
 from claimrules.load.model import Rule as RuleModel
 from claimrules.load.ruleset import Ruleset
+from claimrules.load.scenario import ScenarioError
 from conftest import SHIPPED
 
 
@@ -141,3 +145,62 @@ def test_fresh_loads_give_equal_decisions_in_any_order() -> None:
         assert ones == twos
         for i in shuffled[:20]:
             assert ones[i] is not twos[i]
+
+
+def _walkers(rs: Ruleset) -> tuple[object, object]:
+    """The plain reading's generated walker and a loop walker over the same diagram."""
+    reading = reading_of(compiled_ruleset(rs), None, None, None, None)
+    reading.build()
+    assert reading.root is not None and reading.walker is not None
+    return reading.walker, reading_module.loop_walker(reading.root, reading)
+
+
+def test_the_generated_walk_and_the_loop_walk_agree_on_every_scenario_and_bad_input() -> None:
+    """Both walks of the diagram (generated code; a loop, for diagrams too large to generate)
+    end at the same node with the same canonical key, or both refuse, on every scenario of
+    the shipped vocabulary (each fact given, missing or None) and on malformed ones."""
+    rs = load_ruleset(SHIPPED)
+    generated, loop = _walkers(rs)
+    names = list(rs.facts)
+    domains = [
+        [None, True, False] if rs.facts[n].type == "bool" else [None, *rs.facts[n].value_names()]
+        for n in names
+    ]
+    memo: dict[tuple[object, ...], object] = {}
+    ends: set[int] = set()
+    for values in itertools.product(*domains):
+        facts = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        one, other = generated(facts, memo), loop(facts, memo)  # type: ignore[operator]
+        assert one == other, facts
+        ends.add(id(one[0]))
+    assert len(ends) > 100  # the walks reach many different leaves, openings and splits
+    full = dict(zip(names, (d[1] for d in domains), strict=True))
+    bool_name = next(n for n in names if rs.facts[n].type == "bool")
+    enum_name = next(n for n in names if rs.facts[n].type != "bool")
+    for bad in ({**full, bool_name: 1}, {**full, enum_name: "nope"},
+                {**full, enum_name: ["unhashable"]}, {**full, "not_a_fact": "x"},
+                {bool_name: 0}, {enum_name: 3}):
+        assert generated(bad, memo) is None, bad  # type: ignore[operator]
+        assert loop(bad, memo) is None, bad  # type: ignore[operator]
+        with pytest.raises(ScenarioError):  # the per-scenario path reports it
+            evaluate(rs, bad)
+    # A value the Python API coerces ("yes" for a boolean) is not the diagram's either: the
+    # per-scenario path takes it, with the answer of the value it stands for.
+    spelled = {**full, bool_name: "yes"}
+    assert generated(spelled, memo) is None and loop(spelled, memo) is None  # type: ignore[operator]
+    assert evaluate(rs, spelled) == evaluate(rs, {**full, bool_name: True})
+
+
+def test_the_generated_walk_holds_no_text_of_the_ruleset() -> None:
+    """The generated code names only what it makes up (`v3`, `K12`, `B40` …): fact names and
+    values are constants of its namespace, so no text of a ruleset is ever code."""
+    rs = load_ruleset(SHIPPED)
+    generated, _ = _walkers(rs)
+    code = generated.__code__  # type: ignore[attr-defined]
+    texts = {*rs.facts, *(v for f in rs.facts.values() for v in f.value_names())}
+    strings = {c for c in code.co_consts if isinstance(c, str)}
+    assert not (strings | set(code.co_names) | set(code.co_varnames)) & texts
+    made_up = re.compile(r"^(?:[KBPAN]\d+|v\d+|KNOWN|NAMES|REAL|OPEN|f|memo|g|key|found|"
+                         r"tuple|map|len|get|keys|TypeError)$")
+    assert all(made_up.match(n) for n in (*code.co_names, *code.co_varnames)), code.co_names
+    assert len(generated.__globals__) > len(rs.facts)  # type: ignore[attr-defined]

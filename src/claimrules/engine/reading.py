@@ -431,10 +431,10 @@ CODE_DEPTH = 64
 def _walker(root: Node, reading: Reading) -> Walker:
     """The walk of a scenario through the diagram (see `Reading.walker`): generated code when
     small enough, a loop over the diagram otherwise; both answer alike."""
-    return _generated_walker(root, reading) or _loop_walker(root, reading)
+    return _generated_walker(root, reading) or loop_walker(root, reading)
 
 
-def _loop_walker(root: Node, reading: Reading) -> Walker:
+def loop_walker(root: Node, reading: Reading) -> Walker:
     """The walk as a loop over the diagram's splits."""
     names = tuple(reading.known_order())
     real = len(names)
