@@ -204,3 +204,34 @@ def test_the_generated_walk_holds_no_text_of_the_ruleset() -> None:
                          r"tuple|map|len|get|keys|TypeError)$")
     assert all(made_up.match(n) for n in (*code.co_names, *code.co_varnames)), code.co_names
     assert len(generated.__globals__) > len(rs.facts)  # type: ignore[attr-defined]
+
+
+def test_one_search_per_reading_serves_table_lint_and_the_diagram(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`table`, `lint` and the compiled reading read the same search from nothing known:
+    under one reading it runs once, whichever asks first."""
+    from claimrules.analysis.lint import lint
+    from claimrules.analysis.table import table
+
+    calls: list[int] = []
+    real = reading_module.explore
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reading_module, "explore", counted)
+    rs = load_ruleset(SHIPPED)
+    table(rs)
+    assert len(calls) == 1
+    table(rs)
+    space = _shipped_space(rs)
+    for facts in space[:3]:
+        evaluate(rs, facts)  # the second builds the diagram, from the same leaves
+    reading = reading_of(compiled_ruleset(rs), None, None, None, None)
+    assert reading.root is not None and len(calls) == 1
+    lint(rs)  # its regions read the reading of each time slice
+    searched = len(calls)
+    lint(rs)
+    assert len(calls) == searched  # nothing searched again

@@ -33,9 +33,9 @@ from claimrules.analysis.space import (
 )
 from claimrules.diagnostics import Severity, Span
 from claimrules.engine.compile import CompiledRuleset, compile_condition, compiled_ruleset
-from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
-from claimrules.engine.search import Leaf, explore, guard, settle_open
+from claimrules.engine.reading import reading_of
+from claimrules.engine.search import Leaf, guard, settle_open
 from claimrules.load.domain import All, FactValue, Test
 from claimrules.load.ruleset import Ruleset
 
@@ -76,10 +76,11 @@ def sweep_slices(ruleset: Ruleset, scope: Box) -> Sweep:
     cache: dict[tuple[int, ...], list[tuple[Box, _Label]]] = {}
     times: dict[tuple[Frozen, _Label], tuple[Box, list[int]]] = {}
     for i, sl in enumerate(sweep.slices):
-        ctx = build_context(compiled, sl.as_of, None, None)
+        reading = reading_of(compiled, sl.as_of, None, None, None)
+        ctx = reading.ctx
         key = tuple(r.index for r in ctx.active)
         if key not in cache:
-            raw, complete = explore(compiled, ctx.active, {}, settle=False)
+            raw, complete = reading.leaves()  # the one search, shared with the reading
             leaves = settle_open(raw, ctx.active, {})
             sweep.complete &= complete
             sweep.leaves += len(leaves)

@@ -17,9 +17,9 @@ from claimrules.analysis.space import (
     rule_ids,
 )
 from claimrules.engine.compile import compiled_ruleset
-from claimrules.engine.context import build_context
 from claimrules.engine.decision import Verdict
-from claimrules.engine.search import explore
+from claimrules.engine.reading import reading_of
+from claimrules.engine.search import settle_open
 from claimrules.load.domain import FactValue
 from claimrules.load.ruleset import Ruleset
 
@@ -82,8 +82,9 @@ def table(
     wanted = as_sources(sources, ruleset)
     compiled = compiled_ruleset(ruleset)
     space = fact_space(ruleset)
-    ctx = build_context(compiled, as_of, known_by, wanted)
-    leaves, complete = explore(compiled, ctx.active, {}, settle=True)
+    reading = reading_of(compiled, as_of, known_by, wanted, None)
+    raw, complete = reading.leaves()  # the one search, shared with the compiled reading
+    leaves = settle_open(raw, reading.ctx.active, {})
     items = [(leaf_box(leaf), (leaf.verdict, rule_ids(leaf.standing))) for leaf in leaves]
     impossible = impossible_boxes(ruleset, space.domains)
     if impossible:  # scenarios that break a constraint of the vocabulary are left out

@@ -136,6 +136,9 @@ class Reading:
     # scenario that fixes every fact on its path, (OPEN, key) for one missing a fact on it,
     # or None for one the per-scenario path must answer (or report).
     walker: Walker | None = None
+    # The one search from nothing known under this reading, and whether it was complete
+    # (see `leaves`); None until asked for (or until the diagram is built from it).
+    raw: tuple[tuple[Leaf, ...], bool] | None = None
     decisions: tuple[dict[tuple[object, ...], Decision], ...] = field(
         default_factory=lambda: ({}, {})  # by `explain`
     )
@@ -213,6 +216,18 @@ class Reading:
                 memo.clear()
             memo[tuple(map(decision.facts.get, self.compiled.ruleset.facts))] = decision
         return decision
+
+    def leaves(self) -> tuple[list[Leaf], bool]:
+        """The one search from nothing known under this reading: every box of the fact space
+        with its verdict and the rules standing, pseudo-facts split (`search.settle_open`
+        merges them), and whether the search was complete (within `search.MAX_LEAVES`). Run
+        once per reading: the diagram is built from the same leaves, and `table` and `lint`
+        read them."""
+        if self.raw is None:
+            with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+                found, complete = explore(self.compiled, self.ctx.active, {})
+            self.raw = (tuple(found), complete)
+        return list(self.raw[0]), self.raw[1]
 
     def known_order(self) -> tuple[str, ...]:
         """The names of the canonical key a scenario gives: the vocabulary, in order."""
@@ -368,8 +383,13 @@ class Reading:
         compiled, ctx = self.compiled, self.ctx
         if not self.compilable():
             return
-        with gc_paused():  # many small acyclic objects (see compile.gc_paused)
-            leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
+        if self.raw is not None:  # the search has run already: the diagram is its tree
+            leaves, complete = list(self.raw[0]), self.raw[1] and len(self.raw[0]) <= DIAGRAM_LEAVES
+        else:
+            with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+                leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
+            if complete:
+                self.raw = (tuple(leaves), True)
         if not complete:
             return
         vocabulary = compiled.ruleset.facts
