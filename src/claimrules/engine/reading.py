@@ -1,10 +1,15 @@
 """A compiled reading: a reading's rules compiled into a decision diagram over the fact space.
 
 For one reading (as_of, known_by, sources, speakers → `context.Context`) the one search
-(`search.explore`) runs once with no fact known. Its search tree is the diagram: each node
-splits on a fact (real facts first, pseudo-facts — what the reporting leaves open — last), each
-leaf is a box of the fact space with one verdict. A scenario is a walk: a known fact follows
-its value; a missing fact (and every pseudo-fact) follows every branch. The leaves reached
+(`search.explore`) runs once with no fact known (`Reading.leaves`, which `table` and `lint`
+read too). Its search tree is the diagram: each node splits on a fact (real facts first,
+pseudo-facts — what the reporting leaves open — last), each leaf is a box of the fact space
+with one verdict; a split on a pseudo-fact below real facts only is folded into an `Opening`
+of the leaves below it. A scenario is a walk: a known fact follows its value; a missing fact
+(and every pseudo-fact) follows every branch. The walk of a scenario is generated Python code
+(a nested `if` per split; see `_generated_walker`: the code holds only indices, and every
+fact name and value is a constant of its namespace, never text in the code), or a loop over
+the diagram when that code would be too long. The leaves reached
 partition the scenario's completions, just as the per-scenario search from the scenario would
 (`explain.decide`), and the decision is built from them by the same code (`explain.*_core`), so
 it is the same: what holds in every completion does not depend on how the completions were
@@ -19,8 +24,10 @@ a leaf's path settles are built once per leaf, the others (a rule whose failing 
 facts may change, `why.settled_by`) per scenario. Decisions are remembered by canonical key —
 the values in vocabulary order, an absent fact and None alike — so key order never matters.
 
-The diagram is built lazily, on a reading's first scenario, and readings are kept per
-compiled ruleset, the `READINGS` most recently used. A reading has no diagram (and every
+The diagram is built lazily, on a reading's second scenario (so a command that asks one
+question never pays for it: the first takes the per-scenario search), and readings are kept
+per compiled ruleset — one per ruleset object, never shared between loads — the `READINGS`
+most recently used. A reading has no diagram (and every
 scenario takes the per-scenario search, with the same answers) when its vocabulary has number
 or date facts, when the ruleset has constraints between facts, when it has more than
 `DIAGRAM_RULES` rules in force, or when the diagram would have more than `DIAGRAM_LEAVES`
