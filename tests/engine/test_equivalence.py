@@ -21,7 +21,7 @@ from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
 from claimrules.engine.compile import RuleIndex, compile_ruleset, compiled_ruleset
 from claimrules.engine.decision import ConditionFailed, RuleStatus
 from claimrules.engine.explain import decide
-from claimrules.engine.reading import reading_of
+from claimrules.engine.reading import generated_walker, loop_walker, reading_of
 from claimrules.engine.why import why
 from claimrules.load.domain import All, Condition, Not, Rule
 from claimrules.load.domain import Test as FactTest
@@ -644,6 +644,10 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
     reading = reading_of(compiled_ruleset(rs), axes["as_of"], axes["known_by"], wanted, None)
     if not reading.built:
         reading.build()  # (`evaluate` builds it on a reading's second scenario)
+    if reading.root is not None:  # the two walks (a loop; generated code) end alike
+        generated = generated_walker(reading.root, reading)
+        if generated is not None:
+            assert generated(shuffled, {}) == loop_walker(reading.root, reading)(shuffled, {})
     answered = False
     for explain in (False, True):
         plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],

@@ -151,8 +151,10 @@ def _walkers(rs: Ruleset) -> tuple[object, object]:
     """The plain reading's generated walker and a loop walker over the same diagram."""
     reading = reading_of(compiled_ruleset(rs), None, None, None, None)
     reading.build()
-    assert reading.root is not None and reading.walker is not None
-    return reading.walker, reading_module.loop_walker(reading.root, reading)
+    assert reading.root is not None
+    generated = reading_module.generated_walker(reading.root, reading)
+    assert generated is not None
+    return generated, reading_module.loop_walker(reading.root, reading)
 
 
 def test_the_generated_walk_and_the_loop_walk_agree_on_every_scenario_and_bad_input() -> None:
@@ -235,3 +237,23 @@ def test_one_search_per_reading_serves_table_lint_and_the_diagram(
     searched = len(calls)
     lint(rs)
     assert len(calls) == searched  # nothing searched again
+
+
+def test_a_reading_asked_often_walks_generated_code_with_the_same_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reading_module, "GENERATE_AFTER", 5)
+    rs = load_ruleset(SHIPPED)
+    compiled = compiled_ruleset(rs)
+    reading = reading_of(compiled, None, None, None, None)
+    space = _shipped_space(rs)
+    states = []  # whether the walk was generated code, before each scenario
+    for facts in space[:40]:
+        walker = reading.walker
+        states.append(walker is not None and walker.__code__.co_filename == (  # type: ignore[attr-defined]
+            "<claimrules diagram>"))
+        for explain in (False, True):
+            assert evaluate(rs, facts, explain=explain) == decide(compiled, facts, explain=explain)
+    # a loop walks first (the diagram is built on the 2nd scenario); from the 5th walk on,
+    # generated code does, for good
+    assert states[:2] == [False, False] and states[-1] and states == sorted(states)

@@ -7,7 +7,7 @@ pseudo-facts — what the reporting leaves open — last), each leaf is a box of
 with one verdict; a split on a pseudo-fact below real facts only is folded into an `Opening`
 of the leaves below it. A scenario is a walk: a known fact follows its value; a missing fact
 (and every pseudo-fact) follows every branch. The walk of a scenario is generated Python code
-(a nested `if` per split; see `_generated_walker`: the code holds only indices, and every
+(a nested `if` per split; see `generated_walker`: the code holds only indices, and every
 fact name and value is a constant of its namespace, never text in the code), or a loop over
 the diagram when that code would be too long. The leaves reached
 partition the scenario's completions, just as the per-scenario search from the scenario would
@@ -449,6 +449,8 @@ Walker = Callable[[dict[str, object], dict[tuple[object, ...], Decision]], objec
 #: What a walk returns, beside the canonical key, for a scenario missing a fact on its path.
 OPEN = object()
 
+#: Walks of a reading after which its walker is generated as code (see `_walker`).
+GENERATE_AFTER = 8192
 #: The walker is generated as Python code when the diagram's code stays under this many lines
 #: (and its paths under `CODE_DEPTH` facts); otherwise a loop walks the diagram's tuples.
 CODE_LINES = 20_000
@@ -456,20 +458,31 @@ CODE_DEPTH = 64
 
 
 def _walker(root: Node, reading: Reading) -> Walker:
-    """The walk of a scenario through the diagram (see `Reading.walker`): generated code when
-    small enough, a loop over the diagram otherwise; both answer alike."""
-    return _generated_walker(root, reading) or loop_walker(root, reading)
+    """The walk of a scenario through the diagram (see `Reading.walker`): a loop over the
+    diagram at first, and generated code once the reading has walked `GENERATE_AFTER`
+    scenarios (when the code stays small enough); both answer alike. Generating costs about
+    as much as a few thousand walks save, so only a reading that is asked often pays for it."""
+    return loop_walker(root, reading, GENERATE_AFTER)
 
 
-def loop_walker(root: Node, reading: Reading) -> Walker:
-    """The walk as a loop over the diagram's splits."""
+def loop_walker(root: Node, reading: Reading, promote_after: int = 0) -> Walker:
+    """The walk as a loop over the diagram's splits. With `promote_after`, its walk number
+    `promote_after` replaces `reading.walker` with the generated walk, if there is one."""
     names = tuple(reading.known_order())
     real = len(names)
     known, booleans = reading.known, reading.booleans
     allowed = reading.allowed[:real]
     contains = operator.contains
+    walks = 0
 
     def walk(facts: dict[str, object], memo: dict[tuple[object, ...], Decision]) -> object:
+        nonlocal walks
+        walks += 1
+        if walks == promote_after:
+            with gc_paused():
+                generated = generated_walker(root, reading)
+            if generated is not None:
+                reading.walker = generated
         if not facts.keys() <= known:
             return None
         key = tuple(map(facts.get, names))
@@ -498,7 +511,7 @@ def loop_walker(root: Node, reading: Reading) -> Walker:
     return walk
 
 
-def _generated_walker(root: Node, reading: Reading) -> Walker | None:
+def generated_walker(root: Node, reading: Reading) -> Walker | None:
     """The walk as generated code: a nested `if` per split, each leaf checking the values of
     the facts its path does not fix. The code holds only names it makes up (`v3`, `K12`,
     `B40`); every value of the ruleset (fact names, enum values) is a constant in its
