@@ -168,8 +168,9 @@ def evaluate_many(
             )
         return
     fast, remember, compiled = reading.decide, reading.remember, reading.compiled
-    memo, walker = reading.decisions[explain], reading.walker
+    memo = reading.decisions[explain]
     for facts in scenarios:
+        walker = reading.walker  # (it may change: see `reading._walker`)
         if walker is not None and facts.__class__ is dict:
             # `reading.decide`, its first step inline: most scenarios of a batch end here.
             found = walker(facts, memo)
@@ -180,7 +181,6 @@ def evaluate_many(
                 found = reading.conclude(found, facts, explain)
         else:
             found = fast(facts, explain)
-            walker = reading.walker
         yield found if found is not None else remember(
             decide_in(reading, _typed(compiled, facts), explain), explain
         )

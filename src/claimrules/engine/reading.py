@@ -483,9 +483,10 @@ def loop_walker(root: Node, reading: Reading, promote_after: int = 0) -> Walker:
                 generated = generated_walker(root, reading)
             if generated is not None:
                 reading.walker = generated
-        if not facts.keys() <= known:
-            return None
         key = tuple(map(facts.get, names))
+        # Every fact given (none None) and nothing more: exactly the vocabulary's keys.
+        if (len(facts) != real or None in key) and not facts.keys() <= known:
+            return None
         # A boolean fact takes exactly a boolean (`1 == True`, so neither the memo nor the
         # diagram's branches would tell them apart).
         for position in booleans:
