@@ -156,6 +156,7 @@ class Reading:
     opened: dict[tuple[int, ...], tuple[Core, list[CompiledRule], list[CompiledRule]]] = field(
         default_factory=dict
     )
+    shapes: dict[tuple[object, ...], Core] = field(default_factory=dict)  # see `opened_at`
 
     def decide(self, facts: Mapping[str, object], explain: bool) -> Decision | None:
         """The decision for a scenario given as a plain dict of exact enum strings, booleans
@@ -351,15 +352,23 @@ class Reading:
         known = self.opened.get(numbers)
         if known is None:
             path = {n: v for n, v in reached[0].leaf.assigned if not is_pseudo(n)}
-            applicable: list[CompiledRule] = []
-            undecided: list[CompiledRule] = []
-            for r in self.ctx.active:
-                held = r.test(path)
-                if held is True:
-                    applicable.append(r)
-                elif held is None:
-                    undecided.append(r)
-            core = self.core_of(reached, typed, applicable, True)
+            applicable, undecided, _ = split(self.compiled, self.ctx, path)
+            # The core depends only on the rules that apply and the leaves with the real
+            # facts (all given) left out: openings alike in those share one.
+            shape = (
+                tuple(r.index for r in applicable),
+                tuple(
+                    (
+                        tuple((n, v) for n, v in box.leaf.assigned if is_pseudo(n)),
+                        box.leaf.verdict,
+                        tuple(r.index for r in box.leaf.standing),
+                    )
+                    for box in reached
+                ),
+            )
+            core = self.shapes.get(shape)
+            if core is None:
+                core = self.shapes[shape] = self.core_of(reached, typed, applicable, True)
             known = self.opened[numbers] = (core, applicable, undecided)
         return known
 
