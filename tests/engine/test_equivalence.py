@@ -229,16 +229,27 @@ class Expected:
     claims: set[str] = field(default_factory=set)  # complete facts only
 
 
-def _applies(rule: Rule, facts: Mapping[str, object], kinds: Mapping[str, str],
-             in_force: bool, within: bool) -> bool:
-    """Whether a rule applies to complete facts, given answers to what the reporting leaves
-    open: whether it was in force, whether the case is within its unreported terms."""
-    if not in_force or kleene(rule.when, facts, kinds) is not True:
-        return False
+def _settled(
+    rule: Rule, facts: Mapping[str, object], kinds: Mapping[str, str]
+) -> tuple[bool, bool]:
+    """What complete facts alone settle about a rule, whatever the open answers: whether its
+    condition holds, and whether the case is within the stated part of its unreported terms."""
     terms = rule.unreported_terms
-    if terms is None:
+    return (kleene(rule.when, facts, kinds) is True,
+            terms is not None and terms.within is not None
+            and kleene(terms.within, facts, kinds) is True)
+
+
+def _applies(rule: Rule, settled: tuple[bool, bool], in_force: bool, within: bool) -> bool:
+    """Whether a rule applies to complete facts (`settled` by `_settled`), given answers to what
+    the reporting leaves open: whether it was in force, whether the case is within its
+    unreported terms."""
+    holds, stated_within = settled
+    if not in_force or not holds:
+        return False
+    if rule.unreported_terms is None:
         return True
-    return within or (terms.within is not None and kleene(terms.within, facts, kinds) is True)
+    return within or stated_within
 
 
 def reference(
@@ -259,27 +270,32 @@ def reference(
     periods = [r.id for r in rules if in_force[r.id][1] is None]
     terms = [r.id for r in rules if r.unreported_terms is not None]
     answers = list(itertools.product((True, False), repeat=len(periods) + len(terms)))
+    # each answer, read as (rule id -> in force, rule id -> within its unreported terms)
+    read = {answer: (dict(zip(periods, answer[: len(periods)], strict=True)),
+                     dict(zip(terms, answer[len(periods):], strict=True))) for answer in answers}
 
-    def verdicts(full: Mapping[str, object], answer: tuple[bool, ...]) -> tuple[Verdict, list[str]]:
-        open_ = dict(zip(periods, answer[: len(periods)], strict=True))
-        within = dict(zip(terms, answer[len(periods):], strict=True))
+    def verdicts(settled: Mapping[str, tuple[bool, bool]], answer: tuple[bool, ...],
+                 ) -> tuple[Verdict, list[str]]:
+        """The verdict and standing rules of one completion (`settled` by its facts) under one
+        answer to what the reporting leaves open."""
+        open_, within = read[answer]
         return combining_rule([r for r in rules if _applies(
-            r, full, kinds, open_.get(r.id, True), within.get(r.id, False))])
+            r, settled[r.id], open_.get(r.id, True), within.get(r.id, False))])
 
     grid = {}
     for values in itertools.product(*domains):
         full = {**facts, **dict(zip(missing, values, strict=True))}
+        settled = {r.id: _settled(r, full, kinds) for r in rules}  # the same for every answer
         for answer in answers:
-            grid[(values, answer)] = verdicts(full, answer)[0]
+            grid[(values, answer)] = verdicts(settled, answer)[0]
     possible = set(grid.values())
-    # A missing fact matters when changing its value alone changes the verdict somewhere.
-    mattering = {
-        name
-        for i, name in enumerate(missing)
-        for (values, answer), verdict in grid.items()
-        for other in domains[i]
-        if grid[((*values[:i], other, *values[i + 1:]), answer)] != verdict
-    }
+    # A missing fact matters when changing its value alone changes the verdict somewhere (once
+    # one change is found, the fact's other places need no look).
+    mattering = set()
+    for i, name in enumerate(missing):
+        if any(grid[((*values[:i], other, *values[i + 1:]), answer)] != verdict
+               for (values, answer), verdict in grid.items() for other in domains[i]):
+            mattering.add(name)
     verdict = next(iter(possible)) if len(possible) == 1 else Verdict.INDETERMINATE
     if missing or verdict is Verdict.INDETERMINATE:
         return Expected(verdict, possible, mattering)
@@ -289,7 +305,9 @@ def reference(
             and kleene(r.when, facts, kinds) is True]
     first, deciding = combining_rule(sure)
     if not deciding or first is not verdict:
-        deciding = sorted({rid for answer in answers for rid in verdicts(facts, answer)[1]})
+        settled = {r.id: _settled(r, facts, kinds) for r in rules}
+        deciding = sorted({rid for answer in answers
+                           for rid in verdicts(settled, answer)[1]})
     if verdict is Verdict.NOT_ADDRESSED:
         deciding = []
     return Expected(verdict, possible, mattering, deciding,
