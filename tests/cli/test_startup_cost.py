@@ -1,11 +1,12 @@
 """What a one-shot `claimrules eval` of a cached ruleset pays for at start-up, bounded by work
 rather than by the clock (the timing is in bench/): the modules it imports beyond click, and the
-methods the value classes generate at import; and the shared methods that replace generated
-ones behave as the generated ones do."""
+methods the value classes generate at import (none: see `claimrules.values`); and the shared
+methods that replace generated ones behave as the generated ones do."""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import itertools
 import json
 import os
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from claimrules import evaluate
+from claimrules import evaluate, inits
 from claimrules.engine import decision
 from claimrules.load import domain
 from claimrules.values import PlainValue
@@ -99,7 +100,7 @@ def _value_classes() -> list[type]:
     ]
 
 
-def test_the_frozen_values_share_their_equality_hash_and_repr() -> None:
+def test_the_frozen_values_compile_no_method_of_their_own() -> None:
     classes = _value_classes()
     assert len(classes) >= 35
     for cls in classes:
@@ -107,7 +108,12 @@ def test_the_frozen_values_share_their_equality_hash_and_repr() -> None:
         assert params.frozen, cls
         assert issubclass(cls, PlainValue), cls
         assert not params.eq and not params.repr, cls  # else each class compiles its own
-        assert {"__eq__", "__hash__", "__repr__"}.isdisjoint(vars(cls)), cls
+        # equality, hash, repr and the frozen __setattr__ / __delattr__ are PlainValue's ...
+        shared = {"__eq__", "__hash__", "__repr__", "__setattr__", "__delattr__"}
+        assert shared.isdisjoint(vars(cls)), cls
+        # ... and __init__ is a copy of a template's code, compiled with claimrules/inits.py
+        init = inspect.unwrap(vars(cls)["__init__"])
+        assert init.__code__.co_filename == inits.__file__, cls
 
 
 # --- ... and they behave as the generated ones -----------------------------------------------

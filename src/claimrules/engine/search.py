@@ -27,14 +27,15 @@ from claimrules.engine.compile import (
 )
 from claimrules.engine.decision import Verdict
 from claimrules.load.domain import All, FactType, FactValue, Test
+from claimrules.values import PlainValue, plain_value
 
 #: Leaves explored before the search gives up proving a verdict (the evaluator then says
 #: `indeterminate`).
 MAX_LEAVES = 50_000
 
 
-@dataclass(frozen=True)
-class Leaf:
+@plain_value
+class Leaf(PlainValue):
     """One box of the completion space: facts fixed by branching, and its verdict."""
 
     assigned: tuple[tuple[str, FactValue], ...]

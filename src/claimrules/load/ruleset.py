@@ -9,7 +9,7 @@ from pathlib import Path
 
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 #: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
 FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
@@ -27,7 +27,7 @@ def yaml_files(root: Path, kind: str) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class ClaimRecord(PlainValue):
     """A claim with its source resolved, its date settled and its quote located."""
 
