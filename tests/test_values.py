@@ -1,6 +1,7 @@
 """`claimrules.values`: a `@plain_value` class behaves as `@dataclass(frozen=True)` makes one
 (construction, defaults and factories, `__post_init__`, freezing, copying, `dataclasses`'
-functions), and no method of it is compiled when it is defined: its `__init__` is a copy of a
+functions), a `@record` one as `@dataclass(eq=False, ...)` does, and no method of either is
+compiled when it is defined: its `__init__` is a copy of a
 template of `claimrules/inits.py`, which is generated here (`UPDATE_GOLDEN=1` rewrites it)."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 
 from claimrules import inits
 from claimrules.diagnostics import Span
-from claimrules.values import PlainValue, plain_value
+from claimrules.values import PlainValue, plain_value, record
 
 INITS = Path(inits.__file__)
 
@@ -213,3 +214,72 @@ def test_spans_order_as_dataclass_order_does() -> None:
     assert Span("a", 1) <= Span("a", 1) < Span("a", 2) and Span("b") > Span("a", 9) >= Span("a")
     with pytest.raises(TypeError):
         _ = Span("a") < ("a", 0, 0)  # type: ignore[operator]
+
+
+# --- records: compared by identity, shown by their fields --------------------------------------
+
+
+@record(frozen=True, slots=True, weakref_slot=True)
+class Compiled:
+    """As engine.compile.CompiledRule: frozen, slotted, a field its __post_init__ sets."""
+
+    index: int
+    name: str
+    notes: tuple[str, ...] = ()
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.name}#{self.index}")
+
+
+@record
+class Cache:
+    """As engine.compile.CompiledRuleset: mutable, with factories."""
+
+    name: str
+    seen: dict[str, int] = field(default_factory=dict)
+    size: int = 0
+
+
+@dataclasses.dataclass(frozen=True, eq=False, slots=True)
+class CompiledReference:
+    """What @dataclass makes of Compiled's fields."""
+
+    index: int
+    name: str
+    notes: tuple[str, ...] = ()
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.name}#{self.index}")
+
+
+def test_a_record_is_compared_by_identity_and_shown_by_its_fields() -> None:
+    a, b = Compiled(1, "r"), Compiled(1, "r")
+    assert a != copy.copy(a)  # another object, though of equal fields
+    assert a != b and hash(a) != hash(b) and a in {a}
+    assert a.key == "r#1" and Compiled(2, "s", ("n",)).notes == ("n",)
+    assert repr(a) == repr(CompiledReference(1, "r")).replace("CompiledReference", "Compiled")
+    assert str(inspect.signature(Compiled)) == str(inspect.signature(CompiledReference))
+    assert weakref.ref(a)() is a
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.name = "x"  # type: ignore[misc]
+    assert copy.copy(a) is not a and copy.copy(a).key == "r#1"
+    c = Cache("c")
+    c.size = 3  # not frozen
+    c.seen["x"] = 1
+    assert Cache("d").seen == {} and c.seen == {"x": 1} and c != Cache("c", {"x": 1}, 3)
+    assert repr(c) == "Cache(name='c', seen={'x': 1}, size=3)"
+    params = Cache.__dataclass_params__  # type: ignore[attr-defined]
+    assert params.init and params.repr and not params.eq and not params.frozen
+    assert Compiled.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    for cls in (Compiled, Cache):
+        own = vars(cls)
+        assert inspect.unwrap(own["__init__"]).__code__.co_filename == inits.__file__
+        assert {"__eq__", "__hash__"}.isdisjoint(own)
+
+
+def test_what_a_record_cannot_be() -> None:
+    with pytest.raises(TypeError, match="or that __post_init__ sets"):
+        record(type("Defaulted", (), {"__annotations__": {"x": "int"},
+                                      "x": field(default=0, init=False)}))

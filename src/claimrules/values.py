@@ -79,14 +79,19 @@ class PlainValue:
             hashed = _HASHED[self.__class__]
         return hash(hashed(self))
 
-    @reprlib.recursive_repr()
     def __repr__(self) -> str:
-        shown = _SHOWN.get(self.__class__)
-        if shown is None:
-            _learn(self.__class__)
-            shown = _SHOWN[self.__class__]
-        fmt, values = shown
-        return fmt.format(*values(self))
+        return _repr(self)
+
+
+@reprlib.recursive_repr()
+def _repr(self: object) -> str:
+    """`Name(field=value, ...)` with the fields whose `repr` is on, as a dataclass shows it."""
+    shown = _SHOWN.get(self.__class__)
+    if shown is None:
+        _learn(self.__class__)
+        shown = _SHOWN[self.__class__]
+    fmt, values = shown
+    return fmt.format(*values(self))
 
 
 # --- the decorator ----------------------------------------------------------------------------
@@ -109,29 +114,63 @@ def plain_value(
     methods (see the module's docstring)."""
 
     def wrap(cls: _C) -> _C:
-        return _make(cls, slots, weakref_slot)
+        return _make(cls, True, slots, weakref_slot)
 
     return wrap if cls is None else wrap(cls)
 
 
-def _make(cls: _C, slots: bool, weakref_slot: bool) -> _C:
-    if not issubclass(cls, PlainValue):
+@overload
+def record(cls: _C, /) -> _C: ...
+@overload
+def record(
+    *, frozen: bool = ..., slots: bool = ..., weakref_slot: bool = ...
+) -> Callable[[_C], _C]: ...
+
+
+@dataclass_transform(eq_default=False, field_specifiers=(dataclasses.field, dataclasses.Field))
+def record(
+    cls: _C | None = None, /, *, frozen: bool = False, slots: bool = False,
+    weakref_slot: bool = False,
+) -> _C | Callable[[_C], _C]:
+    """Make `cls` what `@dataclass(eq=False, frozen=..., slots=..., weakref_slot=...)` makes of
+    it — compared and hashed by identity, shown by its fields — without compiling any of its
+    methods: the `__init__` of `plain_value`, the shared repr, and when frozen the shared
+    `__setattr__` and `__delattr__`. Fields that `__init__` does not take are allowed when they
+    have no default: the class's `__post_init__` sets them."""
+
+    def wrap(cls: _C) -> _C:
+        return _make(cls, frozen, slots, weakref_slot, plain=False)
+
+    return wrap if cls is None else wrap(cls)
+
+
+def _make(cls: _C, frozen: bool, slots: bool, weakref_slot: bool, *, plain: bool = True) -> _C:
+    if plain and not issubclass(cls, PlainValue):
         raise TypeError(f"{cls.__qualname__}: a plain value derives from PlainValue")
     # No method generated: no __init__, repr, eq or frozen __setattr__ (PlainValue has them).
     made: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False,
                                       slots=slots, weakref_slot=weakref_slot)
     fields = dataclasses.fields(made)
     own: dict[str, Any] = made.__dict__["__dataclass_fields__"]
-    if len(own) != len(fields) or any(f.kw_only or not f.init for f in fields):
-        raise TypeError(f"{cls.__qualname__}: a plain value's fields are all plain "
-                        "positional fields that __init__ takes")
-    made.__init__ = _make_init(made, fields)
-    if slots:
+    set_later = [f for f in fields if not f.init]
+    if (len(own) != len(fields) or any(f.kw_only for f in fields) or (plain and set_later)
+            or any(f.default is not dataclasses.MISSING
+                   or f.default_factory is not dataclasses.MISSING for f in set_later)):
+        raise TypeError(f"{cls.__qualname__}: its fields are all plain positional fields that "
+                        "__init__ takes" + ("" if plain else " (or that __post_init__ sets)"))
+    made.__init__ = _make_init(made, tuple(f for f in fields if f.init))
+    if not plain:
+        made.__repr__ = _repr
+        if frozen:
+            made.__setattr__ = PlainValue.__setattr__
+            made.__delattr__ = PlainValue.__delattr__
+    if slots and frozen:
         made.__getstate__ = _getstate
         made.__setstate__ = _setstate
     params = made.__dict__["__dataclass_params__"]  # this class's own: it says what it is
     params.init = True
-    params.frozen = True
+    params.repr = not plain
+    params.frozen = frozen
     result: _C = made
     return result
 

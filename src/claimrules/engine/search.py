@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import cast
 
 from claimrules.engine.combine import combine
@@ -27,7 +26,7 @@ from claimrules.engine.compile import (
 )
 from claimrules.engine.decision import Verdict
 from claimrules.load.domain import All, FactType, FactValue, Test
-from claimrules.values import PlainValue, plain_value
+from claimrules.values import PlainValue, plain_value, record
 
 #: Leaves explored before the search gives up proving a verdict (the evaluator then says
 #: `indeterminate`).
@@ -236,7 +235,7 @@ def mattering_facts(leaves: list[Leaf]) -> set[str]:
     return out
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class _Branch:
     """A node of the search: the fact it split on, and a subtree per value."""
 

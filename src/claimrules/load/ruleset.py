@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from pathlib import Path
 
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
-from claimrules.values import PlainValue, plain_value
+from claimrules.values import PlainValue, plain_value, record
 
 #: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
 FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
@@ -53,7 +53,7 @@ class ClaimRecord(PlainValue):
         return self.claim.id
 
 
-@dataclass(eq=False)
+@record
 class Ruleset:
     """A checked ruleset. Rules, claims and sources are held sorted by id, so file order never
     changes an answer; facts keep the vocabulary's declared order."""
