@@ -219,6 +219,36 @@ def test_a_value_of_the_wrong_type_in_an_entry_is_a_miss(
     assert snapshot.load(SHIPPED) is None
 
 
+def test_each_source_is_stored_once_and_shared_by_its_claims(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    doc = json.loads(snapshot.entry_path(SHIPPED).read_bytes())
+    claims = doc["ruleset"]["claims"]
+    assert [c["source"] for c in claims] == [r.source.id for r in rs.claims.values()]
+    assert all("source" not in c["f"] for c in claims)
+    back = snapshot.load(SHIPPED)
+    assert back is not None
+    for record in back.claims.values():  # as a full load makes them: the ruleset's own source
+        assert record.source is back.sources[record.source.id]
+        assert record == rs.claims[record.id]
+
+
+@pytest.mark.parametrize("damage", ["unknown source", "source given twice", "wrong type"])
+def test_a_claim_naming_a_source_badly_is_a_miss(cache: Path, damage: str) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    doc = json.loads(entry.read_bytes())
+    claim = doc["ruleset"]["claims"][0]
+    if damage == "unknown source":
+        claim["source"] = "no-such-source"
+    elif damage == "source given twice":
+        claim["f"]["source"] = doc["ruleset"]["sources"][0]
+    else:
+        claim["source"] = ["a", "list"]
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert snapshot.load(SHIPPED) is None
+
+
 def test_another_version_is_a_miss(cache: Path) -> None:
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)

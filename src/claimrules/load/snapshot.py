@@ -50,7 +50,7 @@ from claimrules.load.domain import Case, Rule, RulesetMeta, Source
 from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_files
 
 #: Bumped whenever the layout of an entry changes.
-FORMAT = 2
+FORMAT = 3
 
 #: Entries larger than this are not read (a ruleset's archives are at most 2 MiB each).
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -283,13 +283,24 @@ def _encode(rs: Ruleset) -> dict[str, Any]:
     return {
         "meta": codec.encode(rs.meta),
         "sources": [codec.encode(s) for s in rs.sources.values()],
-        "claims": [codec.encode(r) for r in rs.claims.values()],
+        "claims": [_encode_claim(r, rs.sources) for r in rs.claims.values()],
         "rules": [codec.encode(r) for r in rs.rules],
         "cases": [codec.encode(c) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
         "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
         "archives": dict(rs.archives),
     }
+
+
+def _encode_claim(record: ClaimRecord, sources: Mapping[str, Source]) -> dict[str, Any]:
+    """A claim record, its source named by id when it equals the ruleset's source of that id
+    (as loading makes it: the same object): each source is then stored, read and decoded once,
+    not once per claim quoting it."""
+    encoded: dict[str, Any] = codec.encode(record)
+    if sources.get(record.source.id) == record.source:
+        del encoded["f"]["source"]
+        encoded["source"] = record.source.id
+    return encoded
 
 
 def _relative(file: str, prefix: str) -> tuple[str, bool]:
@@ -305,7 +316,9 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
 def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> Ruleset:
     meta = codec.decode(d["meta"])
     sources = [codec.decode(s) for s in d["sources"]]
-    claims = [codec.decode(c) for c in d["claims"]]
+    by_id = {s.id: s for s in sources if isinstance(s, Source)}
+    claims = [codec.decode(c, {"source": by_id[c.pop("source")]}) if "source" in c
+              else codec.decode(c) for c in d["claims"]]
     rules = tuple(codec.decode(r) for r in d["rules"])
     cases = tuple(codec.decode(c) for c in d["cases"])
     kinds = (
