@@ -23,7 +23,7 @@ from claimrules.engine.compile import compile_ruleset
 from claimrules.engine.explain import decide
 from claimrules.load import snapshot
 from claimrules.load.loader import scenario_of
-from claimrules.load.ruleset import Ruleset
+from claimrules.load.ruleset import Ruleset, yaml_files, yaml_names
 from claimrules.load.scenario import plain_scenario
 from claimrules.load.yamlsafe import Document
 from conftest import ROOT, SHIPPED, run_main
@@ -247,6 +247,35 @@ def test_a_claim_naming_a_source_badly_is_a_miss(cache: Path, damage: str) -> No
         claim["source"] = ["a", "list"]
     entry.write_text(json.dumps(doc), encoding="utf-8")
     assert snapshot.load(SHIPPED) is None
+
+
+def _yaml_files_by_pathlib(root: Path, kind: str) -> list[Path]:
+    """`yaml_files` as it was written with pathlib, before `yaml_names` did it with os."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.exists():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
+    return files
+
+
+def test_the_files_of_a_kind_are_found_as_pathlib_found_them(tmp_path: Path) -> None:
+    (tmp_path / "claims").mkdir()
+    for name in ("b.yaml", "A.yaml", "a.yml", ".yaml", ".yml", "c.yaml.bak", "d.YAML", "e.",
+                 "f..yaml", "notes.txt"):
+        (tmp_path / "claims" / name).write_text("", encoding="utf-8")
+    (tmp_path / "claims" / "dir.yaml").mkdir()  # a folder so named is listed, then refused
+    (tmp_path / "claims.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "rules").write_text("", encoding="utf-8")  # a file where a folder may be
+    (tmp_path / "cases.yaml").mkdir()
+    for root in [tmp_path, SHIPPED, *RULESETS]:
+        for kind in ("ruleset", "sources", "claims", "rules", "cases", "missing"):
+            want = _yaml_files_by_pathlib(root, kind)
+            assert yaml_files(root, kind) == want, (root, kind)
+            assert yaml_names(str(root), kind) == [p.relative_to(root).as_posix() for p in want]
+    assert yaml_names(str(tmp_path / "nowhere"), "claims") == []
 
 
 def test_another_version_is_a_miss(cache: Path) -> None:

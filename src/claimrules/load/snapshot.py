@@ -40,14 +40,16 @@ import os
 import stat
 from collections.abc import Callable, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimrules import __version__
 from claimrules.diagnostics import LoadError, Span
 from claimrules.load import codec
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
-from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_files
+from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_names
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Bumped whenever the layout of an entry changes.
 FORMAT = 3
@@ -61,7 +63,7 @@ _CHUNK = 1 << 20
 def enabled() -> bool:
     """False when `CLAIMRULES_NO_CACHE` is set to anything but empty or `0`, or when there is
     no cache directory (no home directory and none set)."""
-    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0") and cache_dir() is not None
+    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0") and _cache_dir() is not None
 
 
 def _home() -> str | None:
@@ -81,14 +83,31 @@ def _home() -> str | None:
 
 def cache_dir() -> Path | None:
     """Where entries live; None when the cache has nowhere to be."""
+    where = _cache_dir()
+    if where is None:
+        return None
+    from pathlib import Path  # noqa: PLC0415 - a cached eval reads the cache without pathlib
+
+    return Path(where)
+
+
+def _cache_dir() -> str | None:
+    """`cache_dir()` as the string it is made of (see `_shown`)."""
     explicit = os.environ.get("CLAIMRULES_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "claimrules"
+        return os.path.join(xdg, "claimrules")
     home = _home()
-    return Path(home) / ".cache" / "claimrules" if home is not None else None
+    return os.path.join(home, ".cache", "claimrules") if home is not None else None
+
+
+def _shown(path: str) -> str:
+    """A path as the cache's messages show it: as pathlib spells it (`a//b/` is `a/b`)."""
+    from pathlib import Path  # noqa: PLC0415 - only for a warning
+
+    return str(Path(path))
 
 
 def entry_path(root: str | os.PathLike[str]) -> Path:
@@ -145,24 +164,25 @@ def _uid() -> int:
 
 def _check_owner(info: os.stat_result, path: str, what: str) -> None:
     if info.st_uid != _uid():
-        raise _Untrusted(path, f"the {what} belongs to another user (uid {info.st_uid})")
+        raise _Untrusted(_shown(path), f"the {what} belongs to another user "
+                         f"(uid {info.st_uid})")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise _Untrusted(path, f"the {what} is writable by other users "
+        raise _Untrusted(_shown(path), f"the {what} is writable by other users "
                          f"(mode {stat.S_IMODE(info.st_mode):04o})")
 
 
-def _open_dir(where: Path) -> int:
+def _open_dir(where: str | Path) -> int:
     """A descriptor of the cache directory once it is shown to be the user's own."""
     fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        _check_owner(os.fstat(fd), str(where), "cache directory")
+        _check_owner(os.fstat(fd), os.fspath(where), "cache directory")
     except BaseException:
         os.close(fd)
         raise
     return fd
 
 
-def _read_entry(where: Path, name: str) -> bytes | None:
+def _read_entry(where: str, name: str) -> bytes | None:
     """The entry's bytes, or None when there is no usable regular file; _Untrusted when it or
     its directory could have been written by someone else. Never follows a symlink and never
     waits on a FIFO or device."""
@@ -179,7 +199,7 @@ def _read_entry(where: Path, name: str) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None  # a FIFO, a device, a directory
-        _check_owner(info, str(where / name), "cache entry")
+        _check_owner(info, os.path.join(where, name), "cache entry")
         raw = f.read(MAX_ENTRY_BYTES + 1)
     return raw if len(raw) <= MAX_ENTRY_BYTES else None
 
@@ -191,7 +211,7 @@ def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
     warn(exc.path, f"cache of checked rulesets not used: {exc.why}")
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """The sha256 of a regular file's bytes; OSError if it cannot be read or is not a regular
     file (opened without blocking, so a FIFO put in a file's place is refused, not waited on)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -208,7 +228,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
     """The cached ruleset of the directory `root`, or None when there is no valid, trusted
     entry; `warn(path, message)` is told (once per run) why an entry was not trusted."""
     display_root = os.fspath(root)
-    where = cache_dir()
+    where = _cache_dir()
     if where is None:
         return None
     try:
@@ -223,7 +243,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
             or doc.get("claimrules") != __version__
             or doc.get("code") != code_digest()
             or doc.get("root") != real_root
-            or not _unchanged(Path(display_root), doc["inputs"])
+            or not _unchanged(display_root, doc["inputs"])
         ):
             return None
         return _decode(doc["ruleset"], display_root, doc["inputs"])
@@ -234,14 +254,14 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         return None  # no entry, or an unreadable one: load the ruleset in full
 
 
-def _unchanged(root: Path, inputs: Mapping[str, str]) -> bool:
+def _unchanged(root: str, inputs: Mapping[str, str]) -> bool:
     """Every YAML file the directory holds now was read, and every file read (a YAML file or
     an archived text) is still there with its recorded hash."""
     for kind in FILE_KINDS:
-        for path in yaml_files(root, kind):
-            if path.relative_to(root).as_posix() not in inputs:
+        for name in yaml_names(root, kind):
+            if name not in inputs:
                 return False  # a file added since
-    return all(file_digest(root / rel) == digest for rel, digest in inputs.items())
+    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in inputs.items())
 
 
 def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:

@@ -16,7 +16,6 @@ quotes, notes, outlets, file names, fact values): whatever it holds, it is shown
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 #: Characters that can drive a terminal or reorder what it shows.
 _CONTROL = re.compile(
@@ -61,6 +60,8 @@ def safe_url(url: str | None) -> str | None:
     url = url.strip()
     if _CONTROL_OR_BREAK.search(url):
         return None
+    from urllib.parse import urlsplit  # noqa: PLC0415 - not on the JSON output's path
+
     try:
         parts = urlsplit(url)
     except ValueError:
