@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 DataPath = tuple[str | int, ...]
 
@@ -20,13 +21,34 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A place in a file: 1-based line and column; 0 means the position is unknown."""
+@plain_value
+class Span(PlainValue):
+    """A place in a file: 1-based line and column; 0 means the position is unknown. Spans are
+    ordered as `@dataclass(order=True)` orders them: by file, then line, then column."""
 
     file: str
     line: int = 0
     col: int = 0
+
+    def __lt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _place(self) < _place(other)
+
+    def __le__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _place(self) <= _place(other)
+
+    def __gt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _place(self) > _place(other)
+
+    def __ge__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _place(self) >= _place(other)
 
     def __str__(self) -> str:
         if self.line <= 0:
@@ -34,7 +56,10 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+_place = attrgetter("file", "line", "col")
+
+
+@plain_value
 class Diagnostic(PlainValue):
     """One problem found in the input, with where it is in the files and in the data."""
 

@@ -7,10 +7,11 @@ import errno
 import io
 import os
 import stat
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from typing_extensions import Buffer
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span
@@ -110,6 +111,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False, mode: int | No
     exactly `mode` when it is given. On any failure the previous file is left byte-identical
     and no temp file remains.
     """
+    from pathlib import Path  # noqa: PLC0415 - only on a write: the stdout guard needs none
+
     path = Path(path)
     previous = _check_target(path, force)
     directory = path.parent if str(path.parent) else Path(".")

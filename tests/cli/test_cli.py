@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import cast
 
+import click
 import pytest
 
 from _proc import limit_child
@@ -165,11 +168,35 @@ def test_ask_accepts_numbers_and_re_asks_on_bad_answers(capsys, monkeypatch) -> 
     assert "NOT ADDRESSED" in out.upper().replace("_", " ")
 
 
+def _every_command() -> dict[str, click.Command]:
+    """The group's commands as click lists and finds them (they are built on first use)."""
+    ctx = click.Context(cli)
+    found = {name: cli.get_command(ctx, name) for name in cli.list_commands(ctx)}
+    assert None not in found.values(), found
+    return cast(dict[str, click.Command], found)
+
+
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name, command in cli.commands.items():
+    commands = _every_command()
+    assert len(commands) >= 21
+    for name, command in commands.items():
         assert command.help and command.help.strip(), name
         assert f"claimrules {name}" in readme, f"README does not document `claimrules {name}`"
+
+
+def test_the_lazy_group_lists_every_command_of_every_command_module() -> None:
+    # every module under cli/ that defines COMMANDS, and each command under its own name
+    from claimrules.cli import main
+
+    defined: dict[str, str] = {}
+    for path in sorted((ROOT / "src" / "claimrules" / "cli").glob("*.py")):
+        module = importlib.import_module(f"claimrules.cli.{path.stem}")
+        for command in getattr(module, "COMMANDS", ()):
+            defined[command.name] = path.stem
+    assert defined == main.COMMAND_MODULES
+    assert {n: c.name for n, c in _every_command().items()} == {n: n for n in defined}
+    assert cli.get_command(click.Context(cli), "no-such-command") is None
 
 
 def test_python_m_and_version() -> None:

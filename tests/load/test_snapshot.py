@@ -23,7 +23,7 @@ from claimrules.engine.compile import compile_ruleset
 from claimrules.engine.explain import decide
 from claimrules.load import snapshot
 from claimrules.load.loader import scenario_of
-from claimrules.load.ruleset import Ruleset
+from claimrules.load.ruleset import Ruleset, yaml_files, yaml_names
 from claimrules.load.scenario import plain_scenario
 from claimrules.load.yamlsafe import Document
 from conftest import ROOT, SHIPPED, run_main
@@ -98,7 +98,7 @@ def test_eval_prints_the_same_from_the_cache(
     full = run_main(monkeypatch, capsys, *args, "--no-cache")
     assert not cache.exists()  # --no-cache neither reads nor writes
     first = run_main(monkeypatch, capsys, *args)  # a miss: loads in full, then stores
-    assert len(list(cache.iterdir())) == 1
+    assert len([p for p in cache.iterdir() if not p.name.endswith(".memo")]) == 1  # one entry
     second = run_main(monkeypatch, capsys, *args)  # a hit
     assert full == first == second
     assert full[0] == 0
@@ -217,6 +217,65 @@ def test_a_value_of_the_wrong_type_in_an_entry_is_a_miss(
     doc["ruleset"]["rules"][0]["f"][field] = value
     entry.write_text(json.dumps(doc), encoding="utf-8")
     assert snapshot.load(SHIPPED) is None
+
+
+def test_each_source_is_stored_once_and_shared_by_its_claims(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    doc = json.loads(snapshot.entry_path(SHIPPED).read_bytes())
+    claims = doc["ruleset"]["claims"]
+    assert [c["source"] for c in claims] == [r.source.id for r in rs.claims.values()]
+    assert all("source" not in c["f"] for c in claims)
+    back = snapshot.load(SHIPPED)
+    assert back is not None
+    for record in back.claims.values():  # as a full load makes them: the ruleset's own source
+        assert record.source is back.sources[record.source.id]
+        assert record == rs.claims[record.id]
+
+
+@pytest.mark.parametrize("damage", ["unknown source", "source given twice", "wrong type"])
+def test_a_claim_naming_a_source_badly_is_a_miss(cache: Path, damage: str) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    doc = json.loads(entry.read_bytes())
+    claim = doc["ruleset"]["claims"][0]
+    if damage == "unknown source":
+        claim["source"] = "no-such-source"
+    elif damage == "source given twice":
+        claim["f"]["source"] = doc["ruleset"]["sources"][0]
+    else:
+        claim["source"] = ["a", "list"]
+    entry.write_text(json.dumps(doc), encoding="utf-8")
+    assert snapshot.load(SHIPPED) is None
+
+
+def _yaml_files_by_pathlib(root: Path, kind: str) -> list[Path]:
+    """`yaml_files` as it was written with pathlib, before `yaml_names` did it with os."""
+    files = []
+    single = root / f"{kind}.yaml"
+    if single.exists():
+        files.append(single)
+    folder = root / kind
+    if folder.is_dir():
+        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
+    return files
+
+
+def test_the_files_of_a_kind_are_found_as_pathlib_found_them(tmp_path: Path) -> None:
+    (tmp_path / "claims").mkdir()
+    for name in ("b.yaml", "A.yaml", "a.yml", ".yaml", ".yml", "c.yaml.bak", "d.YAML", "e.",
+                 "f..yaml", "notes.txt"):
+        (tmp_path / "claims" / name).write_text("", encoding="utf-8")
+    (tmp_path / "claims" / "dir.yaml").mkdir()  # a folder so named is listed, then refused
+    (tmp_path / "claims.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "rules").write_text("", encoding="utf-8")  # a file where a folder may be
+    (tmp_path / "cases.yaml").mkdir()
+    for root in [tmp_path, SHIPPED, *RULESETS]:
+        for kind in ("ruleset", "sources", "claims", "rules", "cases", "missing"):
+            want = _yaml_files_by_pathlib(root, kind)
+            assert yaml_files(root, kind) == want, (root, kind)
+            assert yaml_names(str(root), kind) == [p.relative_to(root).as_posix() for p in want]
+    assert yaml_names(str(tmp_path / "nowhere"), "claims") == []
 
 
 def test_another_version_is_a_miss(cache: Path) -> None:

@@ -10,7 +10,6 @@ import os
 import sys
 from collections.abc import Callable, Collection, Iterable
 from datetime import date
-from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -140,6 +139,8 @@ def write_output(text: str, output: str | None, force: bool, fmt: str) -> None:
     if output is None or output == "-":
         emit(text, fmt)
         return
+    from pathlib import Path  # noqa: PLC0415
+
     from claimrules.output import write_atomic  # noqa: PLC0415
 
     try:
@@ -251,6 +252,8 @@ def scenario_from(
     if scenario == "-":
         text = "<stdin>", read_stdin()
     elif scenario is not None:
+        from pathlib import Path  # noqa: PLC0415 - a --fact scenario needs no pathlib
+
         from claimrules.load.installed import resolve_example  # noqa: PLC0415
         from claimrules.load.yamlsafe import read_text  # noqa: PLC0415
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -113,6 +112,8 @@ def _run_batch(
     if batch == "-":
         name, stream, size = "<stdin>", stdin_bytes(), 0
     else:
+        from pathlib import Path  # noqa: PLC0415
+
         from claimrules.load.yamlsafe import open_regular  # noqa: PLC0415
 
         name = batch

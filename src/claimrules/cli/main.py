@@ -1,13 +1,15 @@
 """The `claimrules` command line: option plumbing around one library call per command.
 
-The commands live by group (`evaluate`, `browse`, `analyse`, `publish`, `author`); this module
-holds the group, and renders how a run ended: 0 ok · 1 findings · 2 usage or input error ·
+The commands live by group (`evaluate`, `browse`, `analyse`, `publish`, `author`), each module
+imported only when one of its commands is run or listed (`COMMAND_MODULES`); this module holds
+the group, and renders how a run ended: 0 ok · 1 findings · 2 usage or input error ·
 3 internal error (a bug). Only `claimrules.cli` prints or chooses exit codes.
 """
 
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 import sys
@@ -16,7 +18,6 @@ from typing import Any, cast
 import click
 
 from claimrules import __version__
-from claimrules.cli import analyse, author, browse, evaluate, publish
 from claimrules.cli.common import (
     EXIT_FINDINGS,
     EXIT_INPUT,
@@ -27,8 +28,36 @@ from claimrules.cli.common import (
 )
 from claimrules.diagnostics import Diagnostic, LoadError, Span
 
+#: Each command's name and the module of `claimrules.cli` whose `COMMANDS` define it.
+COMMAND_MODULES = {
+    **dict.fromkeys(("eval", "ask"), "evaluate"),
+    **dict.fromkeys(("check", "test", "lint", "table", "diff", "timeline"), "analyse"),
+    **dict.fromkeys(("init", "source", "claim"), "author"),
+    **dict.fromkeys(("claims", "facts", "sources", "speakers", "rulesets", "schema"), "browse"),
+    **dict.fromkeys(("report", "review", "explore", "export"), "publish"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class LazyGroup(click.Group):
+    """A group whose commands are built on first use: `get_command` imports the module of the
+    command asked for and adds that module's commands (click's documented pattern for lazy
+    subcommands), so that a one-shot `claimrules eval` does not build the other twenty."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMAND_MODULES.get(cmd_name)
+        if cmd_name not in self.commands and module is not None:
+            commands: tuple[click.Command, ...] = importlib.import_module(
+                f"claimrules.cli.{module}").COMMANDS
+            for command in commands:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="claimrules")
 def cli() -> None:
     """Reported policy as code: claims quoted from sources, rules derived from them, and
@@ -172,7 +201,3 @@ def _run() -> int:
         return EXIT_INTERNAL
     return EXIT_OK
 
-
-for _module in (analyse, author, browse, evaluate, publish):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)

@@ -14,7 +14,7 @@ import operator
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -35,6 +35,7 @@ from claimrules.load.domain import (
     grounds,
 )
 from claimrules.load.ruleset import ClaimRecord, Ruleset
+from claimrules.values import record
 
 Facts = Mapping[str, FactValue]
 Kleene = bool | None
@@ -115,7 +116,7 @@ def compile_condition(cond: Condition, facts: Mapping[str, Fact]) -> CompiledTes
     return compile_node(cond, facts).test
 
 
-@dataclass(eq=False, slots=True)  # not frozen: built once per condition node, never changed
+@record(slots=True)  # not frozen: built once per condition node, never changed
 class CompiledNode:
     """A condition with its compiled closure and its compiled parts, kept so that an
     explanation can find the tests that decided a rule without compiling anything again."""
@@ -349,7 +350,7 @@ def _end(end: PeriodEnd) -> tuple[date | None, Unknown | None]:
     return end, None
 
 
-@dataclass(frozen=True, eq=False, slots=True, weakref_slot=True)  # weakref: analysis._GUARDS
+@record(frozen=True, slots=True, weakref_slot=True)  # weakref: analysis._GUARDS
 class CompiledRule:
     """A rule ready to evaluate. Slotted, with its id at hand: a decision reads a few fields of
     each rule it finds, and with thousands of rules each object read is likely a cache miss.
@@ -411,7 +412,7 @@ _OPEN_DOMAIN = 16
 Candidate = tuple[CompiledRule, CompiledTest]
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+@record(frozen=True, slots=True)
 class RuleGroup:
     """Rules keyed by the values their top-level `is`/`in` tests require of the same facts.
 
@@ -441,7 +442,7 @@ class RuleGroup:
         return self.table.get(key, ())
 
 
-@dataclass(frozen=True, eq=False, slots=True)
+@record(frozen=True, slots=True)
 class RuleIndex:
     """The rules grouped by the facts their top-level `is`/`in` tests read, each group a table
     from the values those tests admit to the rules. Finding the rules a scenario can trigger
@@ -622,7 +623,7 @@ def build_index(rules: Iterable[CompiledRule], facts: Mapping[str, Fact]) -> Rul
     return RuleIndex(groups, unkeyed)
 
 
-@dataclass(eq=False)
+@record
 class CompiledRuleset:
     """All rules compiled, with each fact's finite domain of representative values.
 

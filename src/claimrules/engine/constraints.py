@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from claimrules.diagnostics import Diagnostic, Span
@@ -33,7 +32,7 @@ from claimrules.load.domain import (
     Test,
 )
 from claimrules.load.scenario import ScenarioError
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 #: Rounds of filling in implied values (each round may enable another constraint).
 _MAX_ROUNDS = 64
@@ -183,7 +182,7 @@ def possible(constraints: Sequence[Constraint], facts: Mapping[str, FactValue],
     return violated(constraints, facts, vocabulary) is None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class Enumeration(PlainValue):
     """The possible scenarios of a grid, and how many of the grid were left out."""
 

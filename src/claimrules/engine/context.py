@@ -4,7 +4,7 @@ with the claims the reading may cite and the period it may show (see `Context`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from claimrules.engine.compile import (
@@ -25,10 +25,11 @@ from claimrules.engine.decision import (
 from claimrules.load.domain import (
     grounds,
 )
+from claimrules.values import PlainValue, plain_value
 
 
-@dataclass(frozen=True)
-class Context:
+@plain_value
+class Context(PlainValue):
     """A reading: the rules in force under (as_of, known_by, sources, speakers), each with the
     claims this reading may cite, and the period it may show.
 

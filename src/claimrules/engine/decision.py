@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from datetime import date
 from enum import StrEnum
 
 from claimrules.load.domain import Attribution, ClaimKind, Effect, FactValue, Modality, Unknown
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 
 class Verdict(StrEnum):
@@ -31,7 +31,7 @@ class RuleStatus(StrEnum):
     INACTIVE = "inactive"  # filtered out by as_of, known_by or sources
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class CitedClaim(PlainValue):
     """A claim as cited in a decision, with what a reader needs to weigh it."""
 
@@ -89,7 +89,7 @@ class Strength(StrEnum):
 _STRENGTH_ORDER = tuple(Strength)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class Support(PlainValue):
     """What backs a verdict: the strongest support among the claims cited for it, how many
     sources and claims, and whether every one of them is undated."""
@@ -115,7 +115,7 @@ class Support(PlainValue):
         )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class TestOutcome(PlainValue):
     """One fact test and whether it held on the scenario's value."""
 
@@ -126,21 +126,21 @@ class TestOutcome(PlainValue):
     held: bool
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class ConditionFailed(PlainValue):
     """A rule did not apply: these tests made its condition false."""
 
     tests: tuple[TestOutcome, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class MissingFacts(PlainValue):
     """A rule is undecided: these missing facts leave its condition open."""
 
     facts: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class OutOfPeriod(PlainValue):
     """A rule is inactive: `as_of` falls outside its effective period."""
 
@@ -149,7 +149,7 @@ class OutOfPeriod(PlainValue):
     until: date | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class NotYetReported(PlainValue):
     """A rule is inactive: none of its claims was reported by `known_by`."""
 
@@ -157,21 +157,21 @@ class NotYetReported(PlainValue):
     earliest: date | None  # None: every supporting claim is undated
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class NotInSources(PlainValue):
     """A rule is inactive: none of its claims comes from the named sources."""
 
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class NotBySpeakers(PlainValue):
     """A rule is inactive: none of its claims was said by the named speakers."""
 
     speakers: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class PeriodUnknown(PlainValue):
     """Whether a rule was in force at `as_of` is unknown: the reporting dates its start (or
     end) only within bounds, or not at all. `sources` are the undated sources it rests on."""
@@ -180,7 +180,7 @@ class PeriodUnknown(PlainValue):
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class OverriddenBy(PlainValue):
     """A rule applies but is an exception's base: these applicable rules override it.
     `refinements` are those of them that refine it as a more specific reported limit, with
@@ -202,7 +202,7 @@ Reason = (
 )
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class Period(PlainValue):
     """A rule's effective period and where it comes from. An end is a date, None (open), or
     unknown: `start_unknown` / `until_unknown` then hold the bounds the reporting gives (and
@@ -247,7 +247,7 @@ def _and(a: bool | None, b: bool | None) -> bool | None:
     return None if a is None or b is None else True
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class RuleOutcome(PlainValue):
     """One rule's part in a decision. `note` is the reading note as far as this reading may
     show it (None: it draws on claims outside the reading, and `note_withheld` says so);
@@ -268,7 +268,7 @@ class RuleOutcome(PlainValue):
     terms: UnreportedTermsOutcome | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class UnreportedTermsOutcome(PlainValue):
     """A rule whose terms the reporting does not give: the claim saying so (None when the
     reading leaves it out) and the rule's note on them."""
@@ -277,7 +277,7 @@ class UnreportedTermsOutcome(PlainValue):
     note: str | None  # None: the note draws on claims outside the reading
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class OpenQuestion(PlainValue):
     """Something the reporting leaves open that changes the verdict: whether a rule was in
     force at `as_of` (`kind` "period"), or whether a case falls within terms the reporting
@@ -291,7 +291,7 @@ class OpenQuestion(PlainValue):
     outcomes: tuple[tuple[bool, tuple[Verdict, ...]], ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class MissingFactOutcome(PlainValue):
     """A missing fact that matters, and the verdicts each of its values would leave possible."""
 
@@ -300,7 +300,7 @@ class MissingFactOutcome(PlainValue):
     outcomes: tuple[tuple[FactValue, tuple[Verdict, ...]], ...]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@plain_value
 class Decision(PlainValue):
     """The answer to one scenario: verdict, deciding rules, cited claims and a typed trace."""
 

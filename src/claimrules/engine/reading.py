@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from claimrules.engine.compile import (
@@ -64,6 +64,7 @@ from claimrules.engine.explain import (
 )
 from claimrules.engine.search import MAX_LEAVES, Leaf, explore
 from claimrules.load.domain import FactType, FactValue
+from claimrules.values import record
 
 #: Readings a compiled ruleset keeps, the least recently used dropped first.
 READINGS = 8
@@ -87,7 +88,7 @@ _new = object.__new__
 Split = tuple[int, dict[FactValue, "Node"]]
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class Box:
     """A leaf of the diagram: its leaf of the search (the facts its path fixes, the verdict,
     the rules standing), its number in leaf order, and what scenarios fixing every fact on its
@@ -101,7 +102,7 @@ class Box:
     outcomes: tuple[RuleOutcome | None, ...] | None = None
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class Opening:
     """A split on a pseudo-fact (what the reporting leaves open) below which the search
     splits on pseudo-facts only (real facts come first): a scenario that reaches it reaches
@@ -117,7 +118,7 @@ class Opening:
 Node = Split | Box | Opening
 
 
-@dataclass(eq=False)
+@record
 class Reading:
     """A reading compiled: its context, its diagram (None: too large, or not built yet) and
     its walker, and the decisions and cores it remembers."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import cast
 
 from claimrules.engine.combine import combine
@@ -27,14 +27,15 @@ from claimrules.engine.compile import (
 )
 from claimrules.engine.decision import Verdict
 from claimrules.load.domain import All, FactType, FactValue, Test
+from claimrules.values import PlainValue, plain_value, record
 
 #: Leaves explored before the search gives up proving a verdict (the evaluator then says
 #: `indeterminate`).
 MAX_LEAVES = 50_000
 
 
-@dataclass(frozen=True)
-class Leaf:
+@plain_value
+class Leaf(PlainValue):
     """One box of the completion space: facts fixed by branching, and its verdict."""
 
     assigned: tuple[tuple[str, FactValue], ...]
@@ -239,7 +240,7 @@ def mattering_facts(leaves: list[Leaf]) -> set[str]:
     return out
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class _Branch:
     """A node of the search: the fact it split on, a subtree per value, and (filled in once
     the tree is built) the leaves below it and their verdicts."""

@@ -90,8 +90,12 @@ def encode(value: object) -> Any:
 _SCALARS = frozenset({str, bool, int, float, type(None)})
 
 
-def decode(data: Any) -> Any:
-    """The value `encode` was given. Raises ValueError on anything it did not write."""
+def decode(data: Any, shared: dict[str, object] | None = None) -> Any:
+    """The value `encode` was given. Raises ValueError on anything it did not write.
+
+    `shared`: for an encoded dataclass whose writer left fields out because it holds their
+    values already decoded (a claim's source, stored once with the ruleset's sources), those
+    values by field name; they are checked as the decoded ones are."""
     if type(data) in _SCALARS or isinstance(data, bool | int | float | str):
         return data
     if isinstance(data, list):
@@ -117,6 +121,13 @@ def decode(data: Any) -> Any:
         values: dict[str, object] = {}
         for name, encoded in given.items():
             value = encoded if type(encoded) in _SCALARS else decode(encoded)
+            check = checks[name]
+            if check is not None and not check(value):
+                raise ValueError(f"`{data['$c']}.{name}` has the wrong type")
+            values[name] = value
+        for name, value in (shared or {}).items():
+            if name in values or name not in checks:
+                raise ValueError(f"bad fields for `{data['$c']}`")
             check = checks[name]
             if check is not None and not check(value):
                 raise ValueError(f"`{data['$c']}.{name}` has the wrong type")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -102,7 +101,7 @@ def value_names(values: Iterable[str | _Valued] | None) -> list[str]:
     return [v if isinstance(v, str) else v.value for v in values or ()]
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class EnumValue(PlainValue):
     """One allowed value of an enum fact, with an optional human label."""
 
@@ -110,7 +109,7 @@ class EnumValue(PlainValue):
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Fact(PlainValue):
     """One fact a scenario may state."""
 
@@ -138,7 +137,7 @@ class Fact(PlainValue):
         return None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Disagreement(PlainValue):
     """A disagreement between rules that the ruleset's author has seen, with a note: lint
     reports contested regions between exactly these rules as acknowledged."""
@@ -147,7 +146,7 @@ class Disagreement(PlainValue):
     note: str
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Constraint(PlainValue):
     """How facts know each other: whenever `when` holds, `then` must hold too (a scenario
     where it does not is impossible); where `then` is a set of `is` tests, their values are
@@ -159,7 +158,7 @@ class Constraint(PlainValue):
     note: str
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class RulesetMeta(PlainValue):
     """The `ruleset.yaml` file: metadata and vocabulary."""
 
@@ -175,7 +174,7 @@ class RulesetMeta(PlainValue):
 # --- sources and claims --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Archive(PlainValue):
     """Where the archived text lives, its hash, and whether it is the full text or excerpts."""
 
@@ -184,7 +183,7 @@ class Archive(PlainValue):
     content: str  # "full" or "excerpts"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class DateBound(PlainValue):
     """One bound on an unknown date, with why it holds: a dated claim it relies on (`claim`),
     or how it was read (`basis`). Never a guessed date."""
@@ -194,7 +193,7 @@ class DateBound(PlainValue):
     claim: str | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Source(PlainValue):
     """A published document. An undated one (`published` None) may carry bounds on its date."""
 
@@ -252,7 +251,7 @@ class Modality(StrEnum):
     SPECULATIVE = "speculative"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Attribution(PlainValue):
     """Who the source says said it, and the outlets that passed it on (`via`, nearest to the
     page first: Ukrainska Pravda ← the Guardian ← an unnamed official has via ("the
@@ -269,7 +268,7 @@ class Attribution(PlainValue):
         return self.who if self.on_record else f"{self.who}, anonymous"
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Period(PlainValue):
     """A date range; either end may be open (None). Both ends are inclusive."""
 
@@ -277,7 +276,7 @@ class Period(PlainValue):
     until: date | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Claim(PlainValue):
     """One statement found in a source, quoted verbatim."""
 
@@ -307,7 +306,7 @@ class Effect(StrEnum):
 OPERATORS = ("is", "in", "lt", "le", "gt", "ge")
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Test(PlainValue):
     """A comparison on one fact. `operand` is as written: a scalar, or a tuple for `in`."""
 
@@ -316,21 +315,21 @@ class Test(PlainValue):
     operand: object
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class All(PlainValue):
     """True when every part is true (Kleene conjunction)."""
 
     all: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Any_(PlainValue):
     """True when some part is true (Kleene disjunction)."""
 
     any: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Not(PlainValue):
     """Negation (Kleene)."""
 
@@ -340,7 +339,7 @@ class Not(PlainValue):
 Condition = All | Any_ | Not | Test
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Unknown(PlainValue):
     """An end of a period that the reporting does not give, with the bounds it does give."""
 
@@ -353,7 +352,7 @@ class Unknown(PlainValue):
 PeriodEnd = date | Unknown | None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class RuleEffective(PlainValue):
     """A rule's stated period, with the reason for its dates and the claims that reason rests
     on (a reading that excludes any of them cannot use the stated period)."""
@@ -364,7 +363,7 @@ class RuleEffective(PlainValue):
     claims: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Refinement(PlainValue):
     """A more specific reported limit refining a general statement: where both apply, the
     refining rule decides (as an override does), and the explanation shows both."""
@@ -373,7 +372,7 @@ class Refinement(PlainValue):
     note: str
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class UnreportedTerms(PlainValue):
     """A permission or prohibition whose terms the reporting says exist but does not give.
     The rule applies only where `within` (cases the reporting places inside the terms) holds;
@@ -384,7 +383,7 @@ class UnreportedTerms(PlainValue):
     within: Condition | None = None
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class NotePart(PlainValue):
     """A part of a rule's reading note and the claims it draws on: shown only in a reading
     that keeps every one of them."""
@@ -393,7 +392,7 @@ class NotePart(PlainValue):
     claims: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Rule(PlainValue):
     """A rule derived from claims."""
 
@@ -414,7 +413,7 @@ class Rule(PlainValue):
 # --- cases ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class Expectation(PlainValue):
     """What a case expects."""
 
@@ -425,7 +424,7 @@ class Expectation(PlainValue):
 
 
 # weakref: see casetest.case_span
-@dataclass(frozen=True, slots=True, eq=False, repr=False, weakref_slot=True)
+@plain_value(slots=True, weakref_slot=True)
 class Case(PlainValue):
     """A test case of a ruleset. `facts` are as written, typed when the case runs."""
 

@@ -10,19 +10,25 @@ exist falls back to the installed ruleset of that id (`us-weapons-inside-russia`
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+import os
+from typing import TYPE_CHECKING
 
-#: The package folder, and the repository root when running from a checkout.
-_PACKAGE = Path(__file__).resolve().parent.parent
-_CHECKOUT = _PACKAGE.parent.parent
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _folder(packaged: str, checkout: str) -> Path | None:
-    inside = _PACKAGE / "data" / packaged
+    # pathlib is imported here, not above: a path that exists (a cached `eval` of a ruleset
+    # folder) is resolved without it.
+    from pathlib import Path  # noqa: PLC0415
+
+    package = Path(__file__).resolve().parent.parent  # the package folder
+    inside = package / "data" / packaged
     if inside.is_dir():
         return inside
-    here = _CHECKOUT / checkout
-    if (_CHECKOUT / "pyproject.toml").is_file() and here.is_dir():
+    checkout_root = package.parent.parent  # the repository, when running from a checkout
+    here = checkout_root / checkout
+    if (checkout_root / "pyproject.toml").is_file() and here.is_dir():
         return here
     return None
 
@@ -52,6 +58,10 @@ def installed_rulesets() -> dict[str, Path]:
 def resolve_ruleset(path: str) -> str:
     """`path` when it exists; else the installed ruleset it names (by id, or as `rules/ID`);
     else `path` unchanged, for the loader to report."""
+    if os.path.exists(path):  # what Path(path).exists() says too (it has no other True)
+        return path
+    from pathlib import Path, PurePosixPath  # noqa: PLC0415
+
     if Path(path).exists():
         return path
     parts = PurePosixPath(path.replace("\\", "/")).parts
@@ -65,7 +75,11 @@ def resolve_ruleset(path: str) -> str:
 def resolve_example(path: str) -> str:
     """`path` when it exists; else, for `examples/FILE`, the installed example of that name;
     else `path` unchanged."""
-    if path == "-" or Path(path).exists():
+    if path == "-" or os.path.exists(path):
+        return path
+    from pathlib import Path, PurePosixPath  # noqa: PLC0415
+
+    if Path(path).exists():
         return path
     parts = PurePosixPath(path.replace("\\", "/")).parts
     folder = examples_folder()

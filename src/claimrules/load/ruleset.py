@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Diagnostic, Span
 from claimrules.load.domain import Case, Claim, Fact, Rule, RulesetMeta, Source
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value, record
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: The kinds of YAML file a ruleset directory holds, in the order the loader reads them.
 FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
@@ -18,17 +24,50 @@ FILE_KINDS = ("ruleset", "sources", "claims", "rules", "cases")
 
 def yaml_files(root: Path, kind: str) -> list[Path]:
     """`<kind>.yaml` and every `<kind>/*.yaml` (or `.yml`), sorted: the files of one kind."""
-    files = []
-    single = root / f"{kind}.yaml"
-    if single.exists():
-        files.append(single)
-    folder = root / kind
-    if folder.is_dir():
-        files.extend(sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")))
-    return files
+    return [root / name for name in yaml_names(os.fspath(root), kind)]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+def yaml_names(root: str, kind: str) -> list[str]:
+    """The files `yaml_files` gives, as paths relative to `root` with `/` between folder and
+    name (`claims.yaml`, `claims/may.yaml`), found without pathlib (a cached `eval` checks
+    them and does not import it): the same files, the same order, the same errors."""
+    names = []
+    if _stat(os.path.join(root, f"{kind}.yaml")) is not None:
+        names.append(f"{kind}.yaml")
+    folder = os.path.join(root, kind)
+    info = _stat(folder)
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        names.extend(f"{kind}/{name}"
+                     for name in sorted(os.listdir(folder), key=os.path.normcase)
+                     if _suffix(name) in (".yaml", ".yml"))
+    return names
+
+
+#: Errors on which pathlib's `exists()` and `is_dir()` answer False rather than raise.
+_NOT_THERE_ERRNOS = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+_NOT_THERE_WINERRORS = frozenset({21, 123, 1921})
+
+
+def _stat(path: str) -> os.stat_result | None:
+    """`os.stat(path)`, or None where pathlib would say the path does not exist."""
+    try:
+        return os.stat(path)
+    except OSError as exc:
+        if (exc.errno in _NOT_THERE_ERRNOS
+                or getattr(exc, "winerror", None) in _NOT_THERE_WINERRORS):
+            return None
+        raise
+    except ValueError:  # a path the OS cannot take (a NUL byte)
+        return None
+
+
+def _suffix(name: str) -> str:
+    """A file name's suffix as `PurePath.suffix` gives it (`.yaml` has none)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+@plain_value
 class ClaimRecord(PlainValue):
     """A claim with its source resolved, its date settled and its quote located."""
 
@@ -54,7 +93,7 @@ class ClaimRecord(PlainValue):
         return self.claim.id
 
 
-@dataclass(eq=False)
+@record
 class Ruleset:
     """A checked ruleset. Rules, claims and sources are held sorted by id, so file order never
     changes an answer; facts keep the vocabulary's declared order."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import cast
 
@@ -20,7 +20,7 @@ from claimrules.load.domain import (
     JsonValue,
     parse_iso_date,
 )
-from claimrules.values import PlainValue
+from claimrules.values import PlainValue, plain_value
 
 _INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
 _FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
@@ -143,7 +143,7 @@ def coerce_facts(
 # --- scenario files --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@plain_value(slots=True)
 class ScenarioInput(PlainValue):
     """A scenario file's fields, its facts still as written (`coerce_facts` types them)."""
 

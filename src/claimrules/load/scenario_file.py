@@ -5,20 +5,20 @@ checked. Resolution returns diagnostics; only `read_scenario` raises."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span, did_you_mean
 from claimrules.load.domain import Fact, FactValue
 from claimrules.load.scenario import ScenarioInput, coerce_facts, plain_scenario
+from claimrules.values import PlainValue, plain_value
 
 if TYPE_CHECKING:
     from claimrules.load.yamlsafe import Document
 
 
-@dataclass(frozen=True)
-class Resolved:
+@plain_value
+class Resolved(PlainValue):
     """A scenario ready to evaluate: typed facts and the reading its file asked for."""
 
     facts: dict[str, FactValue]

@@ -24,7 +24,9 @@ Since an entry is believed without re-checking its quotes, nobody else may be ab
 read only when they belong to the current user and are writable by nobody else, else they are
 ignored with one warning per run saying why. The directory is created private (0700) and
 entries are written 0600. An entry is keyed on the code that wrote it (a hash of this package's
-files, not only its version), so a changed check is never skipped. Anything that is not a
+files, not only its version), so a changed check is never skipped; the hash is kept in the
+cache's `code-….memo` (trusted as entries are) beside the files' sizes, times and inodes, and
+taken again whenever those differ (see `code_digest`). Anything that is not a
 regular file where an entry should be (a symlink, a FIFO, a device, a directory) is a miss and
 is never waited on. Without a home directory (no `HOME` and no passwd entry) and no cache
 directory set, the cache is off.
@@ -38,19 +40,22 @@ import hashlib
 import json
 import os
 import stat
+import time
 from collections.abc import Callable, Mapping
 from functools import cache
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimrules import __version__
 from claimrules.diagnostics import LoadError, Span
 from claimrules.load import codec
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
-from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_files
+from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_names
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Bumped whenever the layout of an entry changes.
-FORMAT = 2
+FORMAT = 3
 
 #: Entries larger than this are not read (a ruleset's archives are at most 2 MiB each).
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -61,7 +66,7 @@ _CHUNK = 1 << 20
 def enabled() -> bool:
     """False when `CLAIMRULES_NO_CACHE` is set to anything but empty or `0`, or when there is
     no cache directory (no home directory and none set)."""
-    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0") and cache_dir() is not None
+    return os.environ.get("CLAIMRULES_NO_CACHE", "") in ("", "0") and _cache_dir() is not None
 
 
 def _home() -> str | None:
@@ -81,14 +86,31 @@ def _home() -> str | None:
 
 def cache_dir() -> Path | None:
     """Where entries live; None when the cache has nowhere to be."""
+    where = _cache_dir()
+    if where is None:
+        return None
+    from pathlib import Path  # noqa: PLC0415 - a cached eval reads the cache without pathlib
+
+    return Path(where)
+
+
+def _cache_dir() -> str | None:
+    """`cache_dir()` as the string it is made of (see `_shown`)."""
     explicit = os.environ.get("CLAIMRULES_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg and os.path.isabs(xdg):
-        return Path(xdg) / "claimrules"
+        return os.path.join(xdg, "claimrules")
     home = _home()
-    return Path(home) / ".cache" / "claimrules" if home is not None else None
+    return os.path.join(home, ".cache", "claimrules") if home is not None else None
+
+
+def _shown(path: str) -> str:
+    """A path as the cache's messages show it: as pathlib spells it (`a//b/` is `a/b`)."""
+    from pathlib import Path  # noqa: PLC0415 - only for a warning
+
+    return str(Path(path))
 
 
 def entry_path(root: str | os.PathLike[str]) -> Path:
@@ -106,7 +128,35 @@ def _entry_name(real_root: str) -> str:
 @cache
 def code_digest() -> str:
     """A sha256 over the files of this package as installed (names and bytes), so an entry
-    written by other code, even under the same version string, is a miss."""
+    written by other code, even under the same version string, is a miss.
+
+    Reading every file costs each cached eval over a millisecond of CPU, so the digest is
+    kept in the cache's memo (`code-….memo`, one per installation, trusted as entries are)
+    beside the files' stamp (`_code_stamp`): while the stamp is the same, so are the bytes,
+    and the memo's digest is the one this would compute. Any other stamp, or no memo,
+    computes it (and rewrites the memo)."""
+    package, names = _code_files()
+    stamp = _code_stamp(package, names)
+    name = memo_name(package)
+    if stamp is not None:
+        memo = _read_memo(name)
+        if memo is not None and memo.get("stamp") == stamp and isinstance(memo.get("code"), str):
+            found: str = memo["code"]
+            return found
+    digest = _code_hash(package, names)
+    if stamp is not None and _settled(package, names):
+        _write_memo(name, {"format": FORMAT, "stamp": stamp, "code": digest})
+    return digest
+
+
+def memo_name(package: str) -> str:
+    """The memo of the package installed at `package` (one per installation, so that two
+    installations sharing a cache do not rewrite each other's)."""
+    return "code-" + hashlib.sha256(os.fsencode(package)).hexdigest()[:16] + ".memo"
+
+
+def _code_files() -> tuple[str, list[str]]:
+    """The package folder and its `.py` and `.json` files, `/`-separated, sorted."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     names: list[str] = []
     # os.walk, not Path.rglob: this runs on every cached eval, and pathlib costs it 5 ms.
@@ -115,13 +165,78 @@ def code_digest() -> str:
         prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
         names.extend((prefix + f).removeprefix("./") for f in files
                      if f.endswith((".py", ".json")))
+    return package, sorted(names)
+
+
+def _code_hash(package: str, names: list[str]) -> str:
     h = hashlib.sha256(__version__.encode())
-    for name in sorted(names):
+    for name in names:
         h.update(name.encode() + b"\0")
         with open(os.path.join(package, name), "rb") as f:
             h.update(f.read())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _code_stamp(package: str, names: list[str]) -> str | None:
+    """The package's files as the file system describes them, without reading them: each
+    one's name, size, modification and status-change times (ns), inode and device.
+
+    A write to a file sets its status-change time (ctime) to the present, which no call can
+    set back, and replacing a file gives it another inode: so a file whose stamp is the same
+    has the same bytes, provided the stamp was taken after the file's last change had left the
+    present (see `_settled`). Whoever can forge a ctime (root, by moving the clock) can write
+    the cache itself. None where ctime means no such thing (Windows: the creation time)."""
+    if os.name != "posix":
+        return None
+    parts = [__version__]
+    for name in names:
+        info = os.stat(os.path.join(package, name))
+        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:"
+                     f"{info.st_ino}:{info.st_dev}")
+    return "\n".join(parts)
+
+
+#: How long after a file's last change its stamp is believed (the clock file systems stamp
+#: times with is coarse: a second write in the same tick could leave the same times).
+_SETTLE_NS = 2_000_000_000
+
+
+def _settled(package: str, names: list[str]) -> bool:
+    """Whether every file last changed long enough ago that a later change must show in its
+    stamp (else the memo is not written, and the next run computes the digest again)."""
+    now = time.time_ns()
+    return all(now - os.stat(os.path.join(package, name)).st_ctime_ns > _SETTLE_NS
+               for name in names)
+
+
+def _read_memo(name: str) -> dict[str, Any] | None:
+    where = _cache_dir()
+    if where is None:
+        return None
+    try:
+        raw = _read_entry(where, name)
+        memo = json.loads(raw) if raw is not None else None
+    except (_Untrusted, OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(memo, dict) or memo.get("format") != FORMAT:
+        return None
+    return memo
+
+
+def _write_memo(name: str, memo: dict[str, Any]) -> None:
+    """Write the memo as entries are written; a memo that cannot be written is no error."""
+    where = cache_dir()
+    if where is None:
+        return
+    from claimrules.output import write_atomic  # noqa: PLC0415 - only when the code changed
+
+    try:
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(_open_dir(where))  # ours and private, or no memo is written
+        write_atomic(where / name, json.dumps(memo).encode("utf-8"), force=True, mode=0o600)
+    except (_Untrusted, OSError, ValueError, LoadError):
+        pass
 
 
 # --- trust ---------------------------------------------------------------------------------
@@ -145,24 +260,25 @@ def _uid() -> int:
 
 def _check_owner(info: os.stat_result, path: str, what: str) -> None:
     if info.st_uid != _uid():
-        raise _Untrusted(path, f"the {what} belongs to another user (uid {info.st_uid})")
+        raise _Untrusted(_shown(path), f"the {what} belongs to another user "
+                         f"(uid {info.st_uid})")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise _Untrusted(path, f"the {what} is writable by other users "
+        raise _Untrusted(_shown(path), f"the {what} is writable by other users "
                          f"(mode {stat.S_IMODE(info.st_mode):04o})")
 
 
-def _open_dir(where: Path) -> int:
+def _open_dir(where: str | Path) -> int:
     """A descriptor of the cache directory once it is shown to be the user's own."""
     fd = os.open(where, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        _check_owner(os.fstat(fd), str(where), "cache directory")
+        _check_owner(os.fstat(fd), os.fspath(where), "cache directory")
     except BaseException:
         os.close(fd)
         raise
     return fd
 
 
-def _read_entry(where: Path, name: str) -> bytes | None:
+def _read_entry(where: str, name: str) -> bytes | None:
     """The entry's bytes, or None when there is no usable regular file; _Untrusted when it or
     its directory could have been written by someone else. Never follows a symlink and never
     waits on a FIFO or device."""
@@ -179,7 +295,7 @@ def _read_entry(where: Path, name: str) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None  # a FIFO, a device, a directory
-        _check_owner(info, str(where / name), "cache entry")
+        _check_owner(info, os.path.join(where, name), "cache entry")
         raw = f.read(MAX_ENTRY_BYTES + 1)
     return raw if len(raw) <= MAX_ENTRY_BYTES else None
 
@@ -191,7 +307,7 @@ def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
     warn(exc.path, f"cache of checked rulesets not used: {exc.why}")
 
 
-def file_digest(path: Path) -> str:
+def file_digest(path: str | os.PathLike[str]) -> str:
     """The sha256 of a regular file's bytes; OSError if it cannot be read or is not a regular
     file (opened without blocking, so a FIFO put in a file's place is refused, not waited on)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -208,7 +324,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
     """The cached ruleset of the directory `root`, or None when there is no valid, trusted
     entry; `warn(path, message)` is told (once per run) why an entry was not trusted."""
     display_root = os.fspath(root)
-    where = cache_dir()
+    where = _cache_dir()
     if where is None:
         return None
     try:
@@ -223,7 +339,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
             or doc.get("claimrules") != __version__
             or doc.get("code") != code_digest()
             or doc.get("root") != real_root
-            or not _unchanged(Path(display_root), doc["inputs"])
+            or not _unchanged(display_root, doc["inputs"])
         ):
             return None
         return _decode(doc["ruleset"], display_root, doc["inputs"])
@@ -234,14 +350,14 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         return None  # no entry, or an unreadable one: load the ruleset in full
 
 
-def _unchanged(root: Path, inputs: Mapping[str, str]) -> bool:
+def _unchanged(root: str, inputs: Mapping[str, str]) -> bool:
     """Every YAML file the directory holds now was read, and every file read (a YAML file or
     an archived text) is still there with its recorded hash."""
     for kind in FILE_KINDS:
-        for path in yaml_files(root, kind):
-            if path.relative_to(root).as_posix() not in inputs:
+        for name in yaml_names(root, kind):
+            if name not in inputs:
                 return False  # a file added since
-    return all(file_digest(root / rel) == digest for rel, digest in inputs.items())
+    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in inputs.items())
 
 
 def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
@@ -283,13 +399,24 @@ def _encode(rs: Ruleset) -> dict[str, Any]:
     return {
         "meta": codec.encode(rs.meta),
         "sources": [codec.encode(s) for s in rs.sources.values()],
-        "claims": [codec.encode(r) for r in rs.claims.values()],
+        "claims": [_encode_claim(r, rs.sources) for r in rs.claims.values()],
         "rules": [codec.encode(r) for r in rs.rules],
         "cases": [codec.encode(c) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
         "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
         "archives": dict(rs.archives),
     }
+
+
+def _encode_claim(record: ClaimRecord, sources: Mapping[str, Source]) -> dict[str, Any]:
+    """A claim record, its source named by id when it equals the ruleset's source of that id
+    (as loading makes it: the same object): each source is then stored, read and decoded once,
+    not once per claim quoting it."""
+    encoded: dict[str, Any] = codec.encode(record)
+    if sources.get(record.source.id) == record.source:
+        del encoded["f"]["source"]
+        encoded["source"] = record.source.id
+    return encoded
 
 
 def _relative(file: str, prefix: str) -> tuple[str, bool]:
@@ -305,7 +432,9 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
 def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> Ruleset:
     meta = codec.decode(d["meta"])
     sources = [codec.decode(s) for s in d["sources"]]
-    claims = [codec.decode(c) for c in d["claims"]]
+    by_id = {s.id: s for s in sources if isinstance(s, Source)}
+    claims = [codec.decode(c, {"source": by_id[c.pop("source")]}) if "source" in c
+              else codec.decode(c) for c in d["claims"]]
     rules = tuple(codec.decode(r) for r in d["rules"])
     cases = tuple(codec.decode(c) for c in d["cases"])
     kinds = (

@@ -16,7 +16,7 @@ quotes, notes, outlets, file names, fact values): whatever it holds, it is shown
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from functools import cache
 
 #: Characters that can drive a terminal or reorder what it shows.
 _CONTROL = re.compile(
@@ -61,6 +61,8 @@ def safe_url(url: str | None) -> str | None:
     url = url.strip()
     if _CONTROL_OR_BREAK.search(url):
         return None
+    from urllib.parse import urlsplit  # noqa: PLC0415 - not on the JSON output's path
+
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -98,14 +100,19 @@ def github_command(level: str, message: str, *, file: str | None = None, line: i
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-#: Characters that start Markdown syntax anywhere in a line (`|` too: it splits a table row).
-_MD_SPECIAL = re.compile(r"([\\`*\[\]<>~|])")
-#: `_` starts emphasis only at the edge of a word, never inside one (`target_type`).
-_MD_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
-#: Line starts that would become a heading, a list item or a blockquote (`>` is special
-#: anywhere); an ordered list's number is kept and its `.` or `)` escaped.
-_MD_LINE_START = re.compile(r"^(\s*)([#+-])")
-_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+
+@cache
+def _markdown_patterns() -> tuple[re.Pattern[str], ...]:
+    """The Markdown escaper's patterns, compiled on first use (JSON output needs none):
+
+    characters that start Markdown syntax anywhere in a line (`|` too: it splits a table
+    row); `_`, which starts emphasis only at the edge of a word, never inside one
+    (`target_type`); line starts that would become a heading, a list item or a blockquote
+    (`>` is special anywhere); an ordered list's number, kept, and its `.` or `)` escaped."""
+    return (re.compile(r"([\\`*\[\]<>~|])"), re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])"),
+            re.compile(r"^(\s*)([#+-])"), re.compile(r"^(\s*\d+)([.)])"))
+
+
 _URL_ESCAPES = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E"}
 
 
@@ -113,11 +120,12 @@ def markdown(text: str) -> str:
     """User text as literal Markdown inline text, on one line: markup characters escaped
     (`|` included, so it is safe in a table cell), `&` kept from starting an entity, controls
     made visible. The one Markdown escaper: every Markdown reporter uses it."""
+    special, underscore, line_start, ordered = _markdown_patterns()
     text = one_line(" ".join(text.split())).replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = _MD_UNDERSCORE.sub(r"\\_", text)
-    text = _MD_LINE_START.sub(r"\1\\\2", text)
-    return _MD_ORDERED.sub(r"\1\\\2", text)
+    text = special.sub(r"\\\1", text)
+    text = underscore.sub(r"\\_", text)
+    text = line_start.sub(r"\1\\\2", text)
+    return ordered.sub(r"\1\\\2", text)
 
 
 def markdown_code(text: str) -> str:
