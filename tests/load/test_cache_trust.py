@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,11 +34,6 @@ def _cached_run(cache: Path, *extra: str) -> tuple[int, str, str]:
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
-def _entries(cache: Path) -> list[Path]:
-    """The cache's entries (not the code digest's memo, `code-….memo`)."""
-    return [p for p in cache.iterdir() if not p.name.endswith(".memo")]
-
-
 def _poison(entry: Path) -> None:
     """What an attacker with write access does: every permit becomes a prohibit."""
     doc = json.loads(entry.read_bytes())
@@ -58,16 +52,15 @@ def test_a_fresh_cache_is_private(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(out)["verdict"] == "permitted"
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
-    assert len(_entries(cache)) == 1
-    for written in cache.iterdir():  # the entry, and the code digest's memo if written
-        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+    (entry,) = cache.iterdir()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
 
 
 @pytest.mark.parametrize("where", ["entry", "directory"])
 def test_a_cache_others_can_write_is_not_read(tmp_path: Path, where: str) -> None:
     cache = tmp_path / "cache"
     assert _cached_run(cache)[0] == 0
-    (entry,) = _entries(cache)
+    (entry,) = cache.iterdir()
     _poison(entry)
     (entry if where == "entry" else cache).chmod(0o666 if where == "entry" else 0o777)
     code, out, err = _cached_run(cache)
@@ -100,7 +93,7 @@ def test_an_entry_of_another_user_is_not_read(monkeypatch: pytest.MonkeyPatch,
 def test_an_entry_chowned_to_another_user_is_not_read(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert _cached_run(cache)[0] == 0
-    (entry,) = _entries(cache)
+    (entry,) = cache.iterdir()
     _poison(entry)
     os.chown(entry, 65534, 65534)
     code, out, err = _cached_run(cache)
@@ -125,72 +118,6 @@ def test_the_code_digest_covers_the_package_files() -> None:
     digest = snapshot.code_digest()
     assert len(digest) == 64
     assert digest != snapshot.hashlib.sha256(snapshot.__version__.encode()).hexdigest()
-
-
-@pytest.fixture
-def memo(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
-    """A cache of this test's own, whose files count as settled; the digest not yet taken."""
-    monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(snapshot, "_SETTLE_NS", -10**18)
-    snapshot.code_digest.cache_clear()
-    yield tmp_path / "cache" / snapshot.memo_name(snapshot._code_files()[0])
-    snapshot.code_digest.cache_clear()
-
-
-def _again(monkeypatch: pytest.MonkeyPatch, computed: str) -> str:
-    """code_digest() in a new run whose reading of the files would give `computed`."""
-    snapshot.code_digest.cache_clear()
-    monkeypatch.setattr(snapshot, "_code_hash", lambda *_: computed)
-    return snapshot.code_digest()
-
-
-def test_the_code_digest_is_remembered_for_files_whose_stamp_is_the_same(
-        monkeypatch: pytest.MonkeyPatch, memo: Path) -> None:
-    digest = snapshot.code_digest()
-    saved = json.loads(memo.read_bytes())
-    assert saved["code"] == digest and snapshot.__version__ in saved["stamp"]
-    assert stat.S_IMODE(memo.stat().st_mode) == 0o600
-    assert _again(monkeypatch, "read again") == digest  # the memo, not the files
-    # a memo of another stamp is not believed: the digest is taken again and remembered
-    memo.write_text(json.dumps({**saved, "stamp": saved["stamp"] + "x"}), encoding="utf-8")
-    assert _again(monkeypatch, "taken again") == "taken again"
-    assert json.loads(memo.read_bytes())["code"] == "taken again"
-
-
-@pytest.mark.parametrize("damage", ["group-writable", "other format", "not json", "a directory"])
-def test_a_memo_that_cannot_be_trusted_is_not_believed(
-        monkeypatch: pytest.MonkeyPatch, memo: Path, damage: str) -> None:
-    snapshot.code_digest()
-    saved = json.loads(memo.read_bytes())
-    if damage == "group-writable":
-        memo.chmod(0o620)
-    elif damage == "other format":
-        memo.write_text(json.dumps({**saved, "format": 0}), encoding="utf-8")
-    elif damage == "not json":
-        memo.write_text("{", encoding="utf-8")
-    else:
-        memo.unlink()
-        memo.mkdir()
-    assert _again(monkeypatch, "read") == "read"
-
-
-def test_files_changed_a_moment_ago_are_not_remembered(
-        monkeypatch: pytest.MonkeyPatch, memo: Path) -> None:
-    monkeypatch.setattr(snapshot, "_SETTLE_NS", 10**18)  # as if every file had just changed
-    snapshot.code_digest()
-    assert not memo.exists()
-
-
-def test_a_replaced_or_resized_file_has_another_stamp(tmp_path: Path) -> None:
-    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
-    before = snapshot._code_stamp(str(tmp_path), ["a.py"])
-    assert before is not None and before == snapshot._code_stamp(str(tmp_path), ["a.py"])
-    (tmp_path / "new.py").write_text("x = 2\n", encoding="utf-8")  # same size, new inode
-    os.replace(tmp_path / "new.py", tmp_path / "a.py")
-    replaced = snapshot._code_stamp(str(tmp_path), ["a.py"])
-    assert replaced != before
-    (tmp_path / "a.py").write_text("x = 22\n", encoding="utf-8")  # in place, another size
-    assert snapshot._code_stamp(str(tmp_path), ["a.py"]) not in (before, replaced)
 
 
 def _fifo(path: Path) -> None:

@@ -24,9 +24,7 @@ Since an entry is believed without re-checking its quotes, nobody else may be ab
 read only when they belong to the current user and are writable by nobody else, else they are
 ignored with one warning per run saying why. The directory is created private (0700) and
 entries are written 0600. An entry is keyed on the code that wrote it (a hash of this package's
-files, not only its version), so a changed check is never skipped; the hash is kept in the
-cache's `code-….memo` (trusted as entries are) beside the files' sizes, times and inodes, and
-taken again whenever those differ (see `code_digest`). Anything that is not a
+files, not only its version), so a changed check is never skipped. Anything that is not a
 regular file where an entry should be (a symlink, a FIFO, a device, a directory) is a miss and
 is never waited on. Without a home directory (no `HOME` and no passwd entry) and no cache
 directory set, the cache is off.
@@ -40,7 +38,6 @@ import hashlib
 import json
 import os
 import stat
-import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -128,35 +125,7 @@ def _entry_name(real_root: str) -> str:
 @cache
 def code_digest() -> str:
     """A sha256 over the files of this package as installed (names and bytes), so an entry
-    written by other code, even under the same version string, is a miss.
-
-    Reading every file costs each cached eval over a millisecond of CPU, so the digest is
-    kept in the cache's memo (`code-….memo`, one per installation, trusted as entries are)
-    beside the files' stamp (`_code_stamp`): while the stamp is the same, so are the bytes,
-    and the memo's digest is the one this would compute. Any other stamp, or no memo,
-    computes it (and rewrites the memo)."""
-    package, names = _code_files()
-    stamp = _code_stamp(package, names)
-    name = memo_name(package)
-    if stamp is not None:
-        memo = _read_memo(name)
-        if memo is not None and memo.get("stamp") == stamp and isinstance(memo.get("code"), str):
-            found: str = memo["code"]
-            return found
-    digest = _code_hash(package, names)
-    if stamp is not None and _settled(package, names):
-        _write_memo(name, {"format": FORMAT, "stamp": stamp, "code": digest})
-    return digest
-
-
-def memo_name(package: str) -> str:
-    """The memo of the package installed at `package` (one per installation, so that two
-    installations sharing a cache do not rewrite each other's)."""
-    return "code-" + hashlib.sha256(os.fsencode(package)).hexdigest()[:16] + ".memo"
-
-
-def _code_files() -> tuple[str, list[str]]:
-    """The package folder and its `.py` and `.json` files, `/`-separated, sorted."""
+    written by other code, even under the same version string, is a miss."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     names: list[str] = []
     # os.walk, not Path.rglob: this runs on every cached eval, and pathlib costs it 5 ms.
@@ -165,78 +134,13 @@ def _code_files() -> tuple[str, list[str]]:
         prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
         names.extend((prefix + f).removeprefix("./") for f in files
                      if f.endswith((".py", ".json")))
-    return package, sorted(names)
-
-
-def _code_hash(package: str, names: list[str]) -> str:
     h = hashlib.sha256(__version__.encode())
-    for name in names:
+    for name in sorted(names):
         h.update(name.encode() + b"\0")
         with open(os.path.join(package, name), "rb") as f:
             h.update(f.read())
         h.update(b"\0")
     return h.hexdigest()
-
-
-def _code_stamp(package: str, names: list[str]) -> str | None:
-    """The package's files as the file system describes them, without reading them: each
-    one's name, size, modification and status-change times (ns), inode and device.
-
-    A write to a file sets its status-change time (ctime) to the present, which no call can
-    set back, and replacing a file gives it another inode: so a file whose stamp is the same
-    has the same bytes, provided the stamp was taken after the file's last change had left the
-    present (see `_settled`). Whoever can forge a ctime (root, by moving the clock) can write
-    the cache itself. None where ctime means no such thing (Windows: the creation time)."""
-    if os.name != "posix":
-        return None
-    parts = [__version__]
-    for name in names:
-        info = os.stat(os.path.join(package, name))
-        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}:"
-                     f"{info.st_ino}:{info.st_dev}")
-    return "\n".join(parts)
-
-
-#: How long after a file's last change its stamp is believed (the clock file systems stamp
-#: times with is coarse: a second write in the same tick could leave the same times).
-_SETTLE_NS = 2_000_000_000
-
-
-def _settled(package: str, names: list[str]) -> bool:
-    """Whether every file last changed long enough ago that a later change must show in its
-    stamp (else the memo is not written, and the next run computes the digest again)."""
-    now = time.time_ns()
-    return all(now - os.stat(os.path.join(package, name)).st_ctime_ns > _SETTLE_NS
-               for name in names)
-
-
-def _read_memo(name: str) -> dict[str, Any] | None:
-    where = _cache_dir()
-    if where is None:
-        return None
-    try:
-        raw = _read_entry(where, name)
-        memo = json.loads(raw) if raw is not None else None
-    except (_Untrusted, OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(memo, dict) or memo.get("format") != FORMAT:
-        return None
-    return memo
-
-
-def _write_memo(name: str, memo: dict[str, Any]) -> None:
-    """Write the memo as entries are written; a memo that cannot be written is no error."""
-    where = cache_dir()
-    if where is None:
-        return
-    from claimrules.output import write_atomic  # noqa: PLC0415 - only when the code changed
-
-    try:
-        where.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(_open_dir(where))  # ours and private, or no memo is written
-        write_atomic(where / name, json.dumps(memo).encode("utf-8"), force=True, mode=0o600)
-    except (_Untrusted, OSError, ValueError, LoadError):
-        pass
 
 
 # --- trust ---------------------------------------------------------------------------------
