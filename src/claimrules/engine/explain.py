@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 
 from claimrules.engine.combine import combine
@@ -484,31 +484,47 @@ def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, 
 # Most rules fail on a scenario by their lead test (the rule's condition, or the first part of
 # its `all`, when that is a fact test): `why.failing` stops at the first false part, so such a
 # rule's outcome depends on nothing but the lead fact's value. The layout keeps, per lead fact
-# and value, the outcomes of every rule led by that fact as one ready tuple; a decision joins
-# one tuple per lead fact and builds (or finds in `Context.outcomes`) only the outcomes of the
-# rules the value does not fail: those it leads to their next tests, and the rules without a
-# lead test.
+# and value, the outcomes of every rule led by that fact as one ready tuple, and a decision
+# joins one such tuple per lead fact. The rules whose lead test the value makes true are led,
+# the same way, by their next part when it is a fact test (under that value); the rest (the
+# rules without a lead test, those whose lead fact is missing ...) are found one by one in
+# `Context.outcomes` as before.
 
-#: Rule outcomes a layout keeps in its ready tuples (of all lead facts and values) before it
-#: starts afresh: 10,000 rules led by facts of 100 values fill it. A kept outcome costs about
-#: 200 bytes (its reason is shared with every rule of the same lead test).
-LAYOUT_OUTCOMES = 1 << 20
+#: Rule outcomes a layout keeps in its ready tuples, per rule of the ruleset (and at least
+#: LAYOUT_MIN in all): past that, it forgets those of the rules' next tests, then all. A kept
+#: outcome costs about 200 bytes (its reason is shared by the rules of one lead test): at
+#: most about 25 kB per rule, beside the 19 kB a loaded rule takes. Rules led by facts of 100
+#: values (bench/run.py's generated rulesets) keep about 100 outcomes each for their lead tests.
+LAYOUT_PER_RULE = 128
+LAYOUT_MIN = 1 << 16
+#: Reasons (a failed lead test, with the value) a layout keeps before it starts afresh.
+LAYOUT_REASONS = 1 << 17
 
 
 @dataclass(eq=False, slots=True)
 class Led:
-    """The rules led by one fact: their positions in explanation order, and lead tests."""
+    """Rules led by one fact: their positions in explanation order, their lead tests (the
+    part `depth` of their `all`, or at depth 0 the condition itself when it is a fact test),
+    and per value of the fact (with its class), what that value gives them."""
 
     fact: str
+    depth: int
     positions: tuple[int, ...]
     rules: tuple[CompiledRule, ...]
     leads: tuple[CompiledNode, ...]
     unknown: tuple[None, ...]  # the fact missing: every rule's outcome is found one by one
+    ready: dict[tuple[object, ...], Ready] = field(default_factory=dict)
 
 
-#: Per lead value: the led rules' outcomes (None for a rule the value does not fail), and the
-#: positions of those rules in explanation order.
-Ready = tuple[tuple[RuleOutcome | None, ...], tuple[int, ...]]
+@dataclass(eq=False, slots=True)
+class Ready:
+    """What one value of a lead fact gives the rules it leads: their outcomes (None where the
+    value does not fail the lead test), the positions of the rules found one by one, and the
+    rules its true lead tests hand on to their next test."""
+
+    outcomes: tuple[RuleOutcome | None, ...]
+    left: tuple[int, ...]
+    next: tuple[Led, ...]
 
 
 @dataclass(eq=False, slots=True)
@@ -519,22 +535,42 @@ class Layout:
     fixed: tuple[RuleOutcome | None, ...]  # the inactive rules' outcomes; None: an unled rule
     unled: tuple[int, ...]  # the positions of the active rules without a lead test
     groups: tuple[Led, ...]
-    gather: Callable[[tuple[RuleOutcome | None, ...]], tuple[RuleOutcome | None, ...]]
-    ready: dict[tuple[object, ...], Ready] = field(default_factory=dict)
-    kept: int = 0  # outcomes held in `ready`
-    # Per rule index: the fields of its outcome when its condition fails, but the reason.
+    where: tuple[int, ...]  # by position in explanation order: where the joined parts hold it
+    gather: Callable[[list[RuleOutcome | None]], tuple[RuleOutcome, ...]]
+    limit: int  # the most outcomes it keeps (see LAYOUT_PER_RULE)
+    kept: int = 0  # outcomes held in the groups' ready tuples (and those they lead to)
+    deeper: int = 0  # of them, those of rules led by a later test (depth > 0)
+    # Per rule index: the fields of its first outcome with its condition failed (all the same
+    # but the reason).
     failed: dict[int, dict[str, object]] = field(default_factory=dict)
+    # The reason of a lead test failed by a value, per (test, operand class, value class, value).
+    reasons: dict[tuple[object, ...], ConditionFailed] = field(default_factory=dict)
 
 
-def _lead(r: CompiledRule) -> CompiledNode | None:
+def _lead(r: CompiledRule, depth: int) -> CompiledNode | None:
+    """The rule's fact test at `depth` (see Led), if it has one."""
     node = r.node
     if node is None:
         return None
     if node.fact is not None:
-        return node
-    if node.kind == "all" and node.parts and node.parts[0].fact is not None:
-        return node.parts[0]
+        return node if depth == 0 else None
+    if node.kind == "all" and depth < len(node.parts) and node.parts[depth].fact is not None:
+        return node.parts[depth]
     return None
+
+
+def _led(
+    depth: int, members: Iterable[tuple[int, CompiledRule, CompiledNode]]
+) -> tuple[Led, ...]:
+    """Rules grouped by the fact of their lead test at `depth`, in order."""
+    by_fact: dict[str, list[tuple[int, CompiledRule, CompiledNode]]] = {}
+    for member in members:
+        by_fact.setdefault(member[2].fact, []).append(member)  # type: ignore[arg-type]
+    return tuple(
+        Led(name, depth, tuple(p for p, _, _ in led), tuple(r for _, r, _ in led),
+            tuple(n for _, _, n in led), (None,) * len(led))
+        for name, led in by_fact.items()
+    )
 
 
 def layout(compiled: CompiledRuleset, ctx: Context) -> Layout:
@@ -545,45 +581,36 @@ def layout(compiled: CompiledRuleset, ctx: Context) -> Layout:
     order = _in_id_order(compiled)
     fixed: list[RuleOutcome | None] = []
     unled: list[int] = []
-    by_fact: dict[str, list[tuple[int, CompiledRule, CompiledNode]]] = {}
+    led: list[tuple[int, CompiledRule, CompiledNode]] = []
+    where = [0] * len(order)  # the fixed part first, then each group's
     for p, r in enumerate(order):
-        lead = None if r.index in ctx.inactive else _lead(r)
-        if lead is None:
-            fixed.append(
-                _outcome(compiled, ctx, r, None, {}, {}, ()) if r.index in ctx.inactive else None
-            )
-            if r.index not in ctx.inactive:
-                unled.append(p)
+        lead = None if r.index in ctx.inactive else _lead(r, 0)
+        if lead is not None:
+            led.append((p, r, lead))
+            continue
+        where[p] = len(fixed)
+        if r.index in ctx.inactive:
+            fixed.append(_outcome(compiled, ctx, r, None, {}, {}, ()))
         else:
-            by_fact.setdefault(lead.fact, []).append((p, r, lead))  # type: ignore[arg-type]
-    groups = tuple(
-        Led(name, tuple(p for p, _, _ in led), tuple(r for _, r, _ in led),
-            tuple(n for _, _, n in led), (None,) * len(led))
-        for name, led in by_fact.items()
-    )
-    # Where each rule's outcome is in the joined parts (fixed, then each group's).
-    where = [0] * len(order)
-    at = 0
-    for p, r in enumerate(order):
-        if r.index in ctx.inactive or _lead(r) is None:
-            where[p] = at
-            at += 1
+            fixed.append(None)
+            unled.append(p)
+    groups = _led(0, led)
+    at = len(fixed)
     for g in groups:
         for p in g.positions:
             where[p] = at
             at += 1
-    gather = _gatherer(where)
-    made = Layout(order, tuple(fixed), tuple(unled), groups, gather)
+    made = Layout(order, tuple(fixed), tuple(unled), groups, tuple(where), _gatherer(where),
+                  max(LAYOUT_MIN, LAYOUT_PER_RULE * len(order)))
     ctx.layouts.append(made)
     return made
 
 
-def _gatherer(
-    where: list[int],
-) -> Callable[[tuple[RuleOutcome | None, ...]], tuple[RuleOutcome | None, ...]]:
+def _gatherer(where: list[int]) -> Callable[[list[RuleOutcome | None]], tuple[RuleOutcome, ...]]:
+    """The joined parts' outcomes in explanation order (one C-level pass)."""
     if len(where) > 1:
         return operator.itemgetter(*where)
-    return lambda parts: tuple(parts[i] for i in where)
+    return lambda parts: tuple(parts[i] for i in where)  # type: ignore[misc]  # filled in
 
 
 def _laid_out(
@@ -597,29 +624,29 @@ def _laid_out(
     plan = layout(compiled, ctx)
     parts: list[tuple[RuleOutcome | None, ...]] = [plan.fixed]
     todo: list[tuple[int, ...]] = [plan.unled]
-    missing = _NONE
+    after: list[Led] = []
     for g in plan.groups:
-        value = facts.get(g.fact, missing)
-        if value is missing:
+        ready = _ready_for(compiled, ctx, plan, g, facts)
+        if ready is None:
             parts.append(g.unknown)
             todo.append(g.positions)
             continue
-        key = (g.fact, value.__class__, value)
-        try:
-            ready = plan.ready.get(key)
-        except TypeError:  # an unhashable value (only `decide` with untyped facts)
-            ready = _ready(compiled, ctx, plan, g, facts)
-        else:
-            if ready is None:
-                ready = _ready(compiled, ctx, plan, g, facts)
-                if plan.kept + len(g.positions) > LAYOUT_OUTCOMES:
-                    plan.ready.clear()
-                    plan.kept = 0
-                plan.ready[key] = ready
-                plan.kept += len(g.positions)
-        parts.append(ready[0])
-        todo.append(ready[1])
-    out = list(plan.gather(tuple(itertools.chain.from_iterable(parts))))
+        parts.append(ready.outcomes)
+        todo.append(ready.left)
+        after.extend(ready.next)
+    joined = list(itertools.chain.from_iterable(parts))
+    where = plan.where
+    while after:
+        g = after.pop()
+        ready = _ready_for(compiled, ctx, plan, g, facts)
+        if ready is None:
+            todo.append(g.positions)
+            continue
+        for p, o in zip(g.positions, ready.outcomes, strict=True):
+            if o is not None:
+                joined[where[p]] = o
+        todo.append(ready.left)
+        after.extend(ready.next)
     positions = list(itertools.chain.from_iterable(todo))
     if positions:
         values: dict[int, bool | None] = {r.index: True for r in applicable}
@@ -634,47 +661,87 @@ def _laid_out(
         order = plan.order
         for p in positions:
             r = order[p]
-            out[p] = _found(compiled, ctx, r, values.get(r.index, False), facts, by_override)
-    return tuple(out)  # type: ignore[arg-type]  # every None was filled in
+            joined[where[p]] = _found(
+                compiled, ctx, r, values.get(r.index, False), facts, by_override
+            )
+    return plan.gather(joined)
 
 
 _NONE: object = object()
 
 
-def _ready(
+def _ready_for(
     compiled: CompiledRuleset, ctx: Context, plan: Layout, g: Led, facts: Facts
-) -> Ready:
-    """The outcomes of the rules led by `g.fact` on its value in `facts` (see Ready)."""
+) -> Ready | None:
+    """What the scenario's value of `g.fact` gives its rules (None: the fact is missing)."""
+    value = facts.get(g.fact, _NONE)
+    if value is _NONE:
+        return None
+    if g.depth:
+        return _ready(compiled, ctx, g, facts)
+    key = (value.__class__, value)
+    try:
+        ready = g.ready.get(key)
+    except TypeError:  # an unhashable value (only `decide` with untyped facts)
+        return _ready(compiled, ctx, g, facts)
+    if ready is None:
+        ready = _ready(compiled, ctx, g, facts)
+        size = len(g.positions)
+        if plan.kept + size > plan.limit:
+            _forget(plan, size)
+        g.ready[key] = ready
+        plan.kept += size
+        if g.depth:
+            plan.deeper += size
+    return ready
+
+
+def _forget(plan: Layout, size: int) -> None:
+    """Make room for `size` more outcomes in a full layout: forget what the rules' later tests
+    gave, and when that is not enough, everything."""
+    if plan.deeper:
+        for top in plan.groups:
+            for ready in top.ready.values():
+                for g in ready.next:
+                    g.ready.clear()
+        plan.kept -= plan.deeper
+        plan.deeper = 0
+    if plan.kept + size > plan.limit:
+        for top in plan.groups:
+            top.ready.clear()
+        plan.kept = 0
+
+
+def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Ready:
+    """What the scenario's value of `g.fact` gives its rules (see Ready)."""
+    plan = layout(compiled, ctx)
     out: list[RuleOutcome | None] = []
     left: list[int] = []
-    reasons: dict[tuple[object, ...], ConditionFailed] = {}
-    failed = plan.failed
+    onward: list[tuple[int, CompiledRule, CompiledNode]] = []
+    reasons = plan.reasons
+    if len(reasons) > LAYOUT_REASONS:
+        reasons.clear()
+    value = facts[g.fact]
+    depth = g.depth + 1
+    kept = not g.depth
     for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
-        if lead.test(facts) is not False:
+        held = lead.test(facts)
+        if held is not False:
             out.append(None)
-            left.append(p)
+            # Every earlier part held too: a false next part is the first false part.
+            then = _lead(r, depth) if held is True else None
+            if then is None:
+                left.append(p)
+            else:
+                onward.append((p, r, then))
             continue
-        # Equal lead tests (one closure, operands of one type) fail with one reason.
-        shared = (lead.test, lead.operand.__class__)
-        reason = reasons.get(shared)
+        # Equal tests (one closure, operands of one type) fail on one value with one reason.
+        key = (lead.test, lead.operand.__class__, value.__class__, value)
+        reason = reasons.get(key)
         if reason is None:
-            reason = reasons[shared] = ConditionFailed(outcomes_of(((lead, False),), facts))
-        fields = failed.get(r.index)
-        if fields is None:
-            fields = failed[r.index] = _failed_fields(compiled, ctx, r, facts, lead)
-        out.append(RuleOutcome(reason=reason, **fields))  # type: ignore[arg-type]
-    return tuple(out), tuple(left)
-
-
-def _failed_fields(
-    compiled: CompiledRuleset, ctx: Context, r: CompiledRule, facts: Facts, lead: CompiledNode
-) -> dict[str, object]:
-    """A failed rule's outcome fields but its reason: the same whatever failed it."""
-    outcome = _outcome(compiled, ctx, r, False, facts, {}, ((lead, False),))
-    return {name: getattr(outcome, name) for name in _OUTCOME_FIELDS if name != "reason"}
-
-
-_OUTCOME_FIELDS = tuple(f.name for f in fields(RuleOutcome))
+            reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
+        out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason, kept))
+    return Ready(tuple(out), tuple(left), _led(depth, onward))
 
 
 def _found(
@@ -707,7 +774,47 @@ def _found(
     except TypeError:  # an unhashable fact value (only `decide` with untyped facts)
         key, known = None, None
     if known is None:
-        known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
+        if failing:
+            known = _failed(compiled, ctx, r, facts, failing)
+        else:
+            known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
         if key is not None:
             cache[key] = known
     return known
+
+
+def _failed(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    r: CompiledRule,
+    facts: Facts,
+    failing: tuple[tuple[CompiledNode, bool], ...],
+    reason: ConditionFailed | None = None,
+    kept: bool = True,
+) -> RuleOutcome:
+    """The outcome of a rule these tests fail: `_outcome`'s, built from the fields of the
+    rule's first failed outcome (all the same but the reason). One that is not `kept` is built
+    as `build_decision` builds a Decision, without the frozen constructor's one
+    `object.__setattr__` per field: its own dict (shared keys) is larger than the values a
+    kept outcome holds without one, but three times faster to fill."""
+    if reason is None:
+        reason = ConditionFailed(outcomes_of(failing, facts))
+    plan = layout(compiled, ctx)
+    shared = plan.failed.get(r.index)
+    if shared is None:
+        first = _outcome(compiled, ctx, r, False, facts, {}, failing)
+        # An instance's own __dict__ shares its keys with the class's instances: an outcome
+        # updated from it keeps them shared (a smaller dict than from a plain one).
+        shared = plan.failed[r.index] = first.__dict__
+        if first.reason == reason:
+            return first
+    outcome = object.__new__(RuleOutcome)
+    if kept:
+        put = object.__setattr__
+        for name, v in shared.items():
+            put(outcome, name, reason if name == "reason" else v)
+        return outcome
+    own = outcome.__dict__
+    own.update(shared)
+    own["reason"] = reason
+    return outcome
