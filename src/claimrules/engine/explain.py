@@ -245,6 +245,29 @@ def explained(
         return _laid_out(compiled, ctx, facts, applicable, undecided)
 
 
+def built_outcomes(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+    facts: Facts,
+) -> tuple[RuleOutcome, ...]:
+    """What `explained` gives, built the plain way: each rule's outcome afresh, its failed
+    tests found by `why.why_false`, nothing shared or laid out (the tests hold the layout to
+    it)."""
+    values: dict[int, bool | None] = {r.index: True for r in applicable}
+    values.update((r.index, None) for r in undecided)
+    by_override: dict[int, list[str]] = {}
+    for r in applicable:
+        for i in r.overrides:
+            by_override.setdefault(i, []).append(r.id)
+    return tuple(
+        _outcome(compiled, ctx, r, None if r.index in ctx.inactive else values.get(r.index, False),
+                 facts, by_override, ())
+        for r in sorted(compiled.rules, key=lambda r: r.id)
+    )
+
+
 def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[Candidate]:
     """The active rules that may apply or stay undecided, in rule order, each with the test
     that decides it on these facts; every other active rule is false on these facts (the index
