@@ -509,14 +509,15 @@ def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, 
 # rule's outcome depends on nothing but the lead fact's value. The layout keeps, per lead fact
 # and value, the outcomes of every rule led by that fact as one ready tuple, and a decision
 # joins one such tuple per lead fact. The rules whose lead test the value makes true are led,
-# the same way, by their next part when it is a fact test (under that value); the rest (the
-# rules without a lead test, those whose lead fact is missing ...) are found one by one in
+# the same way, by their next part when it is a fact test, built for each scenario (few meet
+# again there, and outcomes kept for them would set off full garbage collections); the rest
+# (the rules without a lead test, those whose lead fact is missing ...) are found one by one in
 # `Context.outcomes` as before.
 
 #: Rule outcomes a layout keeps in its ready tuples, per rule of the ruleset (and at least
-#: LAYOUT_MIN in all): past that, it forgets those of the rules' next tests, then all. A kept
-#: outcome costs about 200 bytes (its reason is shared by the rules of one lead test): at
-#: most about 25 kB per rule, beside the 19 kB a loaded rule takes. Rules led by facts of 100
+#: LAYOUT_MIN in all): past that, it forgets them all and starts afresh. A kept
+#: outcome costs about 250 bytes (its reason is shared by the rules of one lead test): at
+#: most about 32 kB per rule, beside the 19 kB a loaded rule takes. Rules led by facts of 100
 #: values (bench/run.py's generated rulesets) keep about 100 outcomes each for their lead tests.
 LAYOUT_PER_RULE = 128
 LAYOUT_MIN = 1 << 16
@@ -528,7 +529,7 @@ LAYOUT_REASONS = 1 << 17
 class Led:
     """Rules led by one fact: their positions in explanation order, their lead tests (the
     part `depth` of their `all`, or at depth 0 the condition itself when it is a fact test),
-    and per value of the fact (with its class), what that value gives them."""
+    and at depth 0, per value of the fact (with its class), what that value gives them."""
 
     fact: str
     depth: int
@@ -561,8 +562,7 @@ class Layout:
     where: tuple[int, ...]  # by position in explanation order: where the joined parts hold it
     gather: Callable[[list[RuleOutcome | None]], tuple[RuleOutcome, ...]]
     limit: int  # the most outcomes it keeps (see LAYOUT_PER_RULE)
-    kept: int = 0  # outcomes held in the groups' ready tuples (and those they lead to)
-    deeper: int = 0  # of them, those of rules led by a later test (depth > 0)
+    kept: int = 0  # outcomes held in the groups' ready tuples
     # Per rule index: the fields of its first outcome with its condition failed (all the same
     # but the reason).
     failed: dict[int, dict[str, object]] = field(default_factory=dict)
@@ -700,7 +700,7 @@ def _ready_for(
     value = facts.get(g.fact, _NONE)
     if value is _NONE:
         return None
-    if g.depth:
+    if g.depth:  # not kept (see the section's comment)
         return _ready(compiled, ctx, g, facts)
     key = (value.__class__, value)
     try:
@@ -711,28 +711,12 @@ def _ready_for(
         ready = _ready(compiled, ctx, g, facts)
         size = len(g.positions)
         if plan.kept + size > plan.limit:
-            _forget(plan, size)
+            for top in plan.groups:
+                top.ready.clear()
+            plan.kept = 0
         g.ready[key] = ready
         plan.kept += size
-        if g.depth:
-            plan.deeper += size
     return ready
-
-
-def _forget(plan: Layout, size: int) -> None:
-    """Make room for `size` more outcomes in a full layout: forget what the rules' later tests
-    gave, and when that is not enough, everything."""
-    if plan.deeper:
-        for top in plan.groups:
-            for ready in top.ready.values():
-                for g in ready.next:
-                    g.ready.clear()
-        plan.kept -= plan.deeper
-        plan.deeper = 0
-    if plan.kept + size > plan.limit:
-        for top in plan.groups:
-            top.ready.clear()
-        plan.kept = 0
 
 
 def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Ready:
@@ -746,7 +730,6 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
         reasons.clear()
     value = facts[g.fact]
     depth = g.depth + 1
-    kept = not g.depth
     for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
         held = lead.test(facts)
         if held is not False:
@@ -763,7 +746,7 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
         reason = reasons.get(key)
         if reason is None:
             reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
-        out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason, kept))
+        out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
     return Ready(tuple(out), tuple(left), _led(depth, onward))
 
 
@@ -813,13 +796,11 @@ def _failed(
     facts: Facts,
     failing: tuple[tuple[CompiledNode, bool], ...],
     reason: ConditionFailed | None = None,
-    kept: bool = True,
 ) -> RuleOutcome:
     """The outcome of a rule these tests fail: `_outcome`'s, built from the fields of the
-    rule's first failed outcome (all the same but the reason). One that is not `kept` is built
-    as `build_decision` builds a Decision, without the frozen constructor's one
-    `object.__setattr__` per field: its own dict (shared keys) is larger than the values a
-    kept outcome holds without one, but three times faster to fill."""
+    rule's first failed outcome (all the same but the reason) as `build_decision` builds a
+    Decision, without the frozen constructor's one `object.__setattr__` per field (three
+    times faster; its own dict costs some 60 bytes more than the constructor's values)."""
     if reason is None:
         reason = ConditionFailed(outcomes_of(failing, facts))
     plan = layout(compiled, ctx)
@@ -832,11 +813,6 @@ def _failed(
         if first.reason == reason:
             return first
     outcome = object.__new__(RuleOutcome)
-    if kept:
-        put = object.__setattr__
-        for name, v in shared.items():
-            put(outcome, name, reason if name == "reason" else v)
-        return outcome
     own = outcome.__dict__
     own.update(shared)
     own["reason"] = reason
