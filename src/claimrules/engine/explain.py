@@ -730,6 +730,10 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
         reasons.clear()
     value = facts[g.fact]
     depth = g.depth + 1
+    failed = plan.failed
+    new = object.__new__
+    # Equal tests (one closure, operands of one type) fail on one value with one reason.
+    found: dict[object, ConditionFailed] = {}
     for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
         held = lead.test(facts)
         if held is not False:
@@ -741,12 +745,24 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
             else:
                 onward.append((p, r, then))
             continue
-        # Equal tests (one closure, operands of one type) fail on one value with one reason.
-        key = (lead.test, lead.operand.__class__, value.__class__, value)
-        reason = reasons.get(key)
-        if reason is None:
-            reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
-        out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
+        test = lead.test
+        reason = found.get(test)
+        if reason is None or reason.tests[0].operand.__class__ is not lead.operand.__class__:
+            key = (test, lead.operand.__class__, value.__class__, value)
+            reason = reasons.get(key)
+            if reason is None:
+                reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
+            found[test] = reason
+        shared = failed.get(r.index)
+        if shared is None:
+            out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
+            continue
+        # `_failed`, inlined: this loop builds thousands of outcomes when a value is new.
+        outcome = new(RuleOutcome)
+        own = outcome.__dict__
+        own.update(shared)
+        own["reason"] = reason
+        out.append(outcome)
     return Ready(tuple(out), tuple(left), _led(depth, onward))
 
 
