@@ -723,26 +723,34 @@ def test_laid_out_outcomes_are_the_plainly_built_ones(rs: Ruleset, data: st.Data
     sources = axes["sources"]
     wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
     small = data.draw(st.booleans())
-    saved = (explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS)
+    saved = (explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS,
+             explaining.LAYOUT_RULES)
+    explaining.LAYOUT_RULES = 0  # the layout whatever the number of rules
     if small:
         explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS = 1, 1, 1
     try:
+        ctx = build_context(
+            compiled, axes["as_of"], axes["known_by"], wanted  # type: ignore[arg-type]
+        )
         for _ in range(6):
-            facts = _typed(rs, data.draw(scenarios([f["name"] for f in FACTS], _numbers)))
-            got = decide(compiled, facts, as_of=axes["as_of"], known_by=axes["known_by"],
-                         sources=wanted)
-            ctx = build_context(
-                compiled, axes["as_of"], axes["known_by"], wanted  # type: ignore[arg-type]
-            )
-            applicable, undecided, _ = split(compiled, ctx, facts)
-            plain = built_outcomes(compiled, ctx, applicable, undecided, facts)
-            assert got.rules == plain, facts
-            assert repr(got.rules) == repr(plain), facts
+            given = data.draw(scenarios([f["name"] for f in FACTS], _numbers))
+            # the per-scenario path, and `evaluate`'s (the diagram's, when it has one)
+            for got in (decide(compiled, _typed(rs, given), as_of=axes["as_of"],
+                               known_by=axes["known_by"], sources=wanted),
+                        evaluate(rs, given, **axes)):  # type: ignore[arg-type]
+                facts = got.facts
+                applicable, undecided, _ = split(compiled, ctx, facts)
+                plain = built_outcomes(compiled, ctx, applicable, undecided, facts)
+                assert got.rules == plain, facts
+                assert repr(got.rules) == repr(plain), facts
     finally:
-        explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS = saved
+        (explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS,
+         explaining.LAYOUT_RULES) = saved
 
 
-def test_a_laid_out_outcome_shows_the_value_of_each_scenario_to_its_type() -> None:
+def test_a_laid_out_outcome_shows_the_value_of_each_scenario_to_its_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """1 and 1.0 are equal (and hash alike), but an explanation shows the value the scenario
     gave: the layout keeps them apart, at the lead test and at the next one."""
 
@@ -755,6 +763,7 @@ def test_a_laid_out_outcome_shows_the_value_of_each_scenario_to_its_type() -> No
         rule("r01", [{"fact": "n", "ge": 3}, {"fact": "c", "is": "c1"}]),
         rule("r02", [{"fact": "a", "is": "a1"}, {"fact": "n", "ge": 3}]),
     ])
+    monkeypatch.setattr(explaining, "LAYOUT_RULES", 0)  # the layout, for three rules
     compiled = compiled_ruleset(rs)
     ctx = build_context(compiled, None, None, None)
     for n in (1, 1.0, 1, 1.0):

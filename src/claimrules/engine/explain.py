@@ -231,6 +231,10 @@ def _core(
 #: collections that walk the whole (large) ruleset, several times per decision.
 GC_PAUSE_RULES = 500
 
+#: From this many rules, an explanation takes the layout (see `layout`): below, building it
+#: (for a ruleset loaded for a few decisions) costs more than it saves.
+LAYOUT_RULES = 100
+
 
 def explained(
     compiled: CompiledRuleset,
@@ -239,6 +243,8 @@ def explained(
     undecided: list[CompiledRule],
     facts: Facts,
 ) -> tuple[RuleOutcome, ...]:
+    if len(compiled.rules) < LAYOUT_RULES:
+        return _outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
     if len(compiled.rules) < GC_PAUSE_RULES:
         return _laid_out(compiled, ctx, facts, applicable, undecided)
     with gc_paused():
@@ -367,9 +373,14 @@ def completed(
     extend: the missing ones built (or found again) for these facts."""
     if None not in known:
         return known  # type: ignore[return-value]  # no None in it
-    # The layout's outcomes equal those `known` holds (each is these facts' outcome), and
-    # with the layout's shared parts, all of them cost less than finding the missing ones.
-    return explained(compiled, ctx, applicable, [], facts)
+    if len(compiled.rules) >= LAYOUT_RULES:
+        # The layout's outcomes equal those `known` holds (each is these facts' outcome), and
+        # with the layout's shared parts, all of them cost less than finding the missing ones.
+        return explained(compiled, ctx, applicable, [], facts)
+    values = _values(ctx, applicable, [])
+    rules = [r for r, o in zip(_in_id_order(compiled), known, strict=True) if o is None]
+    built = iter(_outcomes(compiled, ctx, values, facts, applicable, rules))
+    return tuple(o if o is not None else next(built) for o in known)
 
 
 def _in_id_order(compiled: CompiledRuleset) -> tuple[CompiledRule, ...]:
