@@ -772,3 +772,41 @@ def test_a_laid_out_outcome_shows_the_value_of_each_scenario_to_its_type(
         shown = [t.value for o in got.rules for t in o.reason.tests]  # type: ignore[union-attr]
         assert [v.__class__ for v in shown] == [n.__class__] * 3
         assert repr(got.rules) == repr(built_outcomes(compiled, ctx, [], [], facts))
+
+
+def test_laid_out_outcomes_past_the_lead_test_are_the_plainly_built_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rules whose lead test holds are led on by their next test (several rules to a fact,
+    at several depths), beside rules led by a whole-condition test and rules with no lead
+    test: every scenario of a small space, twice over (the second time from what the first
+    left), gives the plainly built outcomes."""
+
+    def rule(rid: str, when: dict[str, object]) -> Rule:
+        return RuleModel.model_validate({"id": rid, "effect": "permit", "when": when,
+                                         "because": ["k1"], "note": "n"}).to_domain()
+
+    a1 = {"fact": "a", "is": "a1"}
+    rs = make_ruleset(FACTS, [
+        rule("r00", {"all": [a1, {"fact": "c", "is": "c1"}]}),
+        rule("r01", {"all": [a1, {"fact": "c", "is": "c2"}, {"fact": "b", "is": True}]}),
+        rule("r02", {"all": [{"fact": "a", "in": ["a1", "a2"]}, {"fact": "b", "is": False},
+                             {"fact": "n", "ge": 3}]}),
+        rule("r03", {"all": [a1, {"fact": "c", "in": ["c1", "c2"]}, {"fact": "n", "lt": 2}]}),
+        rule("r04", {"fact": "c", "is": "c1"}),
+        rule("r05", {"any": [a1, {"fact": "b", "is": True}]}),
+        rule("r06", {"all": [{"not": a1}, {"fact": "c", "is": "c2"}]}),
+        rule("r07", {"all": [a1, {"fact": "c", "is": "c1"}, {"fact": "b", "is": True}]}),
+    ])
+    monkeypatch.setattr(explaining, "LAYOUT_RULES", 0)
+    compiled = compiled_ruleset(rs)
+    ctx = build_context(compiled, None, None, None)
+    space = itertools.product(["a1", "a2", "a3", None], ["c1", "c2", None], [True, False, None],
+                              [1, 1.0, 4, None])
+    scenarios = [{k: v for k, v in zip("acbn", values, strict=True) if v is not None}
+                 for values in space]
+    for facts in scenarios + scenarios:
+        got = decide(compiled, facts)
+        applicable, undecided, _ = split(compiled, ctx, facts)
+        assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
+                                                      facts)), facts
