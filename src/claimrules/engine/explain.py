@@ -4,7 +4,9 @@ and one outcome per rule (why it applies, fails, is undecided or inactive).
 
 `decide` is the per-scenario search: the rule index finds the candidate rules, and when some
 stay undecided `search.explore` partitions the completions of the missing facts. Rule outcomes
-are shared between decisions under one reading (`Context.outcomes`).
+are shared between decisions under one reading (`Context.outcomes`), and from LAYOUT_RULES
+rules laid out by each rule's lead test (`layout`): per value of a lead fact, the outcomes of
+every rule it fails, ready to join.
 """
 
 from __future__ import annotations
