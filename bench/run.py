@@ -1,6 +1,6 @@
 """Benchmark: the targets of issue 12 (item 3), through the public API only.
 
-    python bench/run.py [--quick] [--only SECTION] [--out FILE] [--seed N]
+    python bench/run.py [--quick] [--only SECTION] [--out FILE] [--seed N] [--size RULES]
 
 Sections (see bench/README.md): `shipped` — first-seen decisions on the shipped ruleset (a
 fresh load per timed pass, keys in random order) against a dict lookup of the same verdicts,
@@ -1421,6 +1421,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="only the cross-checks: time nothing (exit 1 on a mismatch)")
     parser.add_argument("--seed", type=int, default=20240530)
+    parser.add_argument("--size", type=int,
+                        help="rules in the generated ruleset (default 10,000; 1,000 with --quick)")
     args = parser.parse_args(argv)
     timed = not args.check
     rounds = 3 if args.quick else 7
@@ -1434,7 +1436,7 @@ def main(argv: list[str] | None = None) -> int:
             print("shipped ruleset …", file=sys.stderr)
             result["shipped"] = shipped_section(rounds, args.quick, args.seed, timed)
         if "generated" in sections:
-            size = 1000 if args.quick else 10000
+            size = args.size or (1000 if args.quick else 10000)
             print(f"generated ruleset of {size} rules …", file=sys.stderr)
             result["generated"] = generated_section(size, rounds, args.seed, tmp, timed)
         if "load" in sections and timed:

@@ -19,9 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
+from claimrules.engine import explain as explaining
 from claimrules.engine.compile import RuleIndex, compile_ruleset, compiled_ruleset
+from claimrules.engine.context import build_context
 from claimrules.engine.decision import ConditionFailed, RuleStatus
-from claimrules.engine.explain import decide
+from claimrules.engine.explain import built_outcomes, decide, split
 from claimrules.engine.reading import generated_walker, loop_walker, reading_of
 from claimrules.engine.search import MAX_LEAVES
 from claimrules.engine.why import why
@@ -736,3 +738,112 @@ def test_every_shipped_scenario_with_missing_facts_walks_to_the_search_decision(
         walked = reading.decide(facts, False)
         assert walked is not None
         assert walked == decide(compiled, facts, explain=False), facts
+
+
+def _numbers(draw: st.DrawFn, name: str) -> object:
+    """A fact's value, numbers equal across types among them (1 and 1.0)."""
+    if name == "n":
+        return draw(st.sampled_from([-1, 0, 1, 1.0, 1.5, 2, 4]))
+    return _value(draw, name)
+
+
+@settings(max_examples=80)
+@given(rulesets(), st.data())
+def test_laid_out_outcomes_are_the_plainly_built_ones(rs: Ruleset, data: st.DataObject) -> None:
+    """Rule outcomes shared between decisions (`explain.layout`: per lead fact and value, the
+    ready outcomes of the rules it fails; reasons shared per failed test and value) are those
+    built afresh rule by rule, to the type of every value shown (`repr`: 1 is not 1.0): for
+    several scenarios in a row under one reading, so later ones meet what earlier ones left,
+    and sometimes with limits so small that the layout keeps forgetting."""
+    compiled = compiled_ruleset(rs)
+    axes = data.draw(time_axes())
+    sources = axes["sources"]
+    wanted = tuple(sorted(set(sources))) if sources else None  # type: ignore[call-overload]
+    small = data.draw(st.booleans())
+    saved = (explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS,
+             explaining.LAYOUT_RULES)
+    explaining.LAYOUT_RULES = 0  # the layout whatever the number of rules
+    if small:
+        explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS = 1, 1, 1
+    try:
+        ctx = build_context(
+            compiled, axes["as_of"], axes["known_by"], wanted  # type: ignore[arg-type]
+        )
+        for _ in range(6):
+            given = data.draw(scenarios([f["name"] for f in FACTS], _numbers))
+            # the per-scenario path, and `evaluate`'s (the diagram's, when it has one)
+            for got in (decide(compiled, _typed(rs, given), as_of=axes["as_of"],
+                               known_by=axes["known_by"], sources=wanted),
+                        evaluate(rs, given, **axes)):  # type: ignore[arg-type]
+                facts = got.facts
+                applicable, undecided, _ = split(compiled, ctx, facts)
+                plain = built_outcomes(compiled, ctx, applicable, undecided, facts)
+                assert got.rules == plain, facts
+                assert repr(got.rules) == repr(plain), facts
+    finally:
+        (explaining.LAYOUT_PER_RULE, explaining.LAYOUT_MIN, explaining.LAYOUT_REASONS,
+         explaining.LAYOUT_RULES) = saved
+
+
+def test_a_laid_out_outcome_shows_the_value_of_each_scenario_to_its_type(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """1 and 1.0 are equal (and hash alike), but an explanation shows the value the scenario
+    gave: the layout keeps them apart, at the lead test and at the next one."""
+
+    def rule(rid: str, when: list[dict[str, object]]) -> Rule:
+        return RuleModel.model_validate({"id": rid, "effect": "permit", "when": {"all": when},
+                                         "because": ["k1"], "note": "n"}).to_domain()
+
+    rs = make_ruleset(FACTS, [
+        rule("r00", [{"fact": "n", "ge": 3}, {"fact": "a", "is": "a1"}]),
+        rule("r01", [{"fact": "n", "ge": 3}, {"fact": "c", "is": "c1"}]),
+        rule("r02", [{"fact": "a", "is": "a1"}, {"fact": "n", "ge": 3}]),
+    ])
+    monkeypatch.setattr(explaining, "LAYOUT_RULES", 0)  # the layout, for three rules
+    compiled = compiled_ruleset(rs)
+    ctx = build_context(compiled, None, None, None)
+    for n in (1, 1.0, 1, 1.0):
+        facts = {"a": "a1", "c": "c2", "n": n}
+        got = decide(compiled, facts)
+        shown = [t.value for o in got.rules for t in o.reason.tests]  # type: ignore[union-attr]
+        assert [v.__class__ for v in shown] == [n.__class__] * 3
+        assert repr(got.rules) == repr(built_outcomes(compiled, ctx, [], [], facts))
+
+
+def test_laid_out_outcomes_past_the_lead_test_are_the_plainly_built_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rules whose lead test holds are led on by their next test (several rules to a fact,
+    at several depths), beside rules led by a whole-condition test and rules with no lead
+    test: every scenario of a small space, twice over (the second time from what the first
+    left), gives the plainly built outcomes."""
+
+    def rule(rid: str, when: dict[str, object]) -> Rule:
+        return RuleModel.model_validate({"id": rid, "effect": "permit", "when": when,
+                                         "because": ["k1"], "note": "n"}).to_domain()
+
+    a1 = {"fact": "a", "is": "a1"}
+    rs = make_ruleset(FACTS, [
+        rule("r00", {"all": [a1, {"fact": "c", "is": "c1"}]}),
+        rule("r01", {"all": [a1, {"fact": "c", "is": "c2"}, {"fact": "b", "is": True}]}),
+        rule("r02", {"all": [{"fact": "a", "in": ["a1", "a2"]}, {"fact": "b", "is": False},
+                             {"fact": "n", "ge": 3}]}),
+        rule("r03", {"all": [a1, {"fact": "c", "in": ["c1", "c2"]}, {"fact": "n", "lt": 2}]}),
+        rule("r04", {"fact": "c", "is": "c1"}),
+        rule("r05", {"any": [a1, {"fact": "b", "is": True}]}),
+        rule("r06", {"all": [{"not": a1}, {"fact": "c", "is": "c2"}]}),
+        rule("r07", {"all": [a1, {"fact": "c", "is": "c1"}, {"fact": "b", "is": True}]}),
+    ])
+    monkeypatch.setattr(explaining, "LAYOUT_RULES", 0)
+    compiled = compiled_ruleset(rs)
+    ctx = build_context(compiled, None, None, None)
+    space = itertools.product(["a1", "a2", "a3", None], ["c1", "c2", None], [True, False, None],
+                              [1, 1.0, 4, None])
+    scenarios = [{k: v for k, v in zip("acbn", values, strict=True) if v is not None}
+                 for values in space]
+    for facts in scenarios + scenarios:
+        got = decide(compiled, facts)
+        applicable, undecided, _ = split(compiled, ctx, facts)
+        assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
+                                                      facts)), facts

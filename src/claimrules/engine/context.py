@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import date
+from typing import Any
 
 from claimrules.engine.compile import (
     CompiledRule,
@@ -54,6 +55,9 @@ class Context(PlainValue):
     outcomes: dict[tuple[object, ...], RuleOutcome] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # What explanations under this context reuse beyond single outcomes (`explain.Layout`,
+    # built on first use).
+    layouts: list[Any] = field(default_factory=list, compare=False, repr=False)
 
 
 #: The undated claims a `known_by` reading leaves out (they cannot be shown to have been

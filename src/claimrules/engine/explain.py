@@ -4,12 +4,17 @@ and one outcome per rule (why it applies, fails, is undecided or inactive).
 
 `decide` is the per-scenario search: the rule index finds the candidate rules, and when some
 stay undecided `search.explore` partitions the completions of the missing facts. Rule outcomes
-are shared between decisions under one reading (`Context.outcomes`).
+are shared between decisions under one reading (`Context.outcomes`), and from LAYOUT_RULES
+rules laid out by each rule's lead test (`layout`): per value of a lead fact, the outcomes of
+every rule it fails, ready to join.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import itertools
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from claimrules.engine.combine import combine
@@ -228,6 +233,10 @@ def _core(
 #: collections that walk the whole (large) ruleset, several times per decision.
 GC_PAUSE_RULES = 500
 
+#: From this many rules, an explanation takes the layout (see `layout`): below, building it
+#: (for a ruleset loaded for a few decisions) costs more than it saves.
+LAYOUT_RULES = 100
+
 
 def explained(
     compiled: CompiledRuleset,
@@ -236,11 +245,35 @@ def explained(
     undecided: list[CompiledRule],
     facts: Facts,
 ) -> tuple[RuleOutcome, ...]:
-    values = _values(ctx, applicable, undecided)
+    if len(compiled.rules) < LAYOUT_RULES:
+        return _outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
     if len(compiled.rules) < GC_PAUSE_RULES:
-        return _outcomes(compiled, ctx, values, facts, applicable)
+        return _laid_out(compiled, ctx, facts, applicable, undecided)
     with gc_paused():
-        return _outcomes(compiled, ctx, values, facts, applicable)
+        return _laid_out(compiled, ctx, facts, applicable, undecided)
+
+
+def built_outcomes(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+    facts: Facts,
+) -> tuple[RuleOutcome, ...]:
+    """What `explained` gives, built the plain way: each rule's outcome afresh, its failed
+    tests found by `why.why_false`, nothing shared or laid out (the tests hold the layout to
+    it)."""
+    values: dict[int, bool | None] = {r.index: True for r in applicable}
+    values.update((r.index, None) for r in undecided)
+    by_override: dict[int, list[str]] = {}
+    for r in applicable:
+        for i in r.overrides:
+            by_override.setdefault(i, []).append(r.id)
+    return tuple(
+        _outcome(compiled, ctx, r, None if r.index in ctx.inactive else values.get(r.index, False),
+                 facts, by_override, ())
+        for r in sorted(compiled.rules, key=lambda r: r.id)
+    )
 
 
 def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[Candidate]:
@@ -342,6 +375,10 @@ def completed(
     extend: the missing ones built (or found again) for these facts."""
     if None not in known:
         return known  # type: ignore[return-value]  # no None in it
+    if len(compiled.rules) >= LAYOUT_RULES:
+        # The layout's outcomes equal those `known` holds (each is these facts' outcome), and
+        # with the layout's shared parts, all of them cost less than finding the missing ones.
+        return explained(compiled, ctx, applicable, [], facts)
     values = _values(ctx, applicable, [])
     rules = [r for r, o in zip(_in_id_order(compiled), known, strict=True) if o is None]
     built = iter(_outcomes(compiled, ctx, values, facts, applicable, rules))
@@ -368,33 +405,10 @@ def _outcomes(
     cache = ctx.outcomes
     if len(cache) > OUTCOME_CACHE:
         cache.clear()
-    out = []
-    for r in _in_id_order(compiled) if rules is None else rules:
-        i = r.index
-        value = None if i in ctx.inactive else values[i]
-        failing: tuple[tuple[CompiledNode, bool], ...] = ()
-        # Equal outcomes are one shared (frozen) value: the key says all the outcome depends on.
-        key: tuple[object, ...] | None
-        if i in ctx.inactive:
-            key = (i,)
-        elif value is True:
-            key = (i, True, tuple(sorted(by_override.get(i, ()))))
-        elif value is False and r.node is not None:
-            failing = failing_tests(r.node, facts, False)
-            key = (i, False, *((n, w, facts[n.fact].__class__, facts[n.fact])  # type: ignore[index]
-                               for n, w in failing))
-        else:
-            key = None
-        try:
-            known = cache.get(key) if key is not None else None
-        except TypeError:  # an unhashable fact value (only `decide` with untyped facts)
-            key, known = None, None
-        if known is None:
-            known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
-            if key is not None:
-                cache[key] = known
-        out.append(known)
-    return tuple(out)
+    return tuple(
+        _found(compiled, ctx, r, values.get(r.index), facts, by_override)
+        for r in (_in_id_order(compiled) if rules is None else rules)
+    )
 
 
 def _outcome(
@@ -499,3 +513,336 @@ def _note(rule: CompiledRule, kept: frozenset[str] | None) -> tuple[str | None, 
         return None, True
     shown = [p.text for p in r.note_parts if all(c in kept for c in p.claims)]
     return (" ".join(shown) or None), len(shown) < len(r.note_parts)
+
+
+# --- the layout: outcomes shared between decisions, laid out by a rule's lead test ------------
+#
+# Most rules fail on a scenario by their lead test (the rule's condition, or the first part of
+# its `all`, when that is a fact test): `why.failing` stops at the first false part, so such a
+# rule's outcome depends on nothing but the lead fact's value. The layout keeps, per lead fact
+# and value, the outcomes of every rule led by that fact as one ready tuple, and a decision
+# joins one such tuple per lead fact. The rules whose lead test the value makes true are led,
+# the same way, by their next part when it is a fact test, built for each scenario (few meet
+# again there, and outcomes kept for them would set off full garbage collections); the rest
+# (the rules without a lead test, those whose lead fact is missing ...) are found one by one in
+# `Context.outcomes` as before.
+
+#: Rule outcomes a layout keeps in its ready tuples, per rule of the ruleset (and at least
+#: LAYOUT_MIN in all): past that, it forgets them all and starts afresh. A kept
+#: outcome costs about 250 bytes (its reason is shared by the rules of one lead test): at
+#: most about 32 kB per rule, beside the 19 kB a loaded rule takes. Rules led by facts of 100
+#: values (bench/run.py's generated rulesets) keep about 100 outcomes each for their lead tests.
+LAYOUT_PER_RULE = 128
+LAYOUT_MIN = 1 << 16
+#: Reasons (a failed lead test, with the value) a layout keeps before it starts afresh.
+LAYOUT_REASONS = 1 << 17
+
+
+@dataclass(eq=False, slots=True)
+class Led:
+    """Rules led by one fact: their positions in explanation order, their lead tests (the
+    part `depth` of their `all`, or at depth 0 the condition itself when it is a fact test),
+    and at depth 0, per value of the fact (with its class), what that value gives them."""
+
+    fact: str
+    depth: int
+    positions: tuple[int, ...]
+    rules: tuple[CompiledRule, ...]
+    leads: tuple[CompiledNode, ...]
+    unknown: tuple[None, ...]  # the fact missing: every rule's outcome is found one by one
+    ready: dict[tuple[object, ...], Ready] = field(default_factory=dict)
+
+
+@dataclass(eq=False, slots=True)
+class Ready:
+    """What one value of a lead fact gives the rules it leads: their outcomes (None where the
+    value does not fail the lead test), the positions of the rules found one by one, and the
+    rules its true lead tests hand on to their next test."""
+
+    outcomes: tuple[RuleOutcome | None, ...]
+    left: tuple[int, ...]
+    next: tuple[Led, ...]
+
+
+@dataclass(eq=False, slots=True)
+class Layout:
+    """The shared parts of the explanations under one context (see the section's comment)."""
+
+    order: tuple[CompiledRule, ...]  # every rule, in explanation order
+    fixed: tuple[RuleOutcome | None, ...]  # the inactive rules' outcomes; None: an unled rule
+    unled: tuple[int, ...]  # the positions of the active rules without a lead test
+    groups: tuple[Led, ...]
+    where: tuple[int, ...]  # by position in explanation order: where the joined parts hold it
+    gather: Callable[[list[RuleOutcome | None]], tuple[RuleOutcome, ...]]
+    limit: int  # the most outcomes it keeps (see LAYOUT_PER_RULE)
+    kept: int = 0  # outcomes held in the groups' ready tuples
+    # Per rule index: the fields of its first outcome with its condition failed (all the same
+    # but the reason).
+    failed: dict[int, dict[str, object]] = field(default_factory=dict)
+    # The reason of a lead test failed by a value, per (test, operand class, value class, value).
+    reasons: dict[tuple[object, ...], ConditionFailed] = field(default_factory=dict)
+
+
+def _lead(r: CompiledRule, depth: int) -> CompiledNode | None:
+    """The rule's fact test at `depth` (see Led), if it has one."""
+    node = r.node
+    if node is None:
+        return None
+    if node.fact is not None:
+        return node if depth == 0 else None
+    if node.kind == "all" and depth < len(node.parts) and node.parts[depth].fact is not None:
+        return node.parts[depth]
+    return None
+
+
+def _led(
+    depth: int, members: Iterable[tuple[int, CompiledRule, CompiledNode]]
+) -> tuple[Led, ...]:
+    """Rules grouped by the fact of their lead test at `depth`, in order."""
+    by_fact: dict[str, list[tuple[int, CompiledRule, CompiledNode]]] = {}
+    for member in members:
+        by_fact.setdefault(member[2].fact, []).append(member)  # type: ignore[arg-type]
+    return tuple(
+        Led(name, depth, tuple(p for p, _, _ in led), tuple(r for _, r, _ in led),
+            tuple(n for _, _, n in led), (None,) * len(led))
+        for name, led in by_fact.items()
+    )
+
+
+def layout(compiled: CompiledRuleset, ctx: Context) -> Layout:
+    """The context's layout, built on first use."""
+    if ctx.layouts:
+        found: Layout = ctx.layouts[0]
+        return found
+    order = _in_id_order(compiled)
+    fixed: list[RuleOutcome | None] = []
+    unled: list[int] = []
+    led: list[tuple[int, CompiledRule, CompiledNode]] = []
+    where = [0] * len(order)  # the fixed part first, then each group's
+    for p, r in enumerate(order):
+        lead = None if r.index in ctx.inactive else _lead(r, 0)
+        if lead is not None:
+            led.append((p, r, lead))
+            continue
+        where[p] = len(fixed)
+        if r.index in ctx.inactive:
+            fixed.append(_outcome(compiled, ctx, r, None, {}, {}, ()))
+        else:
+            fixed.append(None)
+            unled.append(p)
+    groups = _led(0, led)
+    at = len(fixed)
+    for g in groups:
+        for p in g.positions:
+            where[p] = at
+            at += 1
+    made = Layout(order, tuple(fixed), tuple(unled), groups, tuple(where), _gatherer(where),
+                  max(LAYOUT_MIN, LAYOUT_PER_RULE * len(order)))
+    ctx.layouts.append(made)
+    return made
+
+
+def _gatherer(where: list[int]) -> Callable[[list[RuleOutcome | None]], tuple[RuleOutcome, ...]]:
+    """The joined parts' outcomes in explanation order (one C-level pass)."""
+    if len(where) > 1:
+        return operator.itemgetter(*where)
+    return lambda parts: tuple(parts[i] for i in where)  # type: ignore[misc]  # filled in
+
+
+def _laid_out(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    facts: Facts,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+) -> tuple[RuleOutcome, ...]:
+    """Every rule's outcome, in explanation order (equal to `_outcome` of each rule)."""
+    plan = layout(compiled, ctx)
+    parts: list[tuple[RuleOutcome | None, ...]] = [plan.fixed]
+    todo: list[tuple[int, ...]] = [plan.unled]
+    after: list[Led] = []
+    for g in plan.groups:
+        ready = _ready_for(compiled, ctx, plan, g, facts)
+        if ready is None:
+            parts.append(g.unknown)
+            todo.append(g.positions)
+            continue
+        parts.append(ready.outcomes)
+        todo.append(ready.left)
+        after.extend(ready.next)
+    joined = list(itertools.chain.from_iterable(parts))
+    where = plan.where
+    while after:
+        g = after.pop()
+        ready = _ready_for(compiled, ctx, plan, g, facts)
+        if ready is None:
+            todo.append(g.positions)
+            continue
+        for p, o in zip(g.positions, ready.outcomes, strict=True):
+            if o is not None:
+                joined[where[p]] = o
+        todo.append(ready.left)
+        after.extend(ready.next)
+    positions = list(itertools.chain.from_iterable(todo))
+    if positions:
+        values: dict[int, bool | None] = {r.index: True for r in applicable}
+        values.update((r.index, None) for r in undecided)
+        by_override: dict[int, list[str]] = {}
+        for r in applicable:
+            for i in r.overrides:
+                by_override.setdefault(i, []).append(r.id)
+        cache = ctx.outcomes
+        if len(cache) > OUTCOME_CACHE:
+            cache.clear()
+        order = plan.order
+        for p in positions:
+            r = order[p]
+            joined[where[p]] = _found(
+                compiled, ctx, r, values.get(r.index, False), facts, by_override
+            )
+    return plan.gather(joined)
+
+
+_NONE: object = object()
+
+
+def _ready_for(
+    compiled: CompiledRuleset, ctx: Context, plan: Layout, g: Led, facts: Facts
+) -> Ready | None:
+    """What the scenario's value of `g.fact` gives its rules (None: the fact is missing)."""
+    value = facts.get(g.fact, _NONE)
+    if value is _NONE:
+        return None
+    if g.depth:  # not kept (see the section's comment)
+        return _ready(compiled, ctx, g, facts)
+    key = (value.__class__, value)
+    try:
+        ready = g.ready.get(key)
+    except TypeError:  # an unhashable value (only `decide` with untyped facts)
+        return _ready(compiled, ctx, g, facts)
+    if ready is None:
+        ready = _ready(compiled, ctx, g, facts)
+        size = len(g.positions)
+        if plan.kept + size > plan.limit:
+            for top in plan.groups:
+                top.ready.clear()
+            plan.kept = 0
+        g.ready[key] = ready
+        plan.kept += size
+    return ready
+
+
+def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Ready:
+    """What the scenario's value of `g.fact` gives its rules (see Ready)."""
+    plan = layout(compiled, ctx)
+    out: list[RuleOutcome | None] = []
+    left: list[int] = []
+    onward: list[tuple[int, CompiledRule, CompiledNode]] = []
+    reasons = plan.reasons
+    if len(reasons) > LAYOUT_REASONS:
+        reasons.clear()
+    value = facts[g.fact]
+    depth = g.depth + 1
+    failed = plan.failed
+    new = object.__new__
+    # Equal tests (one closure, operands of one type) fail on one value with one reason.
+    found: dict[object, ConditionFailed] = {}
+    for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
+        held = lead.test(facts)
+        if held is not False:
+            out.append(None)
+            # Every earlier part held too: a false next part is the first false part.
+            then = _lead(r, depth) if held is True else None
+            if then is None:
+                left.append(p)
+            else:
+                onward.append((p, r, then))
+            continue
+        test = lead.test
+        reason = found.get(test)
+        if reason is None or reason.tests[0].operand.__class__ is not lead.operand.__class__:
+            key = (test, lead.operand.__class__, value.__class__, value)
+            reason = reasons.get(key)
+            if reason is None:
+                reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
+            found[test] = reason
+        shared = failed.get(r.index)
+        if shared is None:
+            out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
+            continue
+        # `_failed`, inlined: this loop builds thousands of outcomes when a value is new.
+        outcome = new(RuleOutcome)
+        own = outcome.__dict__
+        own.update(shared)
+        own["reason"] = reason
+        out.append(outcome)
+    return Ready(tuple(out), tuple(left), _led(depth, onward))
+
+
+def _found(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    r: CompiledRule,
+    value: bool | None,
+    facts: Facts,
+    by_override: Mapping[int, list[str]],
+) -> RuleOutcome:
+    """One rule's outcome, found in `Context.outcomes` or built (and kept there)."""
+    i = r.index
+    cache = ctx.outcomes
+    failing: tuple[tuple[CompiledNode, bool], ...] = ()
+    # Equal outcomes are one shared (frozen) value: the key says all the outcome depends on.
+    key: tuple[object, ...] | None
+    if i in ctx.inactive:
+        key = (i,)
+        value = None
+    elif value is True:
+        key = (i, True, tuple(sorted(by_override.get(i, ()))))
+    elif value is False and r.node is not None:
+        failing = failing_tests(r.node, facts, False)
+        key = (i, False, *((n, w, facts[n.fact].__class__, facts[n.fact])  # type: ignore[index]
+                           for n, w in failing))
+    else:
+        key = None
+    try:
+        known = cache.get(key) if key is not None else None
+    except TypeError:  # an unhashable fact value (only `decide` with untyped facts)
+        key, known = None, None
+    if known is None:
+        if failing:
+            known = _failed(compiled, ctx, r, facts, failing)
+        else:
+            known = _outcome(compiled, ctx, r, value, facts, by_override, failing)
+        if key is not None:
+            cache[key] = known
+    return known
+
+
+def _failed(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    r: CompiledRule,
+    facts: Facts,
+    failing: tuple[tuple[CompiledNode, bool], ...],
+    reason: ConditionFailed | None = None,
+) -> RuleOutcome:
+    """The outcome of a rule these tests fail: `_outcome`'s, built from the fields of the
+    rule's first failed outcome (all the same but the reason) as `build_decision` builds a
+    Decision, without the frozen constructor's one `object.__setattr__` per field (three
+    times faster; its own dict costs some 60 bytes more than the constructor's values)."""
+    if reason is None:
+        reason = ConditionFailed(outcomes_of(failing, facts))
+    plan = layout(compiled, ctx)
+    shared = plan.failed.get(r.index)
+    if shared is None:
+        first = _outcome(compiled, ctx, r, False, facts, {}, failing)
+        # An instance's own __dict__ shares its keys with the class's instances: an outcome
+        # updated from it keeps them shared (a smaller dict than from a plain one).
+        shared = plan.failed[r.index] = first.__dict__
+        if first.reason == reason:
+            return first
+    outcome = object.__new__(RuleOutcome)
+    own = outcome.__dict__
+    own.update(shared)
+    own["reason"] = reason
+    return outcome
