@@ -24,7 +24,7 @@ from claimrules.engine.compile import RuleIndex, compile_ruleset, compiled_rules
 from claimrules.engine.context import build_context
 from claimrules.engine.decision import ConditionFailed, RuleStatus
 from claimrules.engine.explain import built_outcomes, decide, split
-from claimrules.engine.reading import generated_walker, loop_walker, reading_of
+from claimrules.engine.reading import reading_of
 from claimrules.engine.search import MAX_LEAVES
 from claimrules.engine.why import why
 from claimrules.load.domain import All, Condition, Not, Rule
@@ -666,10 +666,6 @@ def check_diagram(rs: Ruleset, facts: dict[str, object], axes: dict[str, object]
     reading = reading_of(compiled_ruleset(rs), axes["as_of"], axes["known_by"], wanted, None)
     if not reading.built:
         reading.build()  # (`evaluate` builds it on a reading's second scenario)
-    if reading.root is not None:  # the two walks (a loop; generated code) end alike
-        generated = generated_walker(reading.root, reading)
-        if generated is not None:
-            assert generated(shuffled, {}) == loop_walker(reading.root, reading)(shuffled, {})
     answered = False
     for explain in (False, True):
         plain = decide(_no_index(rs), _typed(rs, facts), as_of=axes["as_of"],

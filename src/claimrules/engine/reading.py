@@ -6,10 +6,7 @@ read too). Its search tree is the diagram: each node splits on a fact (real fact
 pseudo-facts — what the reporting leaves open — last), each leaf is a box of the fact space
 with one verdict; a split on a pseudo-fact below real facts only is folded into an `Opening`
 of the leaves below it. A scenario is a walk: a known fact follows its value; a missing fact
-(and every pseudo-fact) follows every branch. The walk of a scenario is generated Python code
-(a nested `if` per split; see `generated_walker`: the code holds only indices, and every
-fact name and value is a constant of its namespace, never text in the code), or a loop over
-the diagram when that code would be too long. The leaves reached
+(and every pseudo-fact) follows every branch. The leaves reached
 partition the scenario's completions, just as the per-scenario search from the scenario would
 (`explain.decide`), and the decision is built from them by the same code (`explain.*_core`), so
 it is the same: what holds in every completion does not depend on how the completions were
@@ -459,40 +456,21 @@ Walker = Callable[[dict[str, object], dict[tuple[object, ...], Decision]], objec
 #: What a walk returns, beside the canonical key, for a scenario missing a fact on its path.
 OPEN = object()
 
-#: Walks of a reading after which its walker is generated as code (see `_walker`).
-GENERATE_AFTER = 8192
-#: The walker is generated as Python code when the diagram's code stays under this many lines
-#: (and its paths under `CODE_DEPTH` facts); otherwise a loop walks the diagram's tuples.
-CODE_LINES = 20_000
-CODE_DEPTH = 64
-
-
 def _walker(root: Node, reading: Reading) -> Walker:
-    """The walk of a scenario through the diagram (see `Reading.walker`): a loop over the
-    diagram at first, and generated code once the reading has walked `GENERATE_AFTER`
-    scenarios (when the code stays small enough); both answer alike. Generating costs about
-    as much as a few thousand walks save, so only a reading that is asked often pays for it."""
-    return loop_walker(root, reading, GENERATE_AFTER)
+    """The walk of a scenario through the diagram (see `Reading.walker`)."""
+    return loop_walker(root, reading)
 
 
-def loop_walker(root: Node, reading: Reading, promote_after: int = 0) -> Walker:
-    """The walk as a loop over the diagram's splits. With `promote_after`, its walk number
-    `promote_after` replaces `reading.walker` with the generated walk, if there is one."""
+def loop_walker(root: Node, reading: Reading) -> Walker:
+    """The walk as a loop over the diagram's splits: the canonical key, checked, looked up
+    in the memo, then followed down the diagram."""
     names = tuple(reading.known_order())
     real = len(names)
     known, booleans = reading.known, reading.booleans
     allowed = reading.allowed[:real]
     contains = operator.contains
-    walks = 0
 
     def walk(facts: dict[str, object], memo: dict[tuple[object, ...], Decision]) -> object:
-        nonlocal walks
-        walks += 1
-        if walks == promote_after:
-            with gc_paused():
-                generated = generated_walker(root, reading)
-            if generated is not None:
-                reading.walker = generated
         key = tuple(map(facts.get, names))
         # Every fact given (none None) and nothing more: exactly the vocabulary's keys.
         if (len(facts) != real or None in key) and not facts.keys() <= known:
@@ -520,77 +498,6 @@ def loop_walker(root: Node, reading: Reading, promote_after: int = 0) -> Walker:
         return node, key
 
     return walk
-
-
-def generated_walker(root: Node, reading: Reading) -> Walker | None:
-    """The walk as generated code: a nested `if` per split, each leaf checking the values of
-    the facts its path does not fix. The code holds only names it makes up (`v3`, `K12`,
-    `B40`); every value of the ruleset (fact names, enum values) is a constant in its
-    namespace, never text in the code. None when it would be too long or too deep."""
-    names = reading.known_order()
-    real = len(names)
-    booleans = frozenset(reading.booleans)
-    namespace: dict[str, object] = {
-        "KNOWN": reading.known, "NAMES": names, "REAL": real, "OPEN": OPEN,
-    }
-    unpack = "".join(f"v{i}, " for i in range(real)) or "()"
-    # A scenario giving every fact (none None) and nothing more has exactly the vocabulary's
-    # keys; any other is checked for names outside it.
-    lines = ["def walk(f, memo):", " key = tuple(map(f.get, NAMES))", f" {unpack}= key",
-             " if len(f) != REAL or None in key:", "  if not f.keys() <= KNOWN:",
-             "   return None"]
-    # A boolean fact takes exactly a boolean (`1 == True`: neither the memo nor a branch
-    # would tell them apart).
-    for i in sorted(booleans):
-        lines += [f" if not (v{i} is None or v{i} is True or v{i} is False):", "  return None"]
-    for i in range(real):
-        if i not in booleans:
-            namespace[f"A{i}"] = reading.allowed[i]
-    lines += [" try:", "  found = memo.get(key)", " except TypeError:  # an unhashable value",
-              "  return None", " if found is not None:", "  return found"]
-    constants: dict[tuple[int, object], str] = {}
-
-    def emit(node: Node, depth: int, on_path: frozenset[int]) -> bool:
-        """Append the code of `node` at this indent; False once it is too long or deep."""
-        if len(lines) > CODE_LINES or depth > CODE_DEPTH:
-            return False
-        pad = " " * depth
-        if isinstance(node, Box):
-            for q in range(real):
-                if q not in on_path and q not in booleans:
-                    lines.extend((f"{pad}if v{q} not in A{q}:", f"{pad} return None"))
-            namespace[f"B{node.number}"] = node
-            lines.append(f"{pad}return B{node.number}, key")
-            return True
-        if isinstance(node, Opening):
-            namespace[f"P{node.numbers[0]}"] = node
-            lines.append(f"{pad}return P{node.numbers[0]}, key")
-            return True
-        position, children = node
-        if position >= real:  # a pseudo-fact: no scenario gives it
-            lines.append(f"{pad}return OPEN, key")
-            return True
-        lines.extend((f"{pad}if v{position} is None:", f"{pad} return OPEN, key"))
-        path = on_path | {position}
-        for value, child in children.items():
-            if position in booleans:
-                lines.append(f"{pad}if v{position} is {value is True}:")
-            else:
-                name = constants.get((position, value))
-                if name is None:
-                    name = constants[(position, value)] = f"K{len(constants)}"
-                    namespace[name] = value
-                lines.append(f"{pad}if v{position} == {name}:")
-            if not emit(child, depth + 1, path):
-                return False
-        lines.append(f"{pad}return None")  # not one of the fact's values
-        return True
-
-    if not emit(root, 1, frozenset()):
-        return None
-    source = "\n".join(lines) + "\n"
-    exec(compile(source, "<claimrules diagram>", "exec"), namespace)  # noqa: S102 - code made above from indices only
-    return namespace["walk"]  # type: ignore[return-value]
 
 
 def _diagram(leaves: list[Leaf], positions: Mapping[str, int]) -> Split | Box:
