@@ -389,6 +389,21 @@ def _in_id_order(compiled: CompiledRuleset) -> tuple[CompiledRule, ...]:
     return compiled.in_id_order or tuple(sorted(compiled.rules, key=lambda r: r.id))
 
 
+def _overridden_by(applicable: list[CompiledRule]) -> dict[int, list[str]]:
+    """For each rule index, the ids of the applicable rules that override it."""
+    out: dict[int, list[str]] = {}
+    for r in applicable:
+        for i in r.overrides:
+            out.setdefault(i, []).append(r.id)
+    return out
+
+
+def _bound_outcome_cache(ctx: Context) -> None:
+    """Start the context's outcome cache afresh once it holds `OUTCOME_CACHE` outcomes."""
+    if len(ctx.outcomes) > OUTCOME_CACHE:
+        ctx.outcomes.clear()
+
+
 def _outcomes(
     compiled: CompiledRuleset,
     ctx: Context,
@@ -398,13 +413,8 @@ def _outcomes(
     rules: Iterable[CompiledRule] | None = None,
 ) -> tuple[RuleOutcome, ...]:
     """The outcome of each rule (every rule in explanation order, or `rules`)."""
-    by_override: dict[int, list[str]] = {}
-    for r in applicable:
-        for i in r.overrides:
-            by_override.setdefault(i, []).append(r.id)
-    cache = ctx.outcomes
-    if len(cache) > OUTCOME_CACHE:
-        cache.clear()
+    by_override = _overridden_by(applicable)
+    _bound_outcome_cache(ctx)
     return tuple(
         _found(compiled, ctx, r, values.get(r.index), facts, by_override)
         for r in (_in_id_order(compiled) if rules is None else rules)
@@ -687,13 +697,8 @@ def _laid_out(
     if positions:
         values: dict[int, bool | None] = {r.index: True for r in applicable}
         values.update((r.index, None) for r in undecided)
-        by_override: dict[int, list[str]] = {}
-        for r in applicable:
-            for i in r.overrides:
-                by_override.setdefault(i, []).append(r.id)
-        cache = ctx.outcomes
-        if len(cache) > OUTCOME_CACHE:
-            cache.clear()
+        by_override = _overridden_by(applicable)
+        _bound_outcome_cache(ctx)
         order = plan.order
         for p in positions:
             r = order[p]
