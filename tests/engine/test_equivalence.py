@@ -843,3 +843,27 @@ def test_laid_out_outcomes_past_the_lead_test_are_the_plainly_built_ones(
         applicable, undecided, _ = split(compiled, ctx, facts)
         assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
                                                       facts)), facts
+
+
+def test_a_case_within_the_stated_part_of_unreported_terms_is_settled() -> None:
+    """A rule whose terms were not reported, with a stated part (`within`): a case inside
+    that part is covered whatever the unreported rest says; a case outside it depends on the
+    rest (indeterminate); a case the condition misses is not covered at all. The reference
+    says so too (its `within` branch, which generated rulesets rarely reach)."""
+    rule: Rule = RuleModel.model_validate({
+        "id": "r00", "effect": "permit", "because": ["k1"], "note": "n",
+        "when": {"fact": "c", "is": "c1"},
+        "unreported_terms": {"claim": "k1", "note": "t", "within": {"fact": "a", "is": "a1"}},
+    }).to_domain()
+    rs = make_ruleset(FACTS, [rule])
+    axes: dict[str, object] = {"as_of": None, "known_by": None, "sources": None}
+    cases = {
+        (("c", "c1"), ("a", "a1")): Verdict.PERMITTED,  # within the stated part
+        (("c", "c1"), ("a", "a2")): Verdict.INDETERMINATE,  # outside it: the rest decides
+        (("c", "c2"), ("a", "a1")): Verdict.NOT_ADDRESSED,  # the condition fails
+    }
+    for items, verdict in cases.items():
+        facts = {"b": True, "n": 1, "t": "2024-06-01", **dict(items)}
+        assert reference(rs, _typed(rs, facts)).verdict is verdict, facts
+        assert evaluate(rs, facts).verdict is verdict, facts
+        check(rs, facts, axes)
