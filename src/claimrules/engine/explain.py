@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 
 from claimrules.engine.combine import combine
@@ -62,6 +62,7 @@ from claimrules.load.domain import (
     Unknown,
     grounds,
 )
+from claimrules.values import record
 
 
 def _unique_claims(
@@ -548,7 +549,7 @@ LAYOUT_MIN = 1 << 16
 LAYOUT_REASONS = 1 << 17
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class Led:
     """Rules led by one fact: their positions in explanation order, their lead tests (the
     part `depth` of their `all`, or at depth 0 the condition itself when it is a fact test),
@@ -563,7 +564,7 @@ class Led:
     ready: dict[tuple[object, ...], Ready] = field(default_factory=dict)
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class Ready:
     """What one value of a lead fact gives the rules it leads: their outcomes (None where the
     value does not fail the lead test), the positions of the rules found one by one, and the
@@ -574,7 +575,7 @@ class Ready:
     next: tuple[Led, ...]
 
 
-@dataclass(eq=False, slots=True)
+@record(slots=True)
 class Layout:
     """The shared parts of the explanations under one context (see the section's comment)."""
 
