@@ -44,7 +44,7 @@ _ALLOWED_BEYOND_CLICK = {
     "_blake2", "_hashlib", "hashlib",  # the cache entry's file and code digests
     "json", "json.decoder", "json.encoder", "json.scanner", "_json",  # the entry, the output
     "dataclasses", "copy",  # the value classes
-    "heapq", "_heapq", "gc",  # engine.compile
+    "heapq", "_heapq", "gc", "math",  # engine.compile (click brings math on 3.11, not on 3.12+)
     "locale", "_locale",  # click's gettext, when the commands are built
 }
 
