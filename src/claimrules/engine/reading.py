@@ -77,8 +77,6 @@ OUTCOMES = 1 << 20
 CORES = 1 << 12
 
 
-_new = object.__new__
-
 #: A split of the diagram: the position of its fact in the canonical key (the vocabulary in
 #: order, then the pseudo-facts the rules read, which no scenario gives: always None), and the
 #: subtree of each value. A plain tuple: a walk reads two fields per split.
@@ -191,13 +189,9 @@ class Reading:
         node, key = found  # type: ignore[misc]  # (a node, the canonical key)
         if node.__class__ is Box:
             core = node.core
-            if core is not None and not explain:
-                # The common case inline (see `settled` and `decision.build_decision`).
-                decision = _new(Decision)
-                own = decision.__dict__
-                own.update(core)
-                own["facts"] = dict(facts) if None not in key else _typed(facts)
-                own["rules"] = ()
+            if core is not None and not explain:  # the common case, `settled` in short
+                typed = dict(facts) if None not in key else _typed(facts)
+                decision = build_decision(core, typed, ())  # type: ignore[arg-type]
             else:
                 decision = self.settled(node, facts, explain)
         elif node.__class__ is Opening:
