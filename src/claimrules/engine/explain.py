@@ -246,6 +246,9 @@ def explained(
     undecided: list[CompiledRule],
     facts: Facts,
 ) -> tuple[RuleOutcome, ...]:
+    """Every rule's outcome on these facts, in explanation order (`applicable` and
+    `undecided` as `split` gives them): built rule by rule for small rulesets, through the
+    layout (see `layout`) from `LAYOUT_RULES` rules on."""
     if len(compiled.rules) < LAYOUT_RULES:
         return _outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
     if len(compiled.rules) < GC_PAUSE_RULES:
@@ -266,10 +269,7 @@ def built_outcomes(
     it)."""
     values: dict[int, bool | None] = {r.index: True for r in applicable}
     values.update((r.index, None) for r in undecided)
-    by_override: dict[int, list[str]] = {}
-    for r in applicable:
-        for i in r.overrides:
-            by_override.setdefault(i, []).append(r.id)
+    by_override = _overridden_by(applicable)
     return tuple(
         _outcome(compiled, ctx, r, None if r.index in ctx.inactive else values.get(r.index, False),
                  facts, by_override, ())
