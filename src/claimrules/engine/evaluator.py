@@ -170,7 +170,7 @@ def evaluate_many(
     fast, remember, compiled = reading.decide, reading.remember, reading.compiled
     memo = reading.decisions[explain]
     for facts in scenarios:
-        walker = reading.walker  # (it may change: see `reading._walker`)
+        walker = reading.walker  # (None until the reading's diagram is built)
         if walker is not None and facts.__class__ is dict:
             # `reading.decide`, its first step inline: most scenarios of a batch end here.
             found = walker(facts, memo)

@@ -102,10 +102,9 @@ class Opening:
     """A split on a pseudo-fact (what the reporting leaves open) below which the search
     splits on pseudo-facts only (real facts come first): a scenario that reaches it reaches
     every leaf below (`boxes`, in leaf order). Its core, and the rules that apply and are left
-    undecided on its path, are built when first asked (see `Reading.opened_at`)."""
+    undecided on its path, are built when first asked (see `Reading.opening`)."""
 
     boxes: tuple[Box, ...]
-    numbers: tuple[int, ...]
     found: tuple[Core, list[CompiledRule], list[CompiledRule]] | None = None
 
 
@@ -135,8 +134,8 @@ class Reading:
     sizes: tuple[int, ...] = ()  # domain size of each fact the rules read (1: none reads it)
     pseudo: tuple[None, ...] = ()  # a None per pseudo-fact: the rest of a canonical key
     limits: tuple[int, int] = (DECISIONS, 1)  # decisions remembered, by `explain`
-    # The walk of a scenario (see `_walker`): its remembered decision, (box, key) for a
-    # scenario that fixes every fact on its path, (OPEN, key) for one missing a fact on it,
+    # The walk of a scenario (see `_walker`): its remembered decision, (box or opening, key)
+    # for a scenario that fixes every fact on its path, (OPEN, key) for one missing a fact on it,
     # or None for one the per-scenario path must answer (or report).
     walker: Walker | None = None
     # The one search from nothing known under this reading, and whether it was complete
@@ -147,12 +146,7 @@ class Reading:
     )
     cores: dict[tuple[object, ...], Core] = field(default_factory=dict)
     settled_cores: dict[tuple[int, ...], Core] = field(default_factory=dict)  # by rules standing
-    # Per set of leaves below a split on a pseudo-fact: the core, and the rules that apply
-    # and are undecided there (at most one entry per such split).
-    opened: dict[tuple[int, ...], tuple[Core, list[CompiledRule], list[CompiledRule]]] = field(
-        default_factory=dict
-    )
-    shapes: dict[tuple[object, ...], Core] = field(default_factory=dict)  # see `opened_at`
+    shapes: dict[tuple[object, ...], Core] = field(default_factory=dict)  # see `opening`
 
     def decide(self, facts: Mapping[str, object], explain: bool) -> Decision | None:
         """The decision for a scenario given as a plain dict of exact enum strings, booleans
@@ -269,81 +263,17 @@ class Reading:
 
     def opening(self, node: Opening, facts: Mapping[str, object], explain: bool) -> Decision:
         """The decision of a scenario whose walk fixes every real fact on its path and meets
-        a split on a pseudo-fact (see `walk_open`, which decides it alike)."""
+        an opening: every leaf below it, decided as the per-scenario search decides them.
+
+        Below a split on a pseudo-fact the search splits on pseudo-facts only (real facts
+        come first), so the rules that apply and those left undecided are those of the
+        opening's path, and the leaves below say everything (no missing fact can matter).
+        The rules left undecided there read no real fact the path does not fix (else the
+        search would have split on that fact first), so they are the scenario's too."""
         typed = _typed(facts)
         found = node.found
         if found is None:
-            found = node.found = self.opened_at(node.numbers, list(node.boxes), typed)
-        core, applicable, undecided = found
-        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
-        return build_decision(core, typed, rules)
-
-    def walk_open(
-        self, values: tuple[object, ...], facts: Mapping[str, object], explain: bool
-    ) -> Decision | None:
-        """The decision for values some fact on the walk is missing from: every leaf reached,
-        decided as the per-scenario search decides its leaves."""
-        space = 1
-        for size, value in zip(self.sizes, values, strict=True):
-            if value is None:
-                space *= size
-        if space >= MAX_LEAVES:
-            return None  # the per-scenario search could give up: ask it
-        reached: list[Box] = []
-        stack: list[Node] = [self.root]  # type: ignore[list-item]
-        real_missing = False  # whether a real fact (not a pseudo-fact) was missing on the walk
-        vocabulary = len(self.known)
-        while stack:
-            node = stack.pop()
-            if node.__class__ is Box:
-                reached.append(node)
-                continue
-            if node.__class__ is Opening:
-                reached.extend(node.boxes)
-                continue
-            position, children = node  # type: ignore[misc]
-            value = values[position]
-            if value is None:
-                real_missing = real_missing or position < vocabulary
-                stack.extend(reversed(children.values()))
-            else:
-                stack.append(children[value])  # type: ignore[index]
-        typed = _typed(facts)
-        numbers = tuple(box.number for box in reached)
-        if not real_missing:
-            # Every real fact on the walk is known: the walk met a split on a pseudo-fact, and
-            # below it the search splits on pseudo-facts only (real facts come first), so the
-            # rules that apply and those left undecided are those of that split's path: the
-            # leaves reached say everything (and no missing fact can matter). The rules left
-            # undecided on that path read no real fact it does not fix (else the search
-            # would have split on that fact first), so they are the scenario's too.
-            core, applicable, undecided = self.opened_at(numbers, reached, typed)
-        else:
-            applicable = []
-            undecided = []
-            single = len({box.leaf.verdict for box in reached}) == 1
-            if explain or (single and reached[0].leaf.verdict is not Verdict.NOT_ADDRESSED):
-                applicable, undecided, _ = split(self.compiled, self.ctx, typed)
-            key = (numbers, tuple(r.index for r in applicable)) if single else (explain, numbers)
-            found = self.cores.get(key)
-            if found is None:
-                found = self.core_of(reached, typed, applicable, explain)
-                if len(self.cores) >= CORES:
-                    self.cores.clear()
-                self.cores[key] = found
-            core = found
-        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
-        return build_decision(core, typed, rules)
-
-    def opened_at(
-        self, numbers: tuple[int, ...], reached: list[Box], typed: Mapping[str, FactValue]
-    ) -> tuple[Core, list[CompiledRule], list[CompiledRule]]:
-        """The core, and the rules that apply and are left undecided, of a scenario fixing
-        every real fact on its walk, which reached these leaves below a split on a
-        pseudo-fact."""
-        known = self.opened.get(numbers)
-        if known is None:
-            path = {n: v for n, v in reached[0].leaf.assigned if not is_pseudo(n)}
+            path = {n: v for n, v in node.boxes[0].leaf.assigned if not is_pseudo(n)}
             applicable, undecided, _ = split(self.compiled, self.ctx, path)
             # The core depends only on the rules that apply and the leaves with the real
             # facts (all given) left out: openings alike in those share one.
@@ -355,14 +285,61 @@ class Reading:
                         box.leaf.verdict,
                         tuple(r.index for r in box.leaf.standing),
                     )
-                    for box in reached
+                    for box in node.boxes
                 ),
             )
             core = self.shapes.get(shape)
             if core is None:
-                core = self.shapes[shape] = self.core_of(reached, typed, applicable, True)
-            known = self.opened[numbers] = (core, applicable, undecided)
-        return known
+                core = self.shapes[shape] = self.core_of(list(node.boxes), typed, applicable, True)
+            found = node.found = (core, applicable, undecided)
+        core, applicable, undecided = found
+        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
+        return build_decision(core, typed, rules)
+
+    def walk_open(
+        self, values: tuple[object, ...], facts: Mapping[str, object], explain: bool
+    ) -> Decision | None:
+        """The decision for values a real fact on the walk is missing from (a walk that
+        fixes every real fact on its path ends at a leaf or an opening): every leaf reached,
+        decided as the per-scenario search decides its leaves."""
+        space = 1
+        for size, value in zip(self.sizes, values, strict=True):
+            if value is None:
+                space *= size
+        if space >= MAX_LEAVES:
+            return None  # the per-scenario search could give up: ask it
+        reached: list[Box] = []
+        stack: list[Node] = [self.root]  # type: ignore[list-item]
+        while stack:
+            node = stack.pop()
+            if node.__class__ is Box:
+                reached.append(node)
+                continue
+            if node.__class__ is Opening:
+                reached.extend(node.boxes)
+                continue
+            position, children = node  # type: ignore[misc]
+            value = values[position]
+            if value is None:
+                stack.extend(reversed(children.values()))
+            else:
+                stack.append(children[value])  # type: ignore[index]
+        typed = _typed(facts)
+        numbers = tuple(box.number for box in reached)
+        applicable: list[CompiledRule] = []
+        undecided: list[CompiledRule] = []
+        single = len({box.leaf.verdict for box in reached}) == 1
+        if explain or (single and reached[0].leaf.verdict is not Verdict.NOT_ADDRESSED):
+            applicable, undecided, _ = split(self.compiled, self.ctx, typed)
+        key = (numbers, tuple(r.index for r in applicable)) if single else (explain, numbers)
+        core = self.cores.get(key)
+        if core is None:
+            core = self.core_of(reached, typed, applicable, explain)
+            if len(self.cores) >= CORES:
+                self.cores.clear()
+            self.cores[key] = core
+        rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
+        return build_decision(core, typed, rules)
 
     def core_of(
         self,
@@ -451,13 +428,9 @@ Walker = Callable[[dict[str, object], dict[tuple[object, ...], Decision]], objec
 OPEN = object()
 
 def _walker(root: Node, reading: Reading) -> Walker:
-    """The walk of a scenario through the diagram (see `Reading.walker`)."""
-    return loop_walker(root, reading)
-
-
-def loop_walker(root: Node, reading: Reading) -> Walker:
-    """The walk as a loop over the diagram's splits: the canonical key, checked, looked up
-    in the memo, then followed down the diagram."""
+    """The walk of a scenario through the diagram (see `Reading.walker`): the canonical key,
+    checked, looked up in the memo, then followed down the diagram's splits (every one on a
+    real fact: splits on pseudo-facts are folded into openings)."""
     names = tuple(reading.known_order())
     real = len(names)
     known, booleans = reading.known, reading.booleans
@@ -486,7 +459,7 @@ def loop_walker(root: Node, reading: Reading) -> Walker:
         node: Node = root
         while node.__class__ is tuple:
             position, children = node
-            if position >= real or key[position] is None:
+            if key[position] is None:
                 return OPEN, key
             node = children[key[position]]  # type: ignore[index]  # a value checked above
         return node, key
@@ -526,7 +499,7 @@ def _openings(root: Split | Box, real: int) -> Node:
                 boxes.append(at)
             elif isinstance(at, tuple):
                 stack.extend(reversed(at[1].values()))
-        return Opening(tuple(boxes), tuple(b.number for b in boxes))
+        return Opening(tuple(boxes))
 
     if isinstance(root, tuple) and root[0] >= real:
         return opening(root)
