@@ -250,7 +250,7 @@ def explained(
     `undecided` as `split` gives them): built rule by rule for small rulesets, through the
     layout (see `layout`) from `LAYOUT_RULES` rules on."""
     if len(compiled.rules) < LAYOUT_RULES:
-        return _outcomes(compiled, ctx, _values(ctx, applicable, undecided), facts, applicable)
+        return _outcomes(compiled, ctx, _values(applicable, undecided), facts, applicable)
     if len(compiled.rules) < GC_PAUSE_RULES:
         return _laid_out(compiled, ctx, facts, applicable, undecided)
     with gc_paused():
@@ -267,8 +267,7 @@ def built_outcomes(
     """What `explained` gives, built the plain way: each rule's outcome afresh, its failed
     tests found by `why.why_false`, nothing shared or laid out (the tests hold the layout to
     it)."""
-    values: dict[int, bool | None] = {r.index: True for r in applicable}
-    values.update((r.index, None) for r in undecided)
+    values = _values(applicable, undecided)
     by_override = _overridden_by(applicable)
     return tuple(
         _outcome(compiled, ctx, r, None if r.index in ctx.inactive else values.get(r.index, False),
@@ -301,14 +300,12 @@ def _candidates(compiled: CompiledRuleset, ctx: Context, facts: Facts) -> list[C
 
 
 def _values(
-    ctx: Context, applicable: list[CompiledRule], undecided: list[CompiledRule]
+    applicable: list[CompiledRule], undecided: list[CompiledRule]
 ) -> dict[int, bool | None]:
-    """Each active rule's condition value: true, unknown, or (for every other rule) false."""
-    values: dict[int, bool | None] = dict.fromkeys(ctx.cited, False)
-    for r in applicable:
-        values[r.index] = True
-    for r in undecided:
-        values[r.index] = None
+    """The condition value of the rules that apply (true) and of those left undecided
+    (unknown); every other active rule's is false (read them with `.get(index, False)`)."""
+    values: dict[int, bool | None] = {r.index: True for r in applicable}
+    values.update((r.index, None) for r in undecided)
     return values
 
 
@@ -354,11 +351,11 @@ def path_outcomes(
     `path` — facts that decide every rule, `applicable` being the rules they make apply — and
     maybe more: None for a rule whose failing tests more facts may change (`why.settled_by`).
     """
-    values = _values(ctx, applicable, [])
+    values = _values(applicable, [])
     out = _outcomes(compiled, ctx, values, path, applicable)
     return tuple(
         None
-        if r.index not in ctx.inactive and values[r.index] is False
+        if r.index not in ctx.inactive and values.get(r.index, False) is False
         and (r.node is None or not settled_by(r.node, path, False))
         else outcome
         for r, outcome in zip(_in_id_order(compiled), out, strict=True)
@@ -380,7 +377,7 @@ def completed(
         # The layout's outcomes equal those `known` holds (each is these facts' outcome), and
         # with the layout's shared parts, all of them cost less than finding the missing ones.
         return explained(compiled, ctx, applicable, [], facts)
-    values = _values(ctx, applicable, [])
+    values = _values(applicable, [])
     rules = [r for r, o in zip(_in_id_order(compiled), known, strict=True) if o is None]
     built = iter(_outcomes(compiled, ctx, values, facts, applicable, rules))
     return tuple(o if o is not None else next(built) for o in known)
@@ -417,7 +414,7 @@ def _outcomes(
     by_override = _overridden_by(applicable)
     _bound_outcome_cache(ctx)
     return tuple(
-        _found(compiled, ctx, r, values.get(r.index), facts, by_override)
+        _found(compiled, ctx, r, values.get(r.index, False), facts, by_override)
         for r in (_in_id_order(compiled) if rules is None else rules)
     )
 
@@ -696,8 +693,7 @@ def _laid_out(
         after.extend(ready.next)
     positions = list(itertools.chain.from_iterable(todo))
     if positions:
-        values: dict[int, bool | None] = {r.index: True for r in applicable}
-        values.update((r.index, None) for r in undecided)
+        values = _values(applicable, undecided)
         by_override = _overridden_by(applicable)
         _bound_outcome_cache(ctx)
         order = plan.order
