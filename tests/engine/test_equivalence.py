@@ -571,9 +571,10 @@ SHIPPED_AXES = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=200)
-@given(st.data())
-def test_shipped_ruleset_matches_the_reference(shipped: Ruleset, data: st.DataObject) -> None:
+def draw_shipped(
+    shipped: Ruleset, data: st.DataObject
+) -> tuple[dict[str, object], dict[str, object]]:
+    """A scenario of the shipped vocabulary (facts given or missing) and a reading of it."""
     def value(draw: st.DrawFn, name: str) -> object:
         fact = shipped.facts[name]
         return draw(st.booleans()) if fact.type == "bool" else draw(
@@ -581,7 +582,14 @@ def test_shipped_ruleset_matches_the_reference(shipped: Ruleset, data: st.DataOb
 
     axes = data.draw(SHIPPED_AXES)
     axes["sources"] = [s for s in axes["sources"] or () if s in shipped.sources] or None
-    check(shipped, data.draw(scenarios(list(shipped.facts), value)), axes)
+    return data.draw(scenarios(list(shipped.facts), value)), axes
+
+
+@settings(max_examples=200)
+@given(st.data())
+def test_shipped_ruleset_matches_the_reference(shipped: Ruleset, data: st.DataObject) -> None:
+    facts, axes = draw_shipped(shipped, data)
+    check(shipped, facts, axes)
 
 
 def test_every_complete_shipped_scenario_matches_the_reference(shipped: Ruleset) -> None:
@@ -694,14 +702,7 @@ def test_the_diagram_gives_the_per_scenario_decision(rs: Ruleset, data: st.DataO
 def test_the_shipped_diagram_gives_the_per_scenario_decision(
     shipped: Ruleset, data: st.DataObject
 ) -> None:
-    def value(draw: st.DrawFn, name: str) -> object:
-        fact = shipped.facts[name]
-        return draw(st.booleans()) if fact.type == "bool" else draw(
-            st.sampled_from(fact.value_names()))
-
-    axes = data.draw(SHIPPED_AXES)
-    axes["sources"] = [s for s in axes["sources"] or () if s in shipped.sources] or None
-    facts = data.draw(scenarios(list(shipped.facts), value))
+    facts, axes = draw_shipped(shipped, data)
     order = data.draw(st.permutations(range(len(facts))))
     # (test_shipped_ruleset_matches_the_reference holds the search to the reference there)
     answered = check_diagram(shipped, facts, axes, order, against_reference=False)

@@ -156,11 +156,8 @@ def test_the_walk_refuses_malformed_scenarios_and_the_search_reports_them() -> N
     assert reading.walker is not None
     walk = reading.walker
     names = list(rs.facts)
-    domains = [
-        [True, False] if rs.facts[n].type == "bool" else rs.facts[n].value_names() for n in names
-    ]
     memo: dict[tuple[object, ...], object] = {}
-    full = dict(zip(names, (d[0] for d in domains), strict=True))
+    full = _shipped_space(rs)[0]
     assert walk(full, memo) is not None  # type: ignore[arg-type]
     bool_name = next(n for n in names if rs.facts[n].type == "bool")
     enum_name = next(n for n in names if rs.facts[n].type != "bool")
