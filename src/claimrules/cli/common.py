@@ -154,6 +154,17 @@ def write_output(text: str, output: str | None, force: bool, fmt: str) -> None:
     emit(f"wrote {output}", err=True)
 
 
+def output_options(command: F) -> F:
+    """`-o/--output FILE` (written atomically) and `--force` (replace an existing file): the
+    options of every command that writes a file."""
+    command = click.option(
+        "--force", is_flag=True, help="Replace an existing output file."
+    )(command)
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
+    )(command)
+
+
 def format_option(
     *choices: str, default: str | None = None, help_text: str | None = None
 ) -> Callable[[F], F]:

@@ -15,6 +15,7 @@ from claimrules.cli.common import (
     load_cached,
     load_checked,
     no_cache_option,
+    output_options,
     read_stdin,
     ruleset_arg,
     speakers_from,
@@ -26,8 +27,7 @@ from claimrules.diagnostics import Diagnostic, LoadError, Span
 @click.command()
 @ruleset_arg
 @format_option("markdown", "html")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@output_options
 def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
     """A publishable brief: provisions with quotes, the timeline of reporting, disagreements,
     what is left unaddressed, and the decision table.
@@ -47,10 +47,7 @@ def report(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
 @click.option("--reviewer", metavar="NAME", help="Who publishes the review (ClaimReview author).")
 @click.option("--review-url", metavar="URL", help="Where the review is published.")
 @click.option("--date-published", metavar="DATE", help="When the review is published.")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@output_options
 @no_cache_option
 def review(
     ruleset: str,
@@ -121,10 +118,7 @@ def review(
 
 @click.command()
 @ruleset_arg
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically)."
-)
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@output_options
 def explore(ruleset: str, output: str | None, force: bool) -> None:
     """An interactive explorer page: one self-contained HTML file (no network) where a reader
     picks the facts, dates, sources and speakers and sees the answer with its quotes.
@@ -139,8 +133,7 @@ def explore(ruleset: str, output: str | None, force: bool) -> None:
 @click.command()
 @ruleset_arg
 @format_option("jsonld", "json")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (atomically).")
-@click.option("--force", is_flag=True, help="Replace an existing output file.")
+@output_options
 def export(ruleset: str, fmt: str, output: str | None, force: bool) -> None:
     """Export claims: schema.org Claim JSON-LD with Web Annotation selectors, or plain JSON.
 
