@@ -50,6 +50,7 @@ from claimrules.engine.decision import (
     build_decision,
 )
 from claimrules.engine.search import (
+    Branch,
     Leaf,
     deciding_under_unknowns,
     explore,
@@ -168,15 +169,17 @@ def leaves_core(
     leaves: list[Leaf],
     explain: bool,
     shared: Core,
+    tree: Branch | Leaf | None = None,
 ) -> Core:
     """The core of a decision from a complete partition of the completions into leaves (each
-    path fixing missing facts only), given the rules that apply already."""
+    path fixing missing facts only), given the rules that apply already; `tree`: their search
+    tree, when the caller has it (see `search.mattering_facts`)."""
     verdicts = sorted({leaf.verdict for leaf in leaves})
     if len(verdicts) == 1:
         verdict = verdicts[0]
         standing = deciding_under_unknowns(verdict, applicable, leaves)
         return _core(ctx, verdict, standing, (verdict,), (), (), (), shared)
-    return open_core(compiled, ctx, mattering_facts(leaves), leaves, explain, shared)
+    return open_core(compiled, ctx, mattering_facts(leaves, tree), leaves, explain, shared)
 
 
 def open_core(

@@ -59,7 +59,7 @@ from claimrules.engine.explain import (
     settled_core,
     split,
 )
-from claimrules.engine.search import MAX_LEAVES, Leaf, explore
+from claimrules.engine.search import MAX_LEAVES, Branch, Leaf, branch, explore
 from claimrules.load.domain import FactType, FactValue
 from claimrules.values import record
 
@@ -101,10 +101,12 @@ class Box:
 class Opening:
     """A split on a pseudo-fact (what the reporting leaves open) below which the search
     splits on pseudo-facts only (real facts come first): a scenario that reaches it reaches
-    every leaf below (`boxes`, in leaf order). Its core, and the rules that apply and are left
-    undecided on its path, are built when first asked (see `Reading.opening`)."""
+    every leaf below (`boxes`, in leaf order; `tree`, the splits folded). Its core, and the
+    rules that apply and are left undecided on its path, are built when first asked (see
+    `Reading.opening`)."""
 
     boxes: tuple[Box, ...]
+    tree: Split
     found: tuple[Core, list[CompiledRule], list[CompiledRule]] | None = None
 
 
@@ -290,7 +292,8 @@ class Reading:
             )
             core = self.shapes.get(shape)
             if core is None:
-                core = self.shapes[shape] = self.core_of(list(node.boxes), typed, applicable, True)
+                values = tuple(map(typed.get, self.names))
+                core = self.shapes[shape] = self.core_of(node.tree, values, applicable, True)
             found = node.found = (core, applicable, undecided)
         core, applicable, undecided = found
         rules = explained(self.compiled, self.ctx, applicable, undecided, typed) if explain else ()
@@ -334,7 +337,7 @@ class Reading:
         key = (numbers, tuple(r.index for r in applicable)) if single else (explain, numbers)
         core = self.cores.get(key)
         if core is None:
-            core = self.core_of(reached, typed, applicable, explain)
+            core = self.core_of(self.root, values, applicable, explain)  # type: ignore[arg-type]
             if len(self.cores) >= CORES:
                 self.cores.clear()
             self.cores[key] = core
@@ -343,23 +346,25 @@ class Reading:
 
     def core_of(
         self,
-        reached: list[Box],
-        typed: Mapping[str, FactValue],
+        node: Node,
+        values: tuple[object, ...],
         applicable: list[CompiledRule],
         explain: bool,
     ) -> Core:
-        """The core of the decision whose walk reached these leaves (see `leaves_core`): their
-        paths less the facts the scenario gives are the leaves of the per-scenario search."""
-        known = typed.keys()
-        leaves = [
-            Leaf(
-                tuple((n, v) for n, v in box.leaf.assigned if n not in known),
-                box.leaf.verdict,
-                box.leaf.standing,
-            )
-            for box in reached
-        ]
-        return leaves_core(self.compiled, self.ctx, applicable, leaves, explain, self.shared)
+        """The core of the decision whose walk from `node` with these values (the canonical
+        key, pseudo-facts included) reaches the leaves below it (see `leaves_core`): their
+        paths less the facts the scenario gives are the leaves of the per-scenario search, and
+        the diagram less the splits on those facts is its tree (see `_restricted`)."""
+        leaves, tree = self.restricted(values, node)
+        return leaves_core(self.compiled, self.ctx, applicable, leaves, explain, self.shared, tree)
+
+    def restricted(
+        self, values: tuple[object, ...], node: Node | None = None
+    ) -> tuple[list[Leaf], Branch | Leaf]:
+        """The leaves the walk of these values (the canonical key, pseudo-facts included, a
+        missing fact None) reaches from `node` (the root by default), each path less the
+        facts the values give, and their search tree (see `_restricted`)."""
+        return _restricted(self.root if node is None else node, values, self.names)  # type: ignore[arg-type]
 
     def build(self) -> None:
         """Compile the diagram and its walker, unless it would be too large (see the
@@ -487,6 +492,40 @@ def _diagram(leaves: list[Leaf], positions: Mapping[str, int]) -> Split | Box:
     return root
 
 
+def _restricted(
+    node: Node, values: tuple[object, ...], names: tuple[str, ...]
+) -> tuple[list[Leaf], Branch | Leaf]:
+    """The leaves reached from `node` by the walk of these values (the canonical key,
+    pseudo-facts included, a missing fact None), each path less the facts the values give,
+    and their search tree: the diagram with each split on a given fact replaced by its
+    value's subtree, and each opening by the splits it folds. The same leaves, in leaf order,
+    and the same tree that `search.mattering_facts` would build again from their paths."""
+    leaves: list[Leaf] = []
+
+    def down(node: Node, path: tuple[tuple[str, FactValue], ...]) -> Branch | Leaf:
+        while True:
+            if node.__class__ is Box:
+                leaf = node.leaf
+                made = Leaf(path, leaf.verdict, leaf.standing)
+                leaves.append(made)
+                return made
+            if node.__class__ is Opening:
+                node = node.tree
+                continue
+            position, children = node  # type: ignore[misc]
+            value = values[position]
+            if value is None:
+                break
+            node = children[value]  # type: ignore[index]
+        name = names[position]
+        return branch(
+            name, {v: down(child, (*path, (name, v))) for v, child in children.items()}
+        )
+
+    tree = down(node, ())
+    return leaves, tree
+
+
 def _openings(root: Split | Box, real: int) -> Node:
     """The diagram with each split on a pseudo-fact (position `real` or more) whose parent
     splits on a real fact made an `Opening` of the leaves below it."""
@@ -499,7 +538,7 @@ def _openings(root: Split | Box, real: int) -> Node:
                 boxes.append(at)
             elif isinstance(at, tuple):
                 stack.extend(reversed(at[1].values()))
-        return Opening(tuple(boxes))
+        return Opening(tuple(boxes), node)
 
     if isinstance(root, tuple) and root[0] >= real:
         return opening(root)

@@ -209,7 +209,7 @@ def deciding_under_unknowns(
     return tuple(seen.values())
 
 
-def mattering_facts(leaves: list[Leaf]) -> set[str]:
+def mattering_facts(leaves: list[Leaf], tree: Branch | Leaf | None = None) -> set[str]:
     """Facts whose value alone changes the verdict somewhere: two leaves with different verdicts
     whose fixed facts differ in exactly that fact (and agree wherever both are fixed).
 
@@ -219,12 +219,14 @@ def mattering_facts(leaves: list[Leaf]) -> set[str]:
     leaves of another branch that agree with it wherever both are fixed (found by following
     its values down that branch), and a fact is settled by the first pair that differs. Two
     branches whose leaves all have one and the same verdict are not compared at all. The
-    leaves may come from any search tree over the same facts (their paths say its shape).
+    leaves may come from any search tree over the same facts (their paths say its shape);
+    `tree` is that tree when the caller has it already (`branch` builds its nodes), else it
+    is built again from the paths.
     """
     out: set[str] = set()
     if len(leaves) < 2:
         return out
-    root = _search_tree(leaves)
+    root = _search_tree(leaves) if tree is None else tree
     if isinstance(root, Leaf):
         return out
     fixed = {id(leaf): dict(leaf.assigned) for leaf in leaves}
@@ -236,35 +238,50 @@ def mattering_facts(leaves: list[Leaf]) -> set[str]:
             _parts_ways(a, b, fixed) for a, b in itertools.combinations(branches, 2)
         ):
             out.add(node.fact)
-        stack.extend(b for b in branches if isinstance(b, _Branch) and len(b.verdicts) > 1)
+        stack.extend(b for b in branches if isinstance(b, Branch) and len(b.verdicts) > 1)
     return out
 
 
 @record(slots=True)
-class _Branch:
+class Branch:
     """A node of the search: the fact it split on, a subtree per value, and (filled in once
     the tree is built) the leaves below it and their verdicts."""
 
     fact: str
-    children: dict[FactValue, _Branch | Leaf]
+    children: dict[FactValue, Branch | Leaf]
     leaves: list[Leaf] = field(default_factory=list)
     verdicts: frozenset[Verdict] = frozenset()
 
 
-def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
+def branch(fact: str, children: dict[FactValue, Branch | Leaf]) -> Branch:
+    """A node of a search tree from its subtrees (in value order, each built already), with
+    the leaves below it, in leaf order, and their verdicts."""
+    leaves: list[Leaf] = []
+    verdicts: set[Verdict] = set()
+    for child in children.values():
+        if child.__class__ is Leaf:
+            leaves.append(child)
+            verdicts.add(child.verdict)
+        else:
+            leaves += child.leaves  # type: ignore[union-attr]
+            verdicts |= child.verdicts  # type: ignore[union-attr]
+    return Branch(fact, children, leaves, frozenset(verdicts))
+
+
+def _search_tree(leaves: list[Leaf]) -> Branch | Leaf:
     """The search tree again, from the leaves' paths (each path lists the facts split on),
     each node with the leaves below it (in leaf order) and their verdicts."""
     if len(leaves) == 1 and not leaves[0].assigned:
         return leaves[0]
-    root = _Branch(leaves[0].assigned[0][0], {})
+    root = Branch(leaves[0].assigned[0][0], {})
     for leaf in leaves:
         node = root
         node.leaves.append(leaf)
         *through, (_, last) = leaf.assigned
         for depth, (_, value) in enumerate(through):
             child = node.children.get(value)
-            if not isinstance(child, _Branch):
-                child = node.children[value] = _Branch(leaf.assigned[depth + 1][0], {})
+            if not isinstance(child, Branch):
+                child = node.children[value] = Branch(leaf.assigned[depth + 1][0], {})
             node = child
             node.leaves.append(leaf)
         node.children[last] = leaf
@@ -272,12 +289,12 @@ def _search_tree(leaves: list[Leaf]) -> _Branch | Leaf:
     while stack:
         node = stack.pop()
         node.verdicts = frozenset(leaf.verdict for leaf in node.leaves)
-        stack.extend(c for c in node.children.values() if isinstance(c, _Branch))
+        stack.extend(c for c in node.children.values() if isinstance(c, Branch))
     return root
 
 
 def _parts_ways(
-    one: _Branch | Leaf, other: _Branch | Leaf, fixed: Mapping[int, Mapping[str, FactValue]]
+    one: Branch | Leaf, other: Branch | Leaf, fixed: Mapping[int, Mapping[str, FactValue]]
 ) -> bool:
     """Whether a leaf under `one` and a leaf under `other` that agree wherever both are fixed
     (other than on the fact that split them) have different verdicts. `fixed`: each leaf's
@@ -286,14 +303,14 @@ def _parts_ways(
         if isinstance(one, Leaf):
             return one.verdict != other.verdict
         one, other = other, one  # follow the leaf's values down the branch
-    branch = cast(_Branch, other)
+    branch = cast(Branch, other)
     mine, verdicts = ([one], {one.verdict}) if isinstance(one, Leaf) else (one.leaves, one.verdicts)
     if len(verdicts | branch.verdicts) == 1:
         return False
     for leaf in mine:
         values = fixed[id(leaf)]
         verdict = leaf.verdict
-        stack: list[_Branch | Leaf] = [branch]
+        stack: list[Branch | Leaf] = [branch]
         while stack:
             node = stack.pop()
             if isinstance(node, Leaf):
