@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import re
@@ -26,6 +27,7 @@ from claimrules.load.yamlsafe import (
     Document,
     load_yaml_file,
     parse_yaml,
+    plain_json,
     position_of,
     read_text,
 )
@@ -1347,3 +1349,113 @@ def test_safe_dump_floats_come_back_as_floats() -> None:
         assert type(data["x"]) is float
     # inf and nan are dumped as `.inf` / `.nan`, which stay strings here
     assert parse_yaml(yaml.safe_dump({"x": float("inf")}), F).data == {"x": ".inf"}
+
+
+# --- plain_json: JSON read as parse_yaml reads it -------------------------------------------
+
+
+def _strictly_equal(a: object, b: object) -> bool:
+    """Equal, down to each value's type (`1 == True`, so `==` alone would not tell)."""
+    if isinstance(a, dict):
+        return (
+            type(b) is dict
+            and list(a) == list(b)
+            and all(_strictly_equal(v, b[k]) for k, v in a.items())
+        )
+    if isinstance(a, list):
+        return type(b) is list and len(a) == len(b) and all(
+            _strictly_equal(x, y) for x, y in zip(a, b, strict=True)
+        )
+    return type(a) is type(b) and a == b
+
+
+#: Text that JSON and YAML may read apart: escapes, YAML line breaks, floats, `-0`, C1.
+JSON_TRICKY = st.sampled_from(
+    ["\\", "\\u00e9", "\\n", "\x85", "\u2028", "\u2029", "\ufeff", "\x80", "\t", "é", " ", "-0",
+     "1.5", "1e5", "NaN", "<<", "~", "null", "true", ":", "#", "&a", "*a", "!t", "'", '"']
+)
+JSON_LEAVES = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | JSON_TRICKY
+)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8) | JSON_TRICKY, children, max_size=4),
+    max_leaves=16,
+)
+
+
+#: Values `plain_json` mostly reads (the tricky ones above it mostly leaves).
+PLAIN_TEXT = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7e, blacklist_characters='\\"')
+    | st.sampled_from("éß日本\u00a0\U0001f600"),
+    max_size=12,
+)
+PLAIN_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**18) + 1, 10**18 - 1) | PLAIN_TEXT,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(PLAIN_TEXT, children, max_size=4),
+    max_leaves=16,
+)
+
+
+@settings(derandomize=True, max_examples=600, deadline=None)
+@given(
+    st.dictionaries(PLAIN_TEXT, PLAIN_VALUES, max_size=5)
+    | st.dictionaries(PLAIN_TEXT | JSON_TRICKY, JSON_VALUES, max_size=5),
+    st.booleans(),
+    st.sampled_from([(", ", ": "), (",", ":"), (" , ", " : ")]),
+    st.sampled_from(["", "dup", "raw"]),
+)
+def test_plain_json_reads_what_parse_yaml_reads(
+    data: dict[str, object], ascii_only: bool, separators: tuple[str, str], twist: str
+) -> None:
+    """Whatever `plain_json` reads, `parse_yaml` reads to the same values, types included;
+    what it leaves (None), `parse_yaml` still decides."""
+    text = json.dumps(data, ensure_ascii=ascii_only, separators=separators)
+    if twist == "dup" and data:  # a duplicate key, which JSON would quietly keep the last of
+        first = json.dumps(next(iter(data)), ensure_ascii=ascii_only)
+        text = "{" + first + separators[1] + "1" + separators[0] + text[1:]
+    elif twist == "raw":  # a raw character where JSON would escape it
+        text = text.replace("\\u0085", "\x85").replace("\\t", "\t").replace("\\u2028", "\u2028")
+    got = plain_json(text)
+    if got is None:
+        return
+    assert _strictly_equal(got, parse_yaml(text, F).data), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"facts": {"actor": "ukraine", "n": 3, "b": true, "x": null}}',
+         {"facts": {"actor": "ukraine", "n": 3, "b": True, "x": None}}),
+        ('{"as_of":"2024-05-30","sources":["nyt"]}', {"as_of": "2024-05-30", "sources": ["nyt"]}),
+        ('{"é": "日本"}', {"é": "日本"}),
+        ('{"a": 1, "a": 2}', None),  # duplicate: parse_yaml refuses it
+        ('{"a": 1.5}', None),  # a float: its text decides what it is
+        ('{"a": -0}', None),  # `-0` stays a string for this reader
+        ('{"a": 1234567890123456789}', None),  # more digits than an int64: refused
+        ('{"a": NaN}', None),
+        ('{"a": "\\u00e9"}', None),  # an escape
+        ('{"a": "x\u2028y"}', None),  # a YAML line break, folded in a quoted scalar
+        ('{"a":\t1}', None),
+        ('\ufeff{"a": 1}', None),
+        ('[1, 2]', None),
+        (' {"a": 1}', None),
+        ('{"a": 1,}', None),
+        ("{" + '"' + "k" * 1001 + '": 1}', None),  # a key PyYAML may not find
+        ('{"a": "' + "x" * (64 * 1024) + '"}', None),  # longer than PLAIN_JSON_CHARS
+    ],
+)
+def test_plain_json_reads_plain_objects_and_leaves_the_rest(
+    text: str, expected: object
+) -> None:
+    got = plain_json(text)
+    assert _strictly_equal(got, expected), got
+    if got is not None:
+        assert _strictly_equal(parse_yaml(text, F).data, got)
