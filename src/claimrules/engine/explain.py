@@ -901,7 +901,9 @@ def _shared_fields(
     for r, lead in zip(g.rules, g.leads, strict=True):
         if r.index not in failed:
             _failed(compiled, ctx, r, facts, ((lead, False),))
-    g.shared = tuple(failed[r.index] for r in g.rules)
+    # Copies, made one after the other: a new value copies them all again, in order, and finds
+    # them side by side in memory (the rules' own are spread over it).
+    g.shared = tuple(map(dict.copy, (failed[r.index] for r in g.rules)))
     return g.shared
 
 
