@@ -569,7 +569,7 @@ class Led:
     kinds: tuple[CompiledNode, ...] = ()
     kind_of: tuple[int, ...] = ()
     members: tuple[tuple[int, ...], ...] = ()
-    # At depth 0, once a value is first laid out: each rule's failed outcome fields (`failed`).
+    # Once a value is first laid out: each rule's failed outcome fields (`Layout.failed`).
     shared: tuple[dict[str, object], ...] = ()
 
 
@@ -761,7 +761,9 @@ def _joined(
     put: list[RuleOutcome],
 ) -> tuple[RuleOutcome, ...]:
     """`_laid_parts`'s outcomes, in explanation order."""
-    joined = list(itertools.chain.from_iterable(parts))
+    joined = list(parts[0])
+    for part in itertools.islice(parts, 1, None):
+        joined += part  # a tuple's items copied at once (a chain hands them on one by one)
     for i, o in zip(at, put, strict=True):
         joined[i] = o
     return plan.gather(joined)
@@ -809,10 +811,11 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
     onward: list[tuple[int, CompiledRule, CompiledNode]] = []
     value = facts[g.fact]
     depth = g.depth + 1
-    failed = plan.failed
     # Equal tests (one closure, operands of one type) fail on one value with one reason.
     found: dict[object, ConditionFailed] = {}
-    for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
+    for p, r, lead, shared in zip(g.positions, g.rules, g.leads,
+                                  g.shared or _shared_fields(compiled, ctx, plan, g, facts),
+                                  strict=True):
         held = lead.test(facts)
         if held is not False:
             out.append(None)
@@ -831,10 +834,6 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
             if reason is None:
                 reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
             found[test] = reason
-        shared = failed.get(r.index)
-        if shared is None:
-            out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
-            continue
         # `_failed`, inlined: this loop builds many outcomes.
         own = shared.copy()
         own["reason"] = reason
@@ -896,7 +895,8 @@ def _ready_top(
 def _shared_fields(
     compiled: CompiledRuleset, ctx: Context, plan: Layout, g: Led, facts: Facts
 ) -> tuple[dict[str, object], ...]:
-    """Each rule's failed outcome fields (`Layout.failed`), kept on its top group."""
+    """Each rule's failed outcome fields (`Layout.failed`), kept on its group (the groups
+    past the lead test live as long as the ready value that hands them on)."""
     failed = plan.failed
     for r, lead in zip(g.rules, g.leads, strict=True):
         if r.index not in failed:
