@@ -901,9 +901,14 @@ def _shared_fields(
     for r, lead in zip(g.rules, g.leads, strict=True):
         if r.index not in failed:
             _failed(compiled, ctx, r, facts, ((lead, False),))
-    # Copies, made one after the other: a new value copies them all again, in order, and finds
-    # them side by side in memory (the rules' own are spread over it).
+    if g.depth:
+        g.shared = tuple(failed[r.index] for r in g.rules)
+        return g.shared
+    # At the top, copies made one after the other, which take the originals' place: a new
+    # value copies them all again, in order, and finds them side by side in memory (the
+    # originals, built rule by rule, are spread over it).
     g.shared = tuple(map(dict.copy, (failed[r.index] for r in g.rules)))
+    failed.update((r.index, own) for r, own in zip(g.rules, g.shared, strict=True))
     return g.shared
 
 
