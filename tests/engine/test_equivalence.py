@@ -846,6 +846,45 @@ def test_laid_out_outcomes_past_the_lead_test_are_the_plainly_built_ones(
                                                       facts)), facts
 
 
+def test_a_top_group_tries_each_distinct_lead_test_once_and_gives_the_plain_outcomes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A top group of the layout tries each distinct lead test (one closure, operands of one
+    type) once for a value and builds every rule's outcome from its kind's reason: with many
+    rules to a lead test, some held and some failed by each value, rules whose failed fields
+    were built one by one before (their lead fact missing), values of two types (1 and 1.0),
+    and the collector paused while the explanation is built (as from `GC_PAUSE_RULES` rules),
+    the outcomes are the plainly built ones, seen first and seen again."""
+
+    def rule(rid: str, when: dict[str, object]) -> Rule:
+        return RuleModel.model_validate({"id": rid, "effect": "permit", "when": when,
+                                         "because": ["k1"], "note": "n"}).to_domain()
+
+    leads: list[dict[str, object]] = [
+        {"fact": "a", "is": "a1"}, {"fact": "a", "is": "a2"}, {"fact": "a", "in": ["a1", "a3"]},
+        {"fact": "n", "ge": 1}, {"fact": "n", "lt": 2},
+    ]
+    seconds = [{"fact": "c", "is": "c1"}, {"fact": "c", "is": "c2"}]
+    rules = [rule(f"r{i:02d}", {"all": [leads[i % len(leads)], seconds[i % 2]]})
+             for i in range(20)]
+    rs = make_ruleset(FACTS, rules)
+    monkeypatch.setattr(explaining, "LAYOUT_RULES", 0)
+    monkeypatch.setattr(explaining, "GC_PAUSE_RULES", 0)
+    compiled = compiled_ruleset(rs)
+    ctx = build_context(compiled, None, None, None)
+    space = itertools.product([None, "a1", "a2", "a3"], ["c1", None], [None, 1, 1.0, 3])
+    scenarios = [{k: v for k, v in zip("acn", values, strict=True) if v is not None}
+                 for values in space]
+    for facts in scenarios + scenarios:
+        got = decide(compiled, facts)
+        applicable, undecided, _ = split(compiled, ctx, facts)
+        assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
+                                                      facts)), facts
+    plan = explaining.layout(compiled, ctx)
+    assert {g.fact: len(g.kinds) for g in plan.groups} == {"a": 3, "n": 2}
+    assert all(len(g.rules) == len(g.shared) for g in plan.groups)
+
+
 def test_a_case_within_the_stated_part_of_unreported_terms_is_settled() -> None:
     """A rule whose terms were not reported, with a stated part (`within`): a case inside
     that part is covered whatever the unreported rest says; a case outside it depends on the

@@ -11,6 +11,7 @@ every rule it fails, ready to join.
 
 from __future__ import annotations
 
+import collections
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -257,7 +258,11 @@ def explained(
     if len(compiled.rules) < GC_PAUSE_RULES:
         return _laid_out(compiled, ctx, facts, applicable, undecided)
     with gc_paused():
-        return _laid_out(compiled, ctx, facts, applicable, undecided)
+        parts = _laid_parts(compiled, ctx, facts, applicable, undecided)
+    # Joined with the collector running again: the collection that its pause put off then
+    # starts on allocating the joined list, before that list (or the explanation) holds every
+    # rule's outcome for it to walk.
+    return _joined(*parts)
 
 
 def built_outcomes(
@@ -562,6 +567,13 @@ class Led:
     leads: tuple[CompiledNode, ...]
     unknown: tuple[None, ...]  # the fact missing: every rule's outcome is found one by one
     ready: dict[tuple[object, ...], Ready] = field(default_factory=dict)
+    # At depth 0: the distinct lead tests (one closure, operands of one type: they hold or fail
+    # together, with one reason), each rule's among them, and each one's rules (by member).
+    kinds: tuple[CompiledNode, ...] = ()
+    kind_of: tuple[int, ...] = ()
+    members: tuple[tuple[int, ...], ...] = ()
+    # Once a value is first laid out: each rule's failed outcome fields (`Layout.failed`).
+    shared: tuple[dict[str, object], ...] = ()
 
 
 @record(slots=True)
@@ -613,11 +625,32 @@ def _led(
     by_fact: dict[str, list[tuple[int, CompiledRule, CompiledNode]]] = {}
     for member in members:
         by_fact.setdefault(member[2].fact, []).append(member)  # type: ignore[arg-type]
-    return tuple(
+    groups = tuple(
         Led(name, depth, tuple(p for p, _, _ in led), tuple(r for _, r, _ in led),
             tuple(n for _, _, n in led), (None,) * len(led))
         for name, led in by_fact.items()
     )
+    if depth == 0:
+        for g in groups:
+            _sort_kinds(g)
+    return groups
+
+
+def _sort_kinds(g: Led) -> None:
+    """Fill in a top group's kinds (see Led)."""
+    kinds: dict[tuple[object, type], int] = {}
+    leads: list[CompiledNode] = []
+    members: list[list[int]] = []
+    kind_of: list[int] = []
+    for m, lead in enumerate(g.leads):
+        k = kinds.setdefault((lead.test, lead.operand.__class__), len(leads))
+        if k == len(leads):
+            leads.append(lead)
+            members.append([])
+        members[k].append(m)
+        kind_of.append(k)
+    g.kinds, g.kind_of = tuple(leads), tuple(kind_of)
+    g.members = tuple(map(tuple, members))
 
 
 def layout(compiled: CompiledRuleset, ctx: Context) -> Layout:
@@ -668,6 +701,23 @@ def _laid_out(
     undecided: list[CompiledRule],
 ) -> tuple[RuleOutcome, ...]:
     """Every rule's outcome, in explanation order (equal to `_outcome` of each rule)."""
+    return _joined(*_laid_parts(compiled, ctx, facts, applicable, undecided))
+
+
+#: What `_laid_parts` finds: the layout, the joined parts (in the layout's order), and the
+#: outcomes that go in place of their Nones (by position in the joined parts).
+Parts = tuple[Layout, list[tuple[RuleOutcome | None, ...]], list[int], list[RuleOutcome]]
+
+
+def _laid_parts(
+    compiled: CompiledRuleset,
+    ctx: Context,
+    facts: Facts,
+    applicable: list[CompiledRule],
+    undecided: list[CompiledRule],
+) -> Parts:
+    """The outcomes `_laid_out` joins: every one it builds is built here (`explained` builds
+    them with the collector paused, and joins them after: see there)."""
     plan = layout(compiled, ctx)
     parts: list[tuple[RuleOutcome | None, ...]] = [plan.fixed]
     todo: list[tuple[int, ...]] = [plan.unled]
@@ -681,8 +731,9 @@ def _laid_out(
         parts.append(ready.outcomes)
         todo.append(ready.left)
         after.extend(ready.next)
-    joined = list(itertools.chain.from_iterable(parts))
     where = plan.where
+    at: list[int] = []
+    put: list[RuleOutcome] = []
     while after:
         g = after.pop()
         ready = _ready_for(compiled, ctx, plan, g, facts)
@@ -691,7 +742,8 @@ def _laid_out(
             continue
         for p, o in zip(g.positions, ready.outcomes, strict=True):
             if o is not None:
-                joined[where[p]] = o
+                at.append(where[p])
+                put.append(o)
         todo.append(ready.left)
         after.extend(ready.next)
     positions = list(itertools.chain.from_iterable(todo))
@@ -702,9 +754,21 @@ def _laid_out(
         order = plan.order
         for p in positions:
             r = order[p]
-            joined[where[p]] = _found(
-                compiled, ctx, r, values.get(r.index, False), facts, by_override
-            )
+            at.append(where[p])
+            put.append(_found(compiled, ctx, r, values.get(r.index, False), facts, by_override))
+    return plan, parts, at, put
+
+
+def _joined(
+    plan: Layout, parts: list[tuple[RuleOutcome | None, ...]], at: list[int],
+    put: list[RuleOutcome],
+) -> tuple[RuleOutcome, ...]:
+    """`_laid_parts`'s outcomes, in explanation order."""
+    joined = list(parts[0])
+    for part in itertools.islice(parts, 1, None):
+        joined += part  # a tuple's items copied at once (a chain hands them on one by one)
+    for i, o in zip(at, put, strict=True):
+        joined[i] = o
     return plan.gather(joined)
 
 
@@ -740,19 +804,21 @@ def _ready_for(
 def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Ready:
     """What the scenario's value of `g.fact` gives its rules (see Ready)."""
     plan = layout(compiled, ctx)
-    out: list[RuleOutcome | None] = []
-    left: list[int] = []
-    onward: list[tuple[int, CompiledRule, CompiledNode]] = []
     reasons = plan.reasons
     if len(reasons) > LAYOUT_REASONS:
         reasons.clear()
+    if g.kinds:
+        return _ready_top(compiled, ctx, plan, g, facts)
+    out: list[RuleOutcome | None] = []
+    left: list[int] = []
+    onward: list[tuple[int, CompiledRule, CompiledNode]] = []
     value = facts[g.fact]
     depth = g.depth + 1
-    failed = plan.failed
-    new = object.__new__
     # Equal tests (one closure, operands of one type) fail on one value with one reason.
     found: dict[object, ConditionFailed] = {}
-    for p, r, lead in zip(g.positions, g.rules, g.leads, strict=True):
+    for p, r, lead, shared in zip(g.positions, g.rules, g.leads,
+                                  g.shared or _shared_fields(compiled, ctx, plan, g, facts),
+                                  strict=True):
         held = lead.test(facts)
         if held is not False:
             out.append(None)
@@ -771,17 +837,82 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
             if reason is None:
                 reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
             found[test] = reason
-        shared = failed.get(r.index)
-        if shared is None:
-            out.append(_failed(compiled, ctx, r, facts, ((lead, False),), reason))
-            continue
-        # `_failed`, inlined: this loop builds thousands of outcomes when a value is new.
-        outcome = new(RuleOutcome)
-        own = outcome.__dict__
-        own.update(shared)
+        # `_failed`, inlined: this loop builds many outcomes.
+        own = shared.copy()
         own["reason"] = reason
+        outcome = _new(RuleOutcome)
+        _set_dict(outcome, "__dict__", own)
         out.append(outcome)
     return Ready(tuple(out), tuple(left), _led(depth, onward))
+
+
+_new = object.__new__
+#: Gives an instance its own dict: a copy of a split dict (an instance's), which keeps its keys
+#: shared, costs a third less than updating the instance's (see `_failed`).
+_set_dict = object.__setattr__
+
+
+def _ready_top(
+    compiled: CompiledRuleset, ctx: Context, plan: Layout, g: Led, facts: Facts
+) -> Ready:
+    """`_ready` of a top group: each of its distinct lead tests tried once, and the outcomes of
+    all its rules built in a few C-level passes (thousands of them when a value is new)."""
+    reasons = plan.reasons
+    value = facts[g.fact]
+    kind_reason: list[ConditionFailed | None] = []
+    holding: list[int] = []
+    held_by: dict[int, bool | None] = {}
+    for k, lead in enumerate(g.kinds):
+        held = lead.test(facts)
+        if held is False:
+            key = (lead.test, lead.operand.__class__, value.__class__, value)
+            reason = reasons.get(key)
+            if reason is None:
+                reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
+            kind_reason.append(reason)
+            continue
+        kind_reason.append(None)
+        for m in g.members[k]:
+            holding.append(m)
+            held_by[m] = held
+    shared = g.shared or _shared_fields(compiled, ctx, plan, g, facts)
+    dicts = list(map(dict.copy, shared))
+    collections.deque(map(dict.__setitem__, dicts, itertools.repeat("reason"),
+                          map(kind_reason.__getitem__, g.kind_of)), 0)
+    out: list[RuleOutcome | None] = list(map(_new, itertools.repeat(RuleOutcome, len(dicts))))
+    collections.deque(map(_set_dict, out, itertools.repeat("__dict__"), dicts), 0)
+    left: list[int] = []
+    onward: list[tuple[int, CompiledRule, CompiledNode]] = []
+    for m in sorted(holding):
+        out[m] = None
+        r = g.rules[m]
+        # Every earlier part held too: a false next part is the first false part.
+        then = _lead(r, 1) if held_by[m] is True else None
+        if then is None:
+            left.append(g.positions[m])
+        else:
+            onward.append((g.positions[m], r, then))
+    return Ready(tuple(out), tuple(left), _led(1, onward))
+
+
+def _shared_fields(
+    compiled: CompiledRuleset, ctx: Context, plan: Layout, g: Led, facts: Facts
+) -> tuple[dict[str, object], ...]:
+    """Each rule's failed outcome fields (`Layout.failed`), kept on its group (the groups
+    past the lead test live as long as the ready value that hands them on)."""
+    failed = plan.failed
+    for r, lead in zip(g.rules, g.leads, strict=True):
+        if r.index not in failed:
+            _failed(compiled, ctx, r, facts, ((lead, False),))
+    if g.depth:
+        g.shared = tuple(failed[r.index] for r in g.rules)
+        return g.shared
+    # At the top, copies made one after the other, which take the originals' place: a new
+    # value copies them all again, in order, and finds them side by side in memory (the
+    # originals, built rule by rule, are spread over it).
+    g.shared = tuple(map(dict.copy, (failed[r.index] for r in g.rules)))
+    failed.update((r.index, own) for r, own in zip(g.rules, g.shared, strict=True))
+    return g.shared
 
 
 def _found(
@@ -846,8 +977,8 @@ def _failed(
         shared = plan.failed[r.index] = first.__dict__
         if first.reason == reason:
             return first
-    outcome = object.__new__(RuleOutcome)
-    own = outcome.__dict__
-    own.update(shared)
+    own = shared.copy()
     own["reason"] = reason
+    outcome = _new(RuleOutcome)
+    _set_dict(outcome, "__dict__", own)
     return outcome
