@@ -11,7 +11,6 @@ every rule it fails, ready to join.
 
 from __future__ import annotations
 
-import collections
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Mapping
@@ -876,11 +875,13 @@ def _ready_top(
             holding.append(m)
             held_by[m] = held
     shared = g.shared or _shared_fields(compiled, ctx, plan, g, facts)
-    dicts = list(map(dict.copy, shared))
-    collections.deque(map(dict.__setitem__, dicts, itertools.repeat("reason"),
-                          map(kind_reason.__getitem__, g.kind_of)), 0)
-    out: list[RuleOutcome | None] = list(map(_new, itertools.repeat(RuleOutcome, len(dicts))))
-    collections.deque(map(_set_dict, out, itertools.repeat("__dict__"), dicts), 0)
+    out: list[RuleOutcome | None] = []
+    for fields_, k in zip(shared, g.kind_of, strict=True):
+        own = fields_.copy()
+        own["reason"] = kind_reason[k]
+        outcome = _new(RuleOutcome)
+        _set_dict(outcome, "__dict__", own)
+        out.append(outcome)
     left: list[int] = []
     onward: list[tuple[int, CompiledRule, CompiledNode]] = []
     for m in sorted(holding):
