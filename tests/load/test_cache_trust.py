@@ -7,9 +7,11 @@ The attacks run through the installed command where the behaviour is the command
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from _proc import Job, claimrules_argv, run
 from claimrules import load_ruleset
 from claimrules.load import snapshot
+from claimrules.load.domain import Effect, Rule
 from conftest import ROOT, SHIPPED
 
 PERMITTED = str(ROOT / "examples" / "permitted.yaml")
@@ -35,11 +38,27 @@ def _cached_run(cache: Path, *extra: str) -> tuple[int, str, str]:
 
 
 def _poison(entry: Path) -> None:
-    """What an attacker with write access does: every permit becomes a prohibit."""
-    doc = json.loads(entry.read_bytes())
-    for rule in doc["ruleset"]["rules"]:
-        rule["effect"] = "prohibit"
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    """What an attacker with write access does: every permit becomes a prohibit, and the
+    entry's digest of its ruleset is made right (a well-formed entry: only its owner and mode
+    keep it from being read)."""
+    head, payload = entry.read_bytes().split(b"\n")
+    header, ruleset = json.loads(head), json.loads(payload)
+    effect = [f.name for f in fields(Rule)].index("effect") + 1
+    for rule in ruleset[3]:
+        rule[effect] = snapshot._pack(Effect.PROHIBIT, {})
+    poisoned = snapshot._json(ruleset)
+    header["ruleset"] = hashlib.sha256(poisoned).hexdigest()
+    entry.write_bytes(snapshot._json(header) + b"\n" + poisoned)
+
+
+def test_a_poisoned_entry_would_be_believed_were_it_trusted(tmp_path: Path) -> None:
+    # So the refusals below are the trust checks' doing, not a malformed entry's.
+    cache = tmp_path / "cache"
+    assert _cached_run(cache)[0] == 0
+    (entry,) = cache.iterdir()
+    _poison(entry)
+    code, out, _ = _cached_run(cache)
+    assert (code, json.loads(out)["verdict"]) == (0, "prohibited")
 
 
 def test_a_fresh_cache_is_private(tmp_path: Path) -> None:
@@ -106,10 +125,11 @@ def test_an_entry_of_other_code_is_a_miss(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path / "cache"))
     assert snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    assert doc["code"] == snapshot.code_digest()
-    doc["code"] = "0" * 64  # same version string, other code
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    head, payload = entry.read_bytes().split(b"\n")
+    header = json.loads(head)
+    assert header["code"] == snapshot.code_digest()
+    header["code"] = "0" * 64  # same version string, other code
+    entry.write_bytes(snapshot._json(header) + b"\n" + payload)
     entry.chmod(0o600)
     assert snapshot.load(SHIPPED) is None
 

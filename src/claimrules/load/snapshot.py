@@ -1,13 +1,17 @@
 """A cache of checked rulesets, so that a one-shot `claimrules eval` does not parse, validate
 and re-verify every quote of a ruleset that has not changed since it was last loaded.
 
-An entry is a JSON document holding the checked ruleset (its plain `domain` values) and the
-sha256 of every file it was read from: `ruleset.yaml`, the `sources`, `claims`, `rules` and
-`cases` files, and every archived text. It is used only when
+An entry is two lines of JSON: a header — the format, the claimrules version, the digest of
+the code that wrote it, the ruleset's directory, the sha256 of every file the ruleset was read
+from (`ruleset.yaml`, the `sources`, `claims`, `rules` and `cases` files, and every archived
+text) and the sha256 of the second line — then the checked ruleset (its plain `domain`
+values, as tagged arrays: see "encoding" below). It is used only when
 
-- the entry's format and the claimrules version match this program's;
+- the entry's format, the claimrules version and the code digest match this program's;
 - the ruleset directory holds exactly the YAML files it was read from (none added, none gone);
-- every one of those files, and every archived text, still has the recorded sha256.
+- every one of those files, and every archived text, still has the recorded sha256;
+- the stored ruleset still has its recorded sha256 (a damaged entry is a miss: the bytes
+  decoded are the bytes written).
 
 Anything else — a changed byte, a new claims file, an unreadable or malformed entry — is a
 miss, and the caller loads and checks the ruleset in full (which reports what is wrong, such as
@@ -34,17 +38,20 @@ This module imports neither pydantic nor PyYAML.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
 import stat
 from collections.abc import Callable, Mapping
+from datetime import date
+from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from claimrules import __version__
 from claimrules.diagnostics import LoadError, Span
-from claimrules.load import codec
+from claimrules.load import domain
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
 from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_names
 
@@ -52,7 +59,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 #: Bumped whenever the layout of an entry changes.
-FORMAT = 3
+FORMAT = 4
 
 #: Entries larger than this are not read (a ruleset's archives are at most 2 MiB each).
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -137,10 +144,29 @@ def code_digest() -> str:
     h = hashlib.sha256(__version__.encode())
     for name in sorted(names):
         h.update(name.encode() + b"\0")
-        with open(os.path.join(package, name), "rb") as f:
-            h.update(f.read())
+        _hash_file(h, os.path.join(package, name))
         h.update(b"\0")
     return h.hexdigest()
+
+
+def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False) -> None:
+    """Feed a file's bytes to the hash `h`, read with the descriptor's own calls (a buffered
+    file object costs a cached eval about twice as much for a hundred small files): the size
+    `fstat` gives in one read, then on to the end. `regular`: opened without blocking, and
+    OSError unless it is a regular file (a FIFO put in a file's place is refused, not waited
+    on)."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) if regular else flags)
+    try:
+        info = os.fstat(fd)
+        if regular and not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{os.fspath(path)} is not a regular file")
+        chunk = os.read(fd, info.st_size + 1)
+        while chunk:
+            h.update(chunk)
+            chunk = os.read(fd, _CHUNK)
+    finally:
+        os.close(fd)
 
 
 # --- trust ---------------------------------------------------------------------------------
@@ -214,13 +240,8 @@ def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
 def file_digest(path: str | os.PathLike[str]) -> str:
     """The sha256 of a regular file's bytes; OSError if it cannot be read or is not a regular
     file (opened without blocking, so a FIFO put in a file's place is refused, not waited on)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        h = hashlib.sha256()
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
+    h = hashlib.sha256()
+    _hash_file(h, path, regular=True)
     return h.hexdigest()
 
 
@@ -236,7 +257,8 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         raw = _read_entry(where, _entry_name(real_root))
         if raw is None:
             return None
-        doc = json.loads(raw)
+        head, _, payload = raw.partition(b"\n")
+        doc = json.loads(head)
         if (
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
@@ -244,9 +266,10 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
             or doc.get("code") != code_digest()
             or doc.get("root") != real_root
             or not _unchanged(display_root, doc["inputs"])
+            or hashlib.sha256(payload).hexdigest() != doc["ruleset"]
         ):
             return None
-        return _decode(doc["ruleset"], display_root, doc["inputs"])
+        return _decode(json.loads(payload), display_root, doc["inputs"])
     except _Untrusted as exc:
         _warn_once(warn, exc)
         return None
@@ -274,15 +297,18 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
     from claimrules.output import write_atomic  # noqa: PLC0415 - only on a miss
 
     real_root = os.path.realpath(ruleset.root)
-    doc = {
+    try:
+        payload = _json(_encode(ruleset))
+    except ValueError:  # a value no entry can hold
+        return False
+    data = _json({
         "format": FORMAT,
         "claimrules": __version__,
         "code": code_digest(),
         "root": real_root,
         "inputs": dict(sorted(ruleset.inputs.items())),
-        "ruleset": _encode(ruleset),
-    }
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        "ruleset": hashlib.sha256(payload).hexdigest(),
+    }) + b"\n" + payload
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(_open_dir(where))  # ours and private, or no entry is written
@@ -295,32 +321,120 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
     return True
 
 
+def _json(value: object) -> bytes:
+    """Compact JSON in ASCII: no newline occurs inside it (one ends an entry's header), and
+    the C parser reads ASCII fastest."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 # --- encoding ------------------------------------------------------------------------------
+#
+# The ruleset is stored as JSON arrays and scalars (read back by the C parser, into lists
+# decoded with no function per entity, so that a new field is carried without another line of
+# code). Every array is tagged by its first item:
+#
+# - a plain value of one of `_CLASSES` (a frozen dataclass): `[number, field, field, ...]`,
+#   its class's number in `_CLASSES` first, then its fields in declared order, so that
+#   decoding is one positional call of the class;
+# - a tuple: `[_TUPLE, item, ...]`; a list: `[_LIST, item, ...]`; a date: `[_DATE, ordinal]`;
+#   a member of one of `_ENUMS`: `[_ENUM - number, value]`; a source equal to the ruleset's
+#   source of its id (a claim's, as loading makes it: the same object): `[_SOURCE, id]`, so
+#   each source is stored, read and decoded once, not once per claim quoting it.
+#
+# None, a bool, an int, a float and a str (not an enum) are stored as they are, a dict with
+# str keys as an object. Decoding builds only those classes (data only: an entry names no
+# code). The layout depends on the classes' fields: an entry is keyed on the code that wrote
+# it (`code_digest`), and the stored ruleset on its sha256 (a damaged entry is a miss).
+
+#: The classes an entry may hold, by their number in it.
+_CLASSES: tuple[type, ...] = (
+    domain.EnumValue, domain.Fact, domain.Disagreement, domain.Constraint, domain.RulesetMeta,
+    domain.Archive, domain.DateBound, domain.Source, domain.Attribution, domain.Period,
+    domain.Claim, domain.Test, domain.All, domain.Any_, domain.Not, domain.Unknown,
+    domain.RuleEffective, domain.Refinement, domain.UnreportedTerms, domain.NotePart,
+    domain.Rule, domain.Expectation, domain.Case, ClaimRecord,
+)
+_NUMBERS = {cls: i for i, cls in enumerate(_CLASSES)}
+_ENUMS: tuple[type[StrEnum], ...] = (
+    domain.FactType, domain.ClaimKind, domain.Modality, domain.Effect,
+)
+_TUPLE, _LIST, _DATE, _SOURCE, _ENUM = -1, -2, -3, -4, -10
+#: Each enum's members by value (a look-up, not a call of the enum, which costs microseconds).
+_MEMBERS: tuple[dict[str, StrEnum], ...] = tuple({m.value: m for m in e} for e in _ENUMS)
+
+#: What an entry holds as it is (the look-up is cheaper than `isinstance`).
+_SCALARS = frozenset({str, bool, int, float, type(None)})
 
 
-def _encode(rs: Ruleset) -> dict[str, Any]:
+def _pack(value: object, sources: Mapping[str, Source]) -> Any:
+    """The encoded form of a plain value (see above); ValueError for anything else."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple:
+        return [_TUPLE, *[_pack(v, sources) for v in cast("tuple[object, ...]", value)]]
+    if kind is list:
+        return [_LIST, *[_pack(v, sources) for v in cast("list[object]", value)]]
+    if kind is dict:
+        items = cast("dict[object, object]", value).items()
+        if any(type(k) is not str for k, _ in items):
+            raise ValueError("cannot encode a dict whose keys are not all strings")
+        return {k: _pack(v, sources) for k, v in items}
+    if kind is date:
+        return [_DATE, cast(date, value).toordinal()]
+    if kind in _ENUMS:
+        return [_ENUM - _ENUMS.index(kind), cast(StrEnum, value).value]
+    if kind is Source and sources.get(cast(Source, value).id) == value:
+        return [_SOURCE, cast(Source, value).id]
+    number = _NUMBERS.get(kind)
+    if number is None:
+        raise ValueError(f"cannot encode a {kind.__name__}")
+    return [number, *[_pack(getattr(value, f.name), sources)
+                      for f in dataclasses.fields(cast(Any, value))]]
+
+
+def _unpack(data: Any, sources: Mapping[str, Source]) -> Any:
+    """The value `_pack` was given; ValueError (or TypeError, KeyError, IndexError) on anything
+    it did not write."""
+    kind = type(data)
+    if kind is list:
+        tag = data[0]
+        if type(tag) is not int:
+            raise ValueError("not an encoded value")
+        if tag >= 0:
+            return _CLASSES[tag](*[v if type(v) in _SCALARS else _unpack(v, sources)
+                                   for v in data[1:]])
+        if tag == _TUPLE:
+            return tuple([v if type(v) in _SCALARS else _unpack(v, sources) for v in data[1:]])
+        if tag == _LIST:
+            return [v if type(v) in _SCALARS else _unpack(v, sources) for v in data[1:]]
+        if tag == _DATE and len(data) == 2:
+            return date.fromordinal(data[1])
+        if tag == _SOURCE and len(data) == 2:
+            return sources[data[1]]
+        if tag <= _ENUM and len(data) == 2:
+            return _MEMBERS[_ENUM - tag][data[1]]
+        raise ValueError("not an encoded value")
+    if kind in _SCALARS:
+        return data
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else _unpack(v, sources) for k, v in data.items()}
+    raise ValueError("not an encoded value")
+
+
+def _encode(rs: Ruleset) -> list[Any]:
     prefix = rs.root + os.sep if rs.root else ""
-    return {
-        "meta": codec.encode(rs.meta),
-        "sources": [codec.encode(s) for s in rs.sources.values()],
-        "claims": [_encode_claim(r, rs.sources) for r in rs.claims.values()],
-        "rules": [codec.encode(r) for r in rs.rules],
-        "cases": [codec.encode(c) for c in rs.cases],
+    sources = {s.id: s for s in rs.sources.values()}
+    return [
+        _pack(rs.meta, {}),
+        [_pack(s, {}) for s in rs.sources.values()],
+        [_pack(r, sources) for r in rs.claims.values()],
+        [_pack(r, {}) for r in rs.rules],
+        [_pack(c, {}) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
-        "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
-        "archives": dict(rs.archives),
-    }
-
-
-def _encode_claim(record: ClaimRecord, sources: Mapping[str, Source]) -> dict[str, Any]:
-    """A claim record, its source named by id when it equals the ruleset's source of that id
-    (as loading makes it: the same object): each source is then stored, read and decoded once,
-    not once per claim quoting it."""
-    encoded: dict[str, Any] = codec.encode(record)
-    if sources.get(record.source.id) == record.source:
-        del encoded["f"]["source"]
-        encoded["source"] = record.source.id
-    return encoded
+        [[k, *_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()],
+        _pack(dict(rs.archives), {}),
+    ]
 
 
 def _relative(file: str, prefix: str) -> tuple[str, bool]:
@@ -333,23 +447,26 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> Ruleset:
-    meta = codec.decode(d["meta"])
-    sources = [codec.decode(s) for s in d["sources"]]
-    by_id = {s.id: s for s in sources if isinstance(s, Source)}
-    claims = [codec.decode(c, {"source": by_id[c.pop("source")]}) if "source" in c
-              else codec.decode(c) for c in d["claims"]]
-    rules = tuple(codec.decode(r) for r in d["rules"])
-    cases = tuple(codec.decode(c) for c in d["cases"])
+def _decode(d: Any, display_root: str, inputs: Mapping[str, str]) -> Ruleset:
+    packed_meta, packed_sources, packed_claims, packed_rules, packed_cases, packed_spans, \
+        archives = d
+    meta = _unpack(packed_meta, {})
+    sources = [_unpack(s, {}) for s in packed_sources]
+    by_id = {s.id: s for s in sources if type(s) is Source}
+    claims = [_unpack(c, by_id) for c in packed_claims]
+    rules = tuple(_unpack(r, {}) for r in packed_rules)
+    cases = tuple(_unpack(c, {}) for c in packed_cases)
     kinds = (
         (meta, RulesetMeta), *((s, Source) for s in sources), *((c, ClaimRecord) for c in claims),
         *((r, Rule) for r in rules), *((c, Case) for c in cases),
     )
-    if any(not isinstance(value, kind) for value, kind in kinds):
+    if any(type(value) is not kind for value, kind in kinds) or len(by_id) != len(sources):
+        raise ValueError("an entry of the wrong kind")
+    if type(archives) is not dict or not all(type(v) is str for v in archives.values()):
         raise ValueError("an entry of the wrong kind")
     spans = {
         k: Span(os.path.join(display_root, f) if relative else f, line, col)
-        for k, (f, relative, line, col) in d["spans"].items()
+        for k, f, relative, line, col in packed_spans
     }
     return Ruleset(
         meta=meta,
@@ -359,7 +476,7 @@ def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> 
         rules=rules,
         cases=cases,
         spans=spans,
-        archives=d["archives"],
+        archives=archives,
         root=display_root,
         inputs=dict(inputs),
     )
