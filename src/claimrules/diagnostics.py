@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 
 from claimrules.values import PlainValue, plain_value
@@ -112,14 +113,19 @@ class Diagnostic(PlainValue):
 _MAX_MESSAGE = 300
 #: Note lines may carry a passage of an archive to copy: longer, still bounded.
 _MAX_NOTE = 2000
-#: Control characters, line separators and the bidirectional controls that reorder what a
-#: terminal shows (U+202E "right-to-left override" and kin).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    """Control characters, line separators and the bidirectional controls that reorder what a
+    terminal shows (U+202E "right-to-left override" and kin); compiled on first use, as a
+    run that renders no diagnostic needs none."""
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _safe(text: str, limit: int = _MAX_MESSAGE) -> str:
     """Escape control characters and line breaks; truncate very long messages."""
-    text = _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    text = _unsafe().sub(lambda m: repr(m.group())[1:-1], text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
