@@ -7,7 +7,6 @@ The attacks run through the installed command where the behaviour is the command
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -47,7 +46,7 @@ def _poison(entry: Path) -> None:
     for rule in ruleset[3]:
         rule[effect] = snapshot._pack(Effect.PROHIBIT, {})
     poisoned = snapshot._json(ruleset)
-    header["ruleset"] = hashlib.sha256(poisoned).hexdigest()
+    header["ruleset"] = snapshot._digest(poisoned)
     entry.write_bytes(snapshot._json(header) + b"\n" + poisoned)
 
 
@@ -137,7 +136,7 @@ def test_an_entry_of_other_code_is_a_miss(monkeypatch: pytest.MonkeyPatch,
 def test_the_code_digest_covers_the_package_files() -> None:
     digest = snapshot.code_digest()
     assert len(digest) == 64
-    assert digest != snapshot.hashlib.sha256(snapshot.__version__.encode()).hexdigest()
+    assert digest != snapshot._digest(snapshot.__version__.encode())
 
 
 def _fifo(path: Path) -> None:

@@ -4,7 +4,6 @@ reads it, and a cache hit loads neither pydantic nor PyYAML."""
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import math
@@ -208,11 +207,11 @@ def _entry(path: Path) -> tuple[dict[str, Any], list[Any]]:
 
 def _rewrite(path: Path, header: dict[str, Any], ruleset: list[Any], *, digest: bool = True
              ) -> None:
-    """Write an entry back; `digest`: with the stored ruleset's sha256 made right, as only a
+    """Write an entry back; `digest`: with the stored ruleset's digest made right, as only a
     deliberate writer (not damage) would."""
     payload = snapshot._json(ruleset)
     if digest:
-        header["ruleset"] = hashlib.sha256(payload).hexdigest()
+        header["ruleset"] = snapshot._digest(payload)
     path.write_bytes(snapshot._json(header) + b"\n" + payload)
 
 
@@ -228,7 +227,7 @@ def test_an_entry_rewritten_as_it_was_is_read(cache: Path) -> None:
 
 
 def test_a_damaged_entry_is_a_miss(cache: Path) -> None:
-    # Any changed byte of the stored ruleset fails its sha256; a changed header byte fails
+    # Any changed byte of the stored ruleset fails its digest; a changed header byte fails
     # the header's own checks (or no longer reads as one).
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
@@ -257,6 +256,29 @@ def test_an_edited_ruleset_without_its_digest_is_a_miss(cache: Path) -> None:
     back = snapshot.load(SHIPPED)
     assert back is not None
     assert len(back.rules) == len(load_ruleset(SHIPPED).rules) - 1
+
+
+def test_a_file_changed_between_load_and_store_is_not_stored(cache: Path,
+                                                              ruleset_copy: Path) -> None:
+    # The entry's digests are of the bytes the ruleset was read from, or there is no entry.
+    rs = load_ruleset(ruleset_copy)
+    archive = ruleset_copy / "archive" / "biden-decision-article.txt"
+    archive.write_bytes(archive.read_bytes() + b"\n")
+    assert not snapshot.store(rs)
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_files_checked_are_the_files_read(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    entry = snapshot.entry_path(SHIPPED)
+    header, ruleset = _entry(entry)
+    assert ruleset[-1] == rs.inputs  # sha256, as the load recorded them
+    assert header["files"].keys() == rs.inputs.keys()
+    assert all(header["files"][rel] == snapshot.file_digest(SHIPPED / rel) for rel in rs.inputs)
+    del header["files"][next(iter(header["files"]))]  # a file read that would go unchecked
+    _rewrite(entry, header, ruleset)
+    assert snapshot.load(SHIPPED) is None
 
 
 def _rule_number() -> int:

@@ -2,15 +2,16 @@
 and re-verify every quote of a ruleset that has not changed since it was last loaded.
 
 An entry is two lines of JSON: a header — the format, the claimrules version, the digest of
-the code that wrote it, the ruleset's directory, the sha256 of every file the ruleset was read
+the code that wrote it, the ruleset's directory, the digest of every file the ruleset was read
 from (`ruleset.yaml`, the `sources`, `claims`, `rules` and `cases` files, and every archived
-text) and the sha256 of the second line — then the checked ruleset (its plain `domain`
-values, as tagged arrays: see "encoding" below). It is used only when
+text) and the digest of the second line — then the checked ruleset (its plain `domain` values,
+as tagged arrays: see "encoding" below, and the sha256 of each file that the load recorded, its
+`inputs`). Digests are BLAKE2b (`_hasher`). An entry is used only when
 
 - the entry's format, the claimrules version and the code digest match this program's;
 - the ruleset directory holds exactly the YAML files it was read from (none added, none gone);
-- every one of those files, and every archived text, still has the recorded sha256;
-- the stored ruleset still has its recorded sha256 (a damaged entry is a miss: the bytes
+- every one of those files, and every archived text, still has the recorded digest;
+- the stored ruleset still has its recorded digest (a damaged entry is a miss: the bytes
   decoded are the bytes written).
 
 Anything else — a changed byte, a new claims file, an unreadable or malformed entry — is a
@@ -39,7 +40,6 @@ This module imports neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import stat
@@ -57,6 +57,11 @@ from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_names
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+try:  # BLAKE2 as CPython builds it in: `hashlib` would load OpenSSL, 2 ms of every cached eval
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
 
 #: Bumped whenever the layout of an entry changes.
 FORMAT = 4
@@ -126,13 +131,24 @@ def entry_path(root: str | os.PathLike[str]) -> Path:
 
 
 def _entry_name(real_root: str) -> str:
-    return hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32] + ".json"
+    return _digest(os.fsencode(real_root))[:32] + ".json"
+
+
+def _hasher(data: bytes | memoryview = b"") -> Any:
+    """The hash of everything the cache checks (the code, the files a ruleset was read from,
+    the stored ruleset): BLAKE2b of 256 bits, a cryptographic hash as strong as the sha256 a
+    full load records, and built into CPython (see the import)."""
+    return blake2b(data, digest_size=32)
+
+
+def _digest(data: bytes | memoryview) -> str:
+    return str(_hasher(data).hexdigest())
 
 
 @cache
 def code_digest() -> str:
-    """A sha256 over the files of this package as installed (names and bytes), so an entry
-    written by other code, even under the same version string, is a miss."""
+    """A digest (`_hasher`) over the files of this package as installed (names and bytes), so
+    an entry written by other code, even under the same version string, is a miss."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     names: list[str] = []
     # os.walk, not Path.rglob: this runs on every cached eval, and pathlib costs it 5 ms.
@@ -141,20 +157,21 @@ def code_digest() -> str:
         prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
         names.extend((prefix + f).removeprefix("./") for f in files
                      if f.endswith((".py", ".json")))
-    h = hashlib.sha256(__version__.encode())
+    h = _hasher(__version__.encode())
     for name in sorted(names):
         h.update(name.encode() + b"\0")
         _hash_file(h, os.path.join(package, name))
         h.update(b"\0")
-    return h.hexdigest()
+    return str(h.hexdigest())
 
 
-def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False) -> None:
-    """Feed a file's bytes to the hash `h`, read with the descriptor's own calls (a buffered
-    file object costs a cached eval about twice as much for a hundred small files): the size
-    `fstat` gives in one read, then on to the end. `regular`: opened without blocking, and
-    OSError unless it is a regular file (a FIFO put in a file's place is refused, not waited
-    on)."""
+def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False,
+               also: Any = None) -> None:
+    """Feed a file's bytes to the hash `h` (and to `also`, when given), read with the
+    descriptor's own calls (a buffered file object costs a cached eval about twice as much for
+    a hundred small files): the size `fstat` gives in one read, then on to the end.
+    `regular`: opened without blocking, and OSError unless it is a regular file (a FIFO put in
+    a file's place is refused, not waited on)."""
     flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) if regular else flags)
     try:
@@ -164,6 +181,8 @@ def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False) -
         chunk = os.read(fd, info.st_size + 1)
         while chunk:
             h.update(chunk)
+            if also is not None:
+                also.update(chunk)
             chunk = os.read(fd, _CHUNK)
     finally:
         os.close(fd)
@@ -238,11 +257,12 @@ def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
-    """The sha256 of a regular file's bytes; OSError if it cannot be read or is not a regular
-    file (opened without blocking, so a FIFO put in a file's place is refused, not waited on)."""
-    h = hashlib.sha256()
+    """The digest (`_hasher`) of a regular file's bytes; OSError if it cannot be read or is not
+    a regular file (opened without blocking, so a FIFO put in a file's place is refused, not
+    waited on)."""
+    h = _hasher()
     _hash_file(h, path, regular=True)
-    return h.hexdigest()
+    return str(h.hexdigest())
 
 
 def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | None:
@@ -265,11 +285,12 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
             or doc.get("claimrules") != __version__
             or doc.get("code") != code_digest()
             or doc.get("root") != real_root
-            or not _unchanged(display_root, doc["inputs"])
-            or hashlib.sha256(payload).hexdigest() != doc["ruleset"]
+            or not _unchanged(display_root, doc["files"])
+            or _digest(payload) != doc["ruleset"]
         ):
             return None
-        return _decode(json.loads(payload), display_root, doc["inputs"])
+        rs = _decode(json.loads(payload), display_root)
+        return rs if rs.inputs.keys() == doc["files"].keys() else None
     except _Untrusted as exc:
         _warn_once(warn, exc)
         return None
@@ -277,14 +298,30 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         return None  # no entry, or an unreadable one: load the ruleset in full
 
 
-def _unchanged(root: str, inputs: Mapping[str, str]) -> bool:
+def _unchanged(root: str, files: Mapping[str, str]) -> bool:
     """Every YAML file the directory holds now was read, and every file read (a YAML file or
-    an archived text) is still there with its recorded hash."""
+    an archived text) is still there with its recorded digest."""
     for kind in FILE_KINDS:
         for name in yaml_names(root, kind):
-            if name not in inputs:
+            if name not in files:
                 return False  # a file added since
-    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in inputs.items())
+    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in files.items())
+
+
+def _file_digests(ruleset: Ruleset) -> dict[str, str] | None:
+    """The digest (`_hasher`) of every file the ruleset was read from, of the same bytes: each
+    file read again, and its sha256 found to be the one the load recorded; None when one has
+    changed since (the entry would pair the ruleset with bytes it was not read from)."""
+    import hashlib  # noqa: PLC0415 - only on a miss, which has loaded it already
+
+    found = {}
+    for rel, sha256 in sorted(ruleset.inputs.items()):
+        h, check = _hasher(), hashlib.sha256()
+        _hash_file(h, os.path.join(ruleset.root, rel), regular=True, also=check)
+        if check.hexdigest() != sha256:
+            return None
+        found[rel] = str(h.hexdigest())
+    return found
 
 
 def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
@@ -299,15 +336,18 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
     real_root = os.path.realpath(ruleset.root)
     try:
         payload = _json(_encode(ruleset))
-    except ValueError:  # a value no entry can hold
+        files = _file_digests(ruleset)
+    except (ValueError, OSError):  # a value no entry can hold, a file gone
+        return False
+    if files is None:
         return False
     data = _json({
         "format": FORMAT,
         "claimrules": __version__,
         "code": code_digest(),
         "root": real_root,
-        "inputs": dict(sorted(ruleset.inputs.items())),
-        "ruleset": hashlib.sha256(payload).hexdigest(),
+        "files": files,
+        "ruleset": _digest(payload),
     }) + b"\n" + payload
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -434,6 +474,7 @@ def _encode(rs: Ruleset) -> list[Any]:
         # Span files relative to the root, so another spelling of the root reads the same.
         [[k, *_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()],
         _pack(dict(rs.archives), {}),
+        _pack(dict(sorted(rs.inputs.items())), {}),  # the sha256 the load recorded
     ]
 
 
@@ -447,9 +488,9 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _decode(d: Any, display_root: str, inputs: Mapping[str, str]) -> Ruleset:
+def _decode(d: Any, display_root: str) -> Ruleset:
     packed_meta, packed_sources, packed_claims, packed_rules, packed_cases, packed_spans, \
-        archives = d
+        archives, inputs = d
     meta = _unpack(packed_meta, {})
     sources = [_unpack(s, {}) for s in packed_sources]
     by_id = {s.id: s for s in sources if type(s) is Source}
@@ -462,7 +503,8 @@ def _decode(d: Any, display_root: str, inputs: Mapping[str, str]) -> Ruleset:
     )
     if any(type(value) is not kind for value, kind in kinds) or len(by_id) != len(sources):
         raise ValueError("an entry of the wrong kind")
-    if type(archives) is not dict or not all(type(v) is str for v in archives.values()):
+    if any(type(m) is not dict or not all(type(v) is str for v in m.values())
+           for m in (archives, inputs)):
         raise ValueError("an entry of the wrong kind")
     spans = {
         k: Span(os.path.join(display_root, f) if relative else f, line, col)
@@ -478,5 +520,5 @@ def _decode(d: Any, display_root: str, inputs: Mapping[str, str]) -> Ruleset:
         spans=spans,
         archives=archives,
         root=display_root,
-        inputs=dict(inputs),
+        inputs=inputs,
     )
