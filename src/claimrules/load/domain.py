@@ -14,9 +14,22 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from claimrules.values import PlainValue, plain_value
+
+if TYPE_CHECKING:  # what the functions below take; a Protocol class costs start-up 50 µs
+
+    class _Valued(Protocol):
+        @property
+        def value(self) -> str: ...
+
+    class _Weighed(Protocol):
+        @property
+        def kind(self) -> ClaimKind: ...
+
+        @property
+        def modality(self) -> Modality: ...
 
 FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
@@ -97,11 +110,6 @@ class FactType(StrEnum):
     BOOL = "bool"
     DATE = "date"
     NUMBER = "number"
-
-
-class _Valued(Protocol):
-    @property
-    def value(self) -> str: ...
 
 
 def value_names(values: Iterable[str | _Valued] | None) -> list[str]:
@@ -233,14 +241,6 @@ class ClaimKind(StrEnum):
 
 #: Claim kinds that can ground a rule (`because`); every other kind is context at most.
 GROUNDING_KINDS = frozenset({ClaimKind.PROVISION})
-
-
-class _Weighed(Protocol):
-    @property
-    def kind(self) -> ClaimKind: ...
-
-    @property
-    def modality(self) -> Modality: ...
 
 
 def grounds(claim: _Weighed) -> bool:
