@@ -40,7 +40,6 @@ This module imports neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import stat
 from collections.abc import Callable, Mapping
@@ -49,7 +48,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from claimrules import __version__
+from claimrules import __version__, jsontext
 from claimrules.diagnostics import LoadError, Span
 from claimrules.load import domain
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
@@ -278,7 +277,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         if raw is None:
             return None
         head, _, payload = raw.partition(b"\n")
-        doc = json.loads(head)
+        doc = jsontext.loads(head.decode("ascii"))
         if (
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
@@ -289,7 +288,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
             or _digest(payload) != doc["ruleset"]
         ):
             return None
-        rs = _decode(json.loads(payload), display_root)
+        rs = _decode(jsontext.loads(payload.decode("ascii")), display_root)
         return rs if rs.inputs.keys() == doc["files"].keys() else None
     except _Untrusted as exc:
         _warn_once(warn, exc)
@@ -364,6 +363,8 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
 def _json(value: object) -> bytes:
     """Compact JSON in ASCII: no newline occurs inside it (one ends an entry's header), and
     the C parser reads ASCII fastest."""
+    import json  # noqa: PLC0415 - only on a miss, which has imported it (the loader)
+
     return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
