@@ -178,3 +178,30 @@ def test_without_a_home_the_cache_is_off(monkeypatch: pytest.MonkeyPatch,
     assert snapshot.load(SHIPPED) is None
     assert not snapshot.store(load_ruleset(SHIPPED))
     assert list(tmp_path.iterdir()) == []  # no `~/.cache` made in the working directory
+
+
+def _files_by_os_walk(package: str) -> list[str]:
+    """The package's files as `code_digest` listed them with os.walk."""
+    names = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
+        names.extend((prefix + f).removeprefix("./") for f in files
+                     if f.endswith((".py", ".json")))
+    return sorted(names)
+
+
+def test_the_code_digest_reads_the_files_os_walk_finds(tmp_path: Path) -> None:
+    package = os.path.dirname(os.path.dirname(os.path.realpath(snapshot.__file__)))
+    for root in (package, str(tmp_path)):
+        if root == str(tmp_path):  # folders, caches, links and other files
+            for name in ("a.py", "b.json", "c.txt", "sub/d.py", "sub/__pycache__/e.py",
+                         "__pycache__/f.py", "sub/deeper/g.json"):
+                (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+                (tmp_path / name).write_text("x", encoding="utf-8")
+            (tmp_path / "linked").symlink_to(tmp_path / "sub")
+            (tmp_path / "h.py").symlink_to(tmp_path / "a.py")
+        found: list[str] = []
+        snapshot._package_files(root, "", found)
+        assert sorted(found) == _files_by_os_walk(root)
+    assert len(found) == 5

@@ -150,18 +150,26 @@ def code_digest() -> str:
     an entry written by other code, even under the same version string, is a miss."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     names: list[str] = []
-    # os.walk, not Path.rglob: this runs on every cached eval, and pathlib costs it 5 ms.
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
-        names.extend((prefix + f).removeprefix("./") for f in files
-                     if f.endswith((".py", ".json")))
+    _package_files(package, "", names)
     h = _hasher(__version__.encode())
     for name in sorted(names):
         h.update(name.encode() + b"\0")
         _hash_file(h, os.path.join(package, name))
         h.update(b"\0")
     return str(h.hexdigest())
+
+
+def _package_files(folder: str, prefix: str, names: list[str]) -> None:
+    """Add the `.py` and `.json` files under `folder` to `names`, as `/`-separated paths
+    after `prefix`; `__pycache__` is left out. With os.scandir (not pathlib's rglob, 5 ms on
+    every cached eval, nor os.walk, twice this)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():  # a link to a folder is not followed (as os.walk does not)
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    _package_files(entry.path, f"{prefix}{entry.name}/", names)
+            elif entry.name.endswith((".py", ".json")):
+                names.append(prefix + entry.name)
 
 
 def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False,
