@@ -537,3 +537,21 @@ def test_the_plain_scenario_reader_reads_well_formed_scenarios(data: dict) -> No
     plain = plain_scenario(data)
     assert plain is not None
     assert plain == scenario_of(Document(data, {}, {}, "s.yaml"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_an_entry_leaves_the_collector_as_it_was(cache: Path, enabled: bool) -> None:
+    import gc
+
+    snapshot.store(load_ruleset(SHIPPED))
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert snapshot.load(SHIPPED) is not None
+        assert gc.isenabled() is enabled
+        entry = snapshot.entry_path(SHIPPED)
+        _rewrite(entry, _entry(entry)[0], ["not", "a", "ruleset"])  # a miss in the decoding
+        assert snapshot.load(SHIPPED) is None
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
