@@ -205,3 +205,12 @@ def test_the_code_digest_reads_the_files_os_walk_finds(tmp_path: Path) -> None:
         snapshot._package_files(root, "", found)
         assert sorted(found) == _files_by_os_walk(root)
     assert len(found) == 5
+
+
+def test_the_code_digest_is_of_every_file_s_name_and_bytes() -> None:
+    # As written plainly: the version, then each file's `/`-separated path and bytes, sorted.
+    package = Path(snapshot.__file__).resolve().parent.parent
+    h = snapshot._hasher(snapshot.__version__.encode())
+    for name in sorted(_files_by_os_walk(str(package))):
+        h.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    assert snapshot.code_digest() == h.hexdigest()
