@@ -555,3 +555,13 @@ def test_reading_an_entry_leaves_the_collector_as_it_was(cache: Path, enabled: b
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_an_entry_over_the_bound_is_not_read(cache: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    size = snapshot.entry_path(SHIPPED).stat().st_size
+    monkeypatch.setattr(snapshot, "MAX_ENTRY_BYTES", size)
+    assert snapshot.load(SHIPPED) is not None
+    monkeypatch.setattr(snapshot, "MAX_ENTRY_BYTES", size - 1)
+    assert snapshot.load(SHIPPED) is None

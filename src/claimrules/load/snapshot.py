@@ -269,7 +269,11 @@ def _read_entry(where: str, name: str) -> bytes | None:
         if not stat.S_ISREG(info.st_mode):
             return None  # a FIFO, a device, a directory
         _check_owner(info, os.path.join(where, name), "cache entry")
-        raw = f.read(MAX_ENTRY_BYTES + 1)
+        # As many bytes as it holds and one more (a read of the bound itself would set aside
+        # 256 MiB first); on to the bound if it has grown since.
+        raw = f.read(min(info.st_size, MAX_ENTRY_BYTES) + 1)
+        if len(raw) > info.st_size:
+            raw += f.read(MAX_ENTRY_BYTES + 1 - len(raw))
     return raw if len(raw) <= MAX_ENTRY_BYTES else None
 
 
