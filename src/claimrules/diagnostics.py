@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from functools import cache
 from operator import attrgetter
 
-from claimrules.values import PlainValue, plain_value
+from claimrules.values import PlainValue, plain_value, record
 
 DataPath = tuple[str | int, ...]
 
@@ -161,15 +161,25 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-@dataclass
+@record
 class LoadError(Exception):
-    """Raised when input cannot be used; carries every diagnostic found, sorted."""
+    """Raised when input cannot be used; carries every diagnostic found, sorted.
+
+    What `@dataclass` made of it (equal when of the same class with equal diagnostics, and so
+    unhashable), without compiling its methods at start-up (`claimrules.values.record`)."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.diagnostics = sort_diagnostics(self.diagnostics)
         super().__init__(self.__str__())
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return bool(self.diagnostics == other.diagnostics)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)
