@@ -23,7 +23,6 @@ keyword-only fields are not supported (a `TypeError` at class creation says so).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import reprlib
 import types
@@ -181,115 +180,6 @@ _SPECIAL = ("ClassVar", "InitVar", "KW_ONLY")
 
 
 def _dataclass(cls: type, slots: bool, weakref_slot: bool) -> Any:
-    """`dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False, slots=…,
-    weakref_slot=…)`: what `_plain_dataclass` makes of a class whose fields are all plain, else
-    what `_aside_dataclass` does."""
-    made = _plain_dataclass(cls, slots, weakref_slot)
-    return made if made is not None else _aside_dataclass(cls, slots, weakref_slot)
-
-
-#: The `__dataclass_params__` of a class made by `dataclasses` with the arguments `_make`
-#: gives it, by `(slots, weakref_slot)`: each plain one gets a copy.
-_PARAMS: dict[tuple[bool, bool], object] = {}
-
-
-def _params(slots: bool, weakref_slot: bool) -> object:
-    key = (slots, weakref_slot)
-    found = _PARAMS.get(key)
-    if found is None:
-        # (with a docstring: without one, dataclasses writes one from inspect.signature)
-        model: Any = dataclasses.dataclass(type("Model", (), {"__doc__": "A model."}),
-                                           init=False, repr=False,
-                                           eq=False, frozen=False, slots=slots,
-                                           weakref_slot=weakref_slot)
-        found = _PARAMS[key] = model.__dict__["__dataclass_params__"]
-    names = getattr(type(found), "__slots__", None)
-    if type(names) is not tuple:
-        return copy.copy(found)
-    made = object.__new__(type(found))  # a copy, made faster than `copy.copy` makes one
-    for name in names:
-        object.__setattr__(made, name, getattr(found, name))
-    return made
-
-
-def _plain_dataclass(cls: type, slots: bool, weakref_slot: bool) -> Any:
-    """What `dataclasses.dataclass` makes of `cls` (with `_make`'s arguments: no method
-    generated), made directly, for the classes of this package: each annotation a string
-    (PEP 563) that names no `ClassVar`, `InitVar` or `KW_ONLY`, no base class a dataclass (and
-    each declaring its slots, for a slotted one), a docstring, a plain metaclass.
-    `dataclasses` reads each string annotation with three regular-expression look-ups and
-    walks its general case: about 40 µs a class, and a cached eval defines sixty. None for any
-    other class (`dataclasses` makes it).
-
-    The fields are `dataclasses.field()`s given their name, type and kind, as `_get_field`
-    does; the params, a copy of those `dataclasses` gave a model class; the slotted class is
-    made as `_add_slots` makes it. tests/test_values.py checks every dataclass of the package
-    against what `dataclasses` alone makes (fields, annotations, class attributes, slots)."""
-    own = vars(cls)
-    annotations = own.get("__annotations__", {})
-    if (type(annotations) is not dict or type(cls) is not type or not own.get("__doc__")
-            or "__slots__" in own or not hasattr(dataclasses, "_FIELD")
-            or any(hasattr(base, "__dataclass_fields__") for base in cls.__mro__[1:])
-            or (slots and any("__slots__" not in vars(base) for base in cls.__mro__[1:-1]))
-            or any(type(a) is not str or any(word in a for word in _SPECIAL)
-                   for a in annotations.values())):
-        return None
-    fields: dict[str, dataclasses.Field[Any]] = {}
-    for name, annotation in annotations.items():
-        default = getattr(cls, name, dataclasses.MISSING)
-        if isinstance(default, dataclasses.Field):
-            f = default
-        elif default is dataclasses.MISSING or isinstance(default, types.MemberDescriptorType):
-            f = dataclasses.field()  # no default (a slot of a base is none either)
-        else:
-            f = dataclasses.field(default=default)
-        f.name, f.type = name, annotation
-        f._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
-        if f.kw_only is dataclasses.MISSING:
-            f.kw_only = False
-        if f.default.__class__.__hash__ is None:
-            raise ValueError(f"mutable default {type(f.default)} for field {name} is not "
-                             "allowed: use default_factory")
-        fields[name] = f
-        if isinstance(default, dataclasses.Field):
-            if f.default is dataclasses.MISSING:
-                delattr(cls, name)
-            else:
-                setattr(cls, name, f.default)
-    for name, value in own.items():
-        if isinstance(value, dataclasses.Field) and name not in annotations:
-            raise TypeError(f"{name!r} is a field but has no type annotation")
-    made: Any = cls
-    made.__dataclass_params__ = _params(slots, weakref_slot)
-    made.__dataclass_fields__ = fields
-    if "__match_args__" not in own:
-        match_args = tuple(name for name, f in fields.items() if f.init)
-        type.__setattr__(made, "__match_args__", match_args)
-    if weakref_slot and not slots:
-        raise TypeError("weakref_slot is True but slots is False")
-    if slots:
-        body = dict(own)
-        inherited = {name for base in cls.__mro__[1:-1] for name in _slots_of(base)}
-        body["__slots__"] = tuple(
-            name for name in (*fields, *(("__weakref__",) if weakref_slot else ()))
-            if name not in inherited
-        )
-        for name in fields:
-            body.pop(name, None)
-        body.pop("__dict__", None)
-        body.pop("__weakref__", None)
-        made = type(cls)(cls.__name__, cls.__bases__, body)
-        made.__qualname__ = cls.__qualname__
-    return made
-
-
-def _slots_of(cls: type) -> tuple[str, ...]:
-    """The slot names a base class declares (every base of a class made here declares them)."""
-    slots = vars(cls)["__slots__"]
-    return (slots,) if isinstance(slots, str) else tuple(slots)
-
-
-def _aside_dataclass(cls: type, slots: bool, weakref_slot: bool) -> Any:
     """`dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False, slots=…,
     weakref_slot=…)`, the same fields made faster: for each annotation that is a string (PEP
     563, as every module here writes them) `dataclasses` runs three regular-expression
