@@ -207,64 +207,6 @@ def test_what_a_plain_value_cannot_be() -> None:
         plain_value(type("Wide", (PlainValue,), {"__annotations__": many}))
 
 
-_FIELDS_PROBE = """
-import dataclasses, importlib, json, pkgutil, sys
-import claimrules, claimrules.values as values
-if sys.argv[1] == "plain":  # the reference: dataclasses reading every annotation itself
-    values._dataclass = lambda cls, slots, weakref_slot: dataclasses.dataclass(
-        cls, init=False, repr=False, eq=False, frozen=False, slots=slots,
-        weakref_slot=weakref_slot)
-for info in pkgutil.walk_packages(claimrules.__path__, "claimrules."):
-    importlib.import_module(info.name)
-def show(value):  # a default factory by name, not by address
-    if value is dataclasses.MISSING:
-        return "MISSING"
-    return getattr(value, "__qualname__", None) or repr(value)
-out = {}
-for name, module in sorted(sys.modules.items()):
-    if not name.startswith("claimrules"):
-        continue
-    for cls in vars(module).values():
-        if (isinstance(cls, type) and cls.__module__ == name
-                and "__dataclass_fields__" in cls.__dict__):
-            out[f"{name}.{cls.__qualname__}"] = [
-                repr(cls.__dict__.get("__annotations__")), repr(cls.__dict__.get("__slots__")),
-                repr(getattr(cls, "__match_args__", None)), repr(cls.__dataclass_params__),
-                [[show(getattr(f, a)) for a in ("name", "type", "default", "default_factory",
-                  "init", "repr", "hash", "compare", "metadata", "kw_only", "_field_type")]
-                 for f in cls.__dict__["__dataclass_fields__"].values()],
-            ]
-print(json.dumps(out))
-"""
-
-
-def test_every_dataclass_of_the_package_has_the_fields_dataclasses_alone_gives() -> None:
-    # `_dataclass` puts string annotations aside while `dataclasses` runs: every class of the
-    # package ends up as it would without (fields, their types and options, annotations,
-    # slots, match args, parameters), checked against a run with plain `dataclasses`.
-    import json
-    import subprocess
-    import sys
-
-    def fields_of(mode: str) -> dict[str, object]:
-        done = subprocess.run([sys.executable, "-c", _FIELDS_PROBE, mode], capture_output=True,
-                              text=True, check=True)
-        found: dict[str, object] = json.loads(done.stdout)
-        return found
-
-    fast, plain = fields_of("fast"), fields_of("plain")
-    assert len(fast) > 60
-    assert fast == plain
-
-
-def test_a_special_annotation_is_left_to_dataclasses() -> None:
-    body = {"__annotations__": {"x": "int", "k": "dataclasses.KW_ONLY", "y": "int"}, "y": 0}
-    made = dataclasses.dataclass(type("Made", (), dict(body)))
-    with pytest.raises(TypeError, match="plain positional fields"):
-        plain_value(type("Special", (PlainValue,), dict(body)))  # a keyword-only field
-    assert [f.kw_only for f in dataclasses.fields(made)] == [False, True]
-
-
 def test_spans_order_as_dataclass_order_does() -> None:
     spans = [Span("b", 1, 2), Span("a", 3, 1), Span("a", 3, 0), Span("a"), Span("b", 1, 2)]
     places = [(s.file, s.line, s.col) for s in spans]

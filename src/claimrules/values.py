@@ -28,7 +28,7 @@ import reprlib
 import types
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, cast, dataclass_transform, overload
+from typing import Any, TypeVar, dataclass_transform, overload
 
 from claimrules import inits
 
@@ -148,7 +148,8 @@ def _make(cls: _C, frozen: bool, slots: bool, weakref_slot: bool, *, plain: bool
     if plain and not issubclass(cls, PlainValue):
         raise TypeError(f"{cls.__qualname__}: a plain value derives from PlainValue")
     # No method generated: no __init__, repr, eq or frozen __setattr__ (PlainValue has them).
-    made: Any = _dataclass(cls, slots, weakref_slot)
+    made: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False,
+                                      slots=slots, weakref_slot=weakref_slot)
     fields = dataclasses.fields(made)
     own: dict[str, Any] = made.__dict__["__dataclass_fields__"]
     set_later = [f for f in fields if not f.init]
@@ -172,37 +173,6 @@ def _make(cls: _C, frozen: bool, slots: bool, weakref_slot: bool, *, plain: bool
     params.frozen = frozen
     result: _C = made
     return result
-
-
-#: Words of an annotation that may make it something other than a plain field's type: a
-#: string annotation holding one is left for `dataclasses` to read.
-_SPECIAL = ("ClassVar", "InitVar", "KW_ONLY")
-
-
-def _dataclass(cls: type, slots: bool, weakref_slot: bool) -> Any:
-    """`dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False, slots=…,
-    weakref_slot=…)`, the same fields made faster: for each annotation that is a string (PEP
-    563, as every module here writes them) `dataclasses` runs three regular-expression
-    look-ups (is it a `ClassVar`, an `InitVar`, `KW_ONLY`?), about half of its time. A string
-    naming none of them cannot be one, so while it runs such strings are put aside for `object`
-    (a type it tells apart from those at once), then restored, in the annotations and as each
-    field's `type`."""
-    annotations = vars(cls).get("__annotations__")  # its own dict, changed in place
-    aside: dict[str, str] = {}
-    if type(annotations) is dict:
-        aside = {name: a for name, a in annotations.items()
-                 if type(a) is str and not any(word in a for word in _SPECIAL)}
-        annotations.update(dict.fromkeys(aside, object))
-    try:
-        made: Any = dataclasses.dataclass(cls, init=False, repr=False, eq=False, frozen=False,
-                                          slots=slots, weakref_slot=weakref_slot)
-    finally:
-        if aside:
-            cast(dict[str, object], annotations).update(aside)
-    own: dict[str, dataclasses.Field[Any]] = made.__dict__["__dataclass_fields__"]
-    for name, annotation in aside.items():
-        own[name].type = annotation
-    return made
 
 
 def _getstate(self: Any) -> list[object]:
