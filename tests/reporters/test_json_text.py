@@ -1,7 +1,6 @@
 """`reporters.json.indented` writes the text `json.dumps(obj, ensure_ascii=False, indent=2)`
 writes, byte for byte, for every value the JSON reporter builds and any other; values it does
-not write itself are left to `json.dumps` (the same text, or the same error). `dumps` writes
-that text made inert (`escape.json_text`), string by string."""
+not write itself are left to `json.dumps` (the same text, or the same error)."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimrules.reporters import escape
-from claimrules.reporters.json import dumps, indented
+from claimrules.reporters.json import indented
 
 
 class Colour(StrEnum):
@@ -78,33 +76,3 @@ def test_a_circular_value_raises_as_json_does() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="Circular reference"):
         indented(loop)
-
-
-_unsafe_text = st.text(alphabet=st.sampled_from(
-    ["a", "é", " ", "\x7f", "\x85", "\x9f", "\xa0", "\u061c", "\u200e", "\u200f", "\u2028",
-     "\u202e", "\u202f", "\u2066", "\u2069", "\u206a", "\x00", "\x1f", "\n", "日"]), max_size=8)
-_inert_values = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _unsafe_text),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(_unsafe_text, inner, max_size=4),
-    max_leaves=20,
-)
-
-
-@given(_inert_values)
-def test_dumps_is_the_escaped_text_of_json_dumps(value: object) -> None:
-    # Each string escaped as written is the whole text escaped after (escape.json_text).
-    assert dumps(value) == escape.json_text(_reference(value))
-
-
-@given(_unsafe_text)
-def test_json_safe_says_whether_json_text_changes_a_string(text: str) -> None:
-    written = json.dumps(text, ensure_ascii=False)
-    assert escape.json_safe(text) == (escape.json_text(written) == written)
-
-
-def test_every_character_json_text_escapes_is_found() -> None:
-    for code in range(0x3000):
-        text = chr(code)
-        written = json.dumps(text, ensure_ascii=False)
-        assert escape.json_safe(text) == (escape.json_text(written) == written), hex(code)

@@ -93,8 +93,8 @@ def eval_(
         said_by = speakers_from(rs, speakers)
         decision = evaluate(rs, typed, as_of=a, known_by=k, sources=s, speakers=said_by)
         rendered = render(decision, rs, fmt, color=color() and fmt == "text")
-        if fmt in ("text", "json"):  # escaped by the reporter (the text's before its colour)
-            click.echo(rendered, nl=False)
+        if fmt == "text":
+            click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour
         else:
             emit(rendered, fmt)
 

@@ -18,21 +18,18 @@ from __future__ import annotations
 import re
 from functools import cache
 
-
-@cache
-def _control() -> re.Pattern[str]:
-    """Characters that can drive a terminal or reorder what it shows (compiled on first use:
-    JSON text whose strings hold none of them needs it not, see `json_safe`)."""
-    return re.compile(
-        "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
-    )
+#: Characters that can drive a terminal or reorder what it shows.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
+)
 
 
 @cache
 def _control_or_break() -> re.Pattern[str]:
-    """`_control()` and the line breaks and tabs (compiled on first use: JSON output needs it
+    """`_CONTROL` and the line breaks and tabs (compiled on first use: JSON output needs it
     not)."""
     return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
 
 
 def _show(match: re.Match[str]) -> str:
@@ -43,7 +40,7 @@ def _show(match: re.Match[str]) -> str:
 
 def terminal(text: str) -> str:
     """Text for a terminal: line breaks and tabs kept, every other control made visible."""
-    return _control().sub(_show, text)
+    return _CONTROL.sub(_show, text)
 
 
 def one_line(text: str) -> str:
@@ -55,23 +52,7 @@ def json_text(dumped: str) -> str:
     """JSON text with the controls that `json.dumps(ensure_ascii=False)` leaves raw (C1, line
     separators, bidirectional controls) written as `\\uXXXX`: the same data. They can only
     occur inside strings, where such an escape means the same character."""
-    return _control().sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
-
-
-#: The characters of `_control()` that `json.dumps(ensure_ascii=False)` leaves raw in a string
-#: (it escapes those below U+0020 itself).
-_RAW_IN_JSON = frozenset(
-    "\x7f\u061c\u200e\u200f" + "".join(map(chr, (*range(0x80, 0xA0), *range(0x2028, 0x202F),
-                                                  *range(0x2066, 0x206A))))
-)
-
-
-def json_safe(text: str) -> bool:
-    """Whether a string, written as JSON, is left alone by `json_text`: it holds none of the
-    characters that it escapes (an ASCII string: no DEL), found without the pattern."""
-    if text.isascii():
-        return "\x7f" not in text
-    return _RAW_IN_JSON.isdisjoint(text)
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
 
 
 # --- URLs --------------------------------------------------------------------------------------
@@ -119,7 +100,7 @@ def github_command(level: str, message: str, *, file: str | None = None, line: i
     if title is not None:
         props.append(f"title={github_property(one_line(title))}")
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
-    return f"{head}::{github_data(_control().sub(_show, message))}"
+    return f"{head}::{github_data(_CONTROL.sub(_show, message))}"
 
 
 # --- Markdown ----------------------------------------------------------------------------------

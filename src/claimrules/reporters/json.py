@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -308,22 +308,8 @@ def sources(ruleset: Ruleset) -> dict[str, Any]:
 
 
 def dumps(obj: object) -> str:
-    """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above;
-    inert (`escape.json_text`), each string escaped as it is written, and only the few that
-    hold a control character (`escape.json_safe`) through its pattern."""
-    out: list[str] = []
-    try:
-        _write(obj, out, "\n", _inert_string)
-    except (_Unusual, RecursionError):
-        import json  # noqa: PLC0415 - a cached one-shot eval imports no json package
-
-        return escape.json_text(json.dumps(obj, ensure_ascii=False, indent=2))
-    return "".join(out)
-
-
-def _inert_string(text: str) -> str:
-    encoded = _string(text)
-    return encoded if escape.json_safe(text) else escape.json_text(encoded)
+    """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above."""
+    return escape.json_text(indented(obj))
 
 
 def indented(obj: object) -> str:
@@ -334,7 +320,7 @@ def indented(obj: object) -> str:
     writes it or raises as it does."""
     out: list[str] = []
     try:
-        _write(obj, out, "\n", _string)
+        _write(obj, out, "\n")
     except (_Unusual, RecursionError):
         import json  # noqa: PLC0415 - a cached one-shot eval imports no json package
 
@@ -350,11 +336,11 @@ _string = jsontext.string  # json.encoder.encode_basestring: the C one, as json 
 _INFINITY = float("inf")
 
 
-def _write(o: object, out: list[str], newline: str, string: Callable[[str], str]) -> None:
+def _write(o: object, out: list[str], newline: str) -> None:
     # The order of json.encoder's _iterencode: a str (an enum's too) before an int, True and
     # False before an int, an int (a bool is not one here) before a float.
     if isinstance(o, str):
-        out.append(string(o))
+        out.append(_string(o))
     elif o is None:
         out.append("null")
     elif o is True:
@@ -374,7 +360,7 @@ def _write(o: object, out: list[str], newline: str, string: Callable[[str], str]
         separator = inner
         for value in o:
             out.append(separator)
-            _write(value, out, inner, string)
+            _write(value, out, inner)
             separator = "," + inner
         out.append(newline + "]")
     elif isinstance(o, dict):
@@ -388,9 +374,9 @@ def _write(o: object, out: list[str], newline: str, string: Callable[[str], str]
             if not isinstance(key, str):
                 raise _Unusual
             out.append(separator)
-            out.append(string(key))
+            out.append(_string(key))
             out.append(": ")
-            _write(value, out, inner, string)
+            _write(value, out, inner)
             separator = "," + inner
         out.append(newline + "}")
     else:
