@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import os
 import stat
 from collections.abc import Callable, Mapping
@@ -49,7 +50,7 @@ from enum import StrEnum
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
-from claimrules import __version__, jsontext
+from claimrules import __version__
 from claimrules.diagnostics import LoadError, Span
 from claimrules.load import domain
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
@@ -306,7 +307,7 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         if raw is None:
             return None
         head, _, payload = raw.partition(b"\n")
-        doc = jsontext.loads(head.decode("ascii"))
+        doc = json.loads(head)
         if (
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
@@ -333,7 +334,7 @@ def _read_ruleset(payload: bytes, display_root: str) -> Ruleset:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _decode(jsontext.loads(payload.decode("ascii")), display_root)
+        return _decode(json.loads(payload.decode("ascii")), display_root)
     finally:
         if was_enabled:
             gc.enable()
@@ -405,8 +406,6 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
 def _json(value: object) -> bytes:
     """Compact JSON in ASCII: no newline occurs inside it (one ends an entry's header), and
     the C parser reads ASCII fastest."""
-    import json  # noqa: PLC0415 - only on a miss, which has imported it (the loader)
-
     return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 

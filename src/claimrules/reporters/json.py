@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from claimrules import jsontext
 from claimrules.diagnostics import Diagnostic
 from claimrules.engine.decision import (
     CitedClaim,
@@ -233,8 +233,6 @@ def batch_line(number: int, answer: Decision | Diagnostic) -> str:
         out = decision(answer)
         out.pop("rules")
         out["line"] = number
-    import json  # noqa: PLC0415 - a cached one-shot eval imports no json package
-
     return json.dumps(out, ensure_ascii=False)
 
 
@@ -322,8 +320,6 @@ def indented(obj: object) -> str:
     try:
         _write(obj, out, "\n")
     except (_Unusual, RecursionError):
-        import json  # noqa: PLC0415 - a cached one-shot eval imports no json package
-
         return json.dumps(obj, ensure_ascii=False, indent=2)
     return "".join(out)
 
@@ -332,7 +328,7 @@ class _Unusual(Exception):
     """A value `indented` leaves to `json.dumps`."""
 
 
-_string = jsontext.string  # json.encoder.encode_basestring: the C one, as json uses it
+_string = json.encoder.encode_basestring  # the C encoder when there is one, as json uses
 _INFINITY = float("inf")
 
 
