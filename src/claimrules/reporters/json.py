@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -307,84 +306,4 @@ def sources(ruleset: Ruleset) -> dict[str, Any]:
 
 def dumps(obj: object) -> str:
     """Deterministic JSON text: sorted nothing, insertion order fixed by the builders above."""
-    return escape.json_text(indented(obj))
-
-
-def indented(obj: object) -> str:
-    """`json.dumps(obj, ensure_ascii=False, indent=2)`, the same text written about twice as
-    fast (one recursive function filling a list, where `json` chains a generator per level):
-    strings, numbers, true, false and null, lists, tuples and dicts with string keys. Anything
-    else (a dict with other keys, a value JSON cannot hold) is left to `json.dumps`, which
-    writes it or raises as it does."""
-    out: list[str] = []
-    try:
-        _write(obj, out, "\n")
-    except (_Unusual, RecursionError):
-        return json.dumps(obj, ensure_ascii=False, indent=2)
-    return "".join(out)
-
-
-class _Unusual(Exception):
-    """A value `indented` leaves to `json.dumps`."""
-
-
-_string = json.encoder.encode_basestring  # the C encoder when there is one, as json uses
-_INFINITY = float("inf")
-
-
-def _write(o: object, out: list[str], newline: str) -> None:
-    # The order of json.encoder's _iterencode: a str (an enum's too) before an int, True and
-    # False before an int, an int (a bool is not one here) before a float.
-    if isinstance(o, str):
-        out.append(_string(o))
-    elif o is None:
-        out.append("null")
-    elif o is True:
-        out.append("true")
-    elif o is False:
-        out.append("false")
-    elif isinstance(o, int):
-        out.append(int.__repr__(o))
-    elif isinstance(o, float):
-        out.append(_float(o))
-    elif isinstance(o, list | tuple):
-        if not o:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        out.append("[")
-        separator = inner
-        for value in o:
-            out.append(separator)
-            _write(value, out, inner)
-            separator = "," + inner
-        out.append(newline + "]")
-    elif isinstance(o, dict):
-        if not o:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        out.append("{")
-        separator = inner
-        for key, value in o.items():
-            if not isinstance(key, str):
-                raise _Unusual
-            out.append(separator)
-            out.append(_string(key))
-            out.append(": ")
-            _write(value, out, inner)
-            separator = "," + inner
-        out.append(newline + "}")
-    else:
-        raise _Unusual
-
-
-def _float(o: float) -> str:
-    """A float as json writes it (`allow_nan`: NaN and the infinities by name)."""
-    if math.isnan(o):
-        return "NaN"
-    if o == _INFINITY:
-        return "Infinity"
-    if o == -_INFINITY:
-        return "-Infinity"
-    return float.__repr__(o)
+    return escape.json_text(json.dumps(obj, ensure_ascii=False, indent=2))
