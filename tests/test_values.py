@@ -283,3 +283,38 @@ def test_what_a_record_cannot_be() -> None:
     with pytest.raises(TypeError, match="or that __post_init__ sets"):
         record(type("Defaulted", (), {"__annotations__": {"x": "int"},
                                       "x": field(default=0, init=False)}))
+
+
+def test_load_error_behaves_as_the_dataclass_it_was() -> None:
+    # LoadError (a record, with the equality @dataclass gave it) against that dataclass.
+    from claimrules.diagnostics import Diagnostic, LoadError, sort_diagnostics
+    from claimrules.load.scenario import ScenarioError
+
+    @dataclasses.dataclass
+    class Reference(Exception):
+        diagnostics: list[Diagnostic] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            self.diagnostics = sort_diagnostics(self.diagnostics)
+            super().__init__("\n".join(d.render() for d in self.diagnostics))
+
+    b = Diagnostic("b", "second", Span("f.yaml", 2))
+    a = Diagnostic("a", "first", Span("f.yaml", 1))
+    for made, ref in ((LoadError([b, a, b]), Reference([b, a, b])),
+                      (LoadError(diagnostics=[a]), Reference(diagnostics=[a])),
+                      (LoadError(), Reference())):
+        assert made.diagnostics == ref.diagnostics
+        assert made.args == ref.args and str(made) == str(ref)
+        shown = repr(ref)  # the reference's qualname names this test's locals
+        shown = shown[shown.index("Reference("):]
+        assert "Reference" + repr(made).removeprefix("LoadError") == shown
+    assert LoadError([a]) == LoadError([a]) and LoadError([a]) != LoadError([b])
+    assert LoadError([a]) != ScenarioError([a]) and ScenarioError([a]) == ScenarioError([a])
+    assert LoadError([a]) != Reference([a])
+    with pytest.raises(TypeError):
+        hash(LoadError([a]))
+    with pytest.raises(TypeError):
+        hash(Reference([a]))
+    assert [f.name for f in dataclasses.fields(LoadError)] == ["diagnostics"]
+    assert LoadError.__match_args__ == ("diagnostics",)  # type: ignore[attr-defined]
+    assert repr(ScenarioError([a])).startswith("ScenarioError(diagnostics=[Diagnostic(")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
+from functools import cache
 from operator import attrgetter
 
-from claimrules.values import PlainValue, plain_value
+from claimrules.values import PlainValue, plain_value, record
 
 DataPath = tuple[str | int, ...]
 
@@ -112,14 +113,19 @@ class Diagnostic(PlainValue):
 _MAX_MESSAGE = 300
 #: Note lines may carry a passage of an archive to copy: longer, still bounded.
 _MAX_NOTE = 2000
-#: Control characters, line separators and the bidirectional controls that reorder what a
-#: terminal shows (U+202E "right-to-left override" and kin).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+@cache
+def _unsafe() -> re.Pattern[str]:
+    """Control characters, line separators and the bidirectional controls that reorder what a
+    terminal shows (U+202E "right-to-left override" and kin); compiled on first use, as a
+    run that renders no diagnostic needs none."""
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _safe(text: str, limit: int = _MAX_MESSAGE) -> str:
     """Escape control characters and line breaks; truncate very long messages."""
-    text = _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    text = _unsafe().sub(lambda m: repr(m.group())[1:-1], text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
@@ -155,15 +161,25 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-@dataclass
+@record
 class LoadError(Exception):
-    """Raised when input cannot be used; carries every diagnostic found, sorted."""
+    """Raised when input cannot be used; carries every diagnostic found, sorted.
+
+    What `@dataclass` made of it (equal when of the same class with equal diagnostics, and so
+    unhashable), without compiling its methods at start-up (`claimrules.values.record`)."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.diagnostics = sort_diagnostics(self.diagnostics)
         super().__init__(self.__str__())
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return bool(self.diagnostics == other.diagnostics)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __str__(self) -> str:
         return "\n".join(d.render() for d in self.diagnostics)

@@ -41,7 +41,7 @@ print(json.dumps(sorted(set(sys.modules) - after_click)), file=sys.stderr)
 #: each is used on that path (paths, file hashes, the entry's JSON, the dataclasses, the
 #: override index, the help texts' gettext look-up). Adding one is a start-up cost: say why here.
 _ALLOWED_BEYOND_CLICK = {
-    "_blake2", "_hashlib", "hashlib",  # the cache entry's file and code digests
+    "_blake2",  # the cache entry's file and code digests (BLAKE2b, built in)
     "json", "json.decoder", "json.encoder", "json.scanner", "_json",  # the entry, the output
     "dataclasses", "copy",  # the value classes
     "heapq", "_heapq", "gc", "math",  # engine.compile (click brings math on 3.11, not on 3.12+)
@@ -55,7 +55,10 @@ _NEVER = ("html", "html.entities", "secrets", "random", "base64", "hmac", "diffl
           # pathlib (and the urllib.parse, ipaddress, fnmatch it brings): the hit path checks
           # the ruleset's files with os (load.ruleset.yaml_names), and only a write, a warning
           # or a path that does not exist imports it
-          "pathlib", "urllib.parse", "ipaddress")
+          "pathlib", "urllib.parse", "ipaddress",
+          # hashlib loads OpenSSL (2 ms): the cache's digests are the built-in BLAKE2b; only a
+          # full load's sha256 of the files it reads needs it
+          "hashlib", "_hashlib")
 
 
 @pytest.fixture(scope="module")

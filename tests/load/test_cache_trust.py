@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import pytest
 from _proc import Job, claimrules_argv, run
 from claimrules import load_ruleset
 from claimrules.load import snapshot
+from claimrules.load.domain import Effect, Rule
 from conftest import ROOT, SHIPPED
 
 PERMITTED = str(ROOT / "examples" / "permitted.yaml")
@@ -35,11 +37,27 @@ def _cached_run(cache: Path, *extra: str) -> tuple[int, str, str]:
 
 
 def _poison(entry: Path) -> None:
-    """What an attacker with write access does: every permit becomes a prohibit."""
-    doc = json.loads(entry.read_bytes())
-    for rule in doc["ruleset"]["rules"]:
-        rule["effect"] = "prohibit"
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    """What an attacker with write access does: every permit becomes a prohibit, and the
+    entry's digest of its ruleset is made right (a well-formed entry: only its owner and mode
+    keep it from being read)."""
+    head, payload = entry.read_bytes().split(b"\n")
+    header, ruleset = json.loads(head), json.loads(payload)
+    effect = [f.name for f in fields(Rule)].index("effect") + 1
+    for rule in ruleset[3]:
+        rule[effect] = snapshot._pack(Effect.PROHIBIT, {})
+    poisoned = snapshot._json(ruleset)
+    header["ruleset"] = snapshot._digest(poisoned)
+    entry.write_bytes(snapshot._json(header) + b"\n" + poisoned)
+
+
+def test_a_poisoned_entry_would_be_believed_were_it_trusted(tmp_path: Path) -> None:
+    # So the refusals below are the trust checks' doing, not a malformed entry's.
+    cache = tmp_path / "cache"
+    assert _cached_run(cache)[0] == 0
+    (entry,) = cache.iterdir()
+    _poison(entry)
+    code, out, _ = _cached_run(cache)
+    assert (code, json.loads(out)["verdict"]) == (0, "prohibited")
 
 
 def test_a_fresh_cache_is_private(tmp_path: Path) -> None:
@@ -106,10 +124,11 @@ def test_an_entry_of_other_code_is_a_miss(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("CLAIMRULES_CACHE_DIR", str(tmp_path / "cache"))
     assert snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    assert doc["code"] == snapshot.code_digest()
-    doc["code"] = "0" * 64  # same version string, other code
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    head, payload = entry.read_bytes().split(b"\n")
+    header = json.loads(head)
+    assert header["code"] == snapshot.code_digest()
+    header["code"] = "0" * 64  # same version string, other code
+    entry.write_bytes(snapshot._json(header) + b"\n" + payload)
     entry.chmod(0o600)
     assert snapshot.load(SHIPPED) is None
 
@@ -117,7 +136,7 @@ def test_an_entry_of_other_code_is_a_miss(monkeypatch: pytest.MonkeyPatch,
 def test_the_code_digest_covers_the_package_files() -> None:
     digest = snapshot.code_digest()
     assert len(digest) == 64
-    assert digest != snapshot.hashlib.sha256(snapshot.__version__.encode()).hexdigest()
+    assert digest != snapshot._digest(snapshot.__version__.encode())
 
 
 def _fifo(path: Path) -> None:
@@ -159,3 +178,39 @@ def test_without_a_home_the_cache_is_off(monkeypatch: pytest.MonkeyPatch,
     assert snapshot.load(SHIPPED) is None
     assert not snapshot.store(load_ruleset(SHIPPED))
     assert list(tmp_path.iterdir()) == []  # no `~/.cache` made in the working directory
+
+
+def _files_by_os_walk(package: str) -> list[str]:
+    """The package's files as `code_digest` listed them with os.walk."""
+    names = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+        prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
+        names.extend((prefix + f).removeprefix("./") for f in files
+                     if f.endswith((".py", ".json")))
+    return sorted(names)
+
+
+def test_the_code_digest_reads_the_files_os_walk_finds(tmp_path: Path) -> None:
+    package = os.path.dirname(os.path.dirname(os.path.realpath(snapshot.__file__)))
+    for root in (package, str(tmp_path)):
+        if root == str(tmp_path):  # folders, caches, links and other files
+            for name in ("a.py", "b.json", "c.txt", "sub/d.py", "sub/__pycache__/e.py",
+                         "__pycache__/f.py", "sub/deeper/g.json"):
+                (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+                (tmp_path / name).write_text("x", encoding="utf-8")
+            (tmp_path / "linked").symlink_to(tmp_path / "sub")
+            (tmp_path / "h.py").symlink_to(tmp_path / "a.py")
+        found: list[str] = []
+        snapshot._package_files(root, "", found)
+        assert sorted(found) == _files_by_os_walk(root)
+    assert len(found) == 5
+
+
+def test_the_code_digest_is_of_every_file_s_name_and_bytes() -> None:
+    # As written plainly: the version, then each file's `/`-separated path and bytes, sorted.
+    package = Path(snapshot.__file__).resolve().parent.parent
+    h = snapshot._hasher(snapshot.__version__.encode())
+    for name in sorted(_files_by_os_walk(str(package))):
+        h.update(name.encode() + b"\0" + (package / name).read_bytes() + b"\0")
+    assert snapshot.code_digest() == h.hexdigest()

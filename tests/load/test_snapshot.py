@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 from dataclasses import fields
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -22,8 +24,10 @@ from claimrules import load_ruleset
 from claimrules.engine.compile import compile_ruleset
 from claimrules.engine.explain import decide
 from claimrules.load import snapshot
+from claimrules.load.domain import ClaimKind, Effect, FactType, Modality, NotePart, Rule
+from claimrules.load.domain import Test as FactTest
 from claimrules.load.loader import scenario_of
-from claimrules.load.ruleset import Ruleset, yaml_files, yaml_names
+from claimrules.load.ruleset import ClaimRecord, Ruleset, yaml_files, yaml_names
 from claimrules.load.scenario import plain_scenario
 from claimrules.load.yamlsafe import Document
 from conftest import ROOT, SHIPPED, run_main
@@ -180,8 +184,10 @@ def test_a_removed_file_is_noticed(cache: Path, monkeypatch: pytest.MonkeyPatch,
 @pytest.mark.parametrize(
     "garbage",
     [b"", b"{", b"\xff\xfe", b"[]", b'{"format": 1}', b"null",
-     b'{"format": 1, "claimrules": "0.1.0", "root": "/", "inputs": {}, "ruleset": {}}'],
-    ids=["empty", "truncated", "binary", "list", "no-fields", "null", "other-root"],
+     b'{"format": 1, "claimrules": "0.1.0", "root": "/", "inputs": {}, "ruleset": {}}',
+     b"{}\n[]", b"[1]\n[]", b"\n"],
+    ids=["empty", "truncated", "binary", "list", "no-fields", "null", "other-root",
+         "empty-header", "header-not-an-object", "empty-lines"],
 )
 def test_a_broken_entry_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str], garbage: bytes) -> None:
@@ -193,39 +199,139 @@ def test_a_broken_entry_is_a_miss(cache: Path, monkeypatch: pytest.MonkeyPatch,
     assert snapshot.load(SHIPPED) is not None  # written again
 
 
-def test_a_damaged_ruleset_in_an_entry_is_a_miss(cache: Path) -> None:
+def _entry(path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """An entry's header and its stored ruleset (the encoded sections), to edit."""
+    head, payload = path.read_bytes().split(b"\n")
+    return json.loads(head), json.loads(payload)
+
+
+def _rewrite(path: Path, header: dict[str, Any], ruleset: list[Any], *, digest: bool = True
+             ) -> None:
+    """Write an entry back; `digest`: with the stored ruleset's digest made right, as only a
+    deliberate writer (not damage) would."""
+    payload = snapshot._json(ruleset)
+    if digest:
+        header["ruleset"] = snapshot._digest(payload)
+    path.write_bytes(snapshot._json(header) + b"\n" + payload)
+
+
+def test_an_entry_rewritten_as_it_was_is_read(cache: Path) -> None:
+    # The helpers above change nothing by themselves: the tests below change one thing.
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    entry = snapshot.entry_path(SHIPPED)
+    _rewrite(entry, *_entry(entry))
+    back = snapshot.load(SHIPPED)
+    assert back is not None
+    _same(rs, back)
+
+
+def test_a_damaged_entry_is_a_miss(cache: Path) -> None:
+    # Any changed byte of the stored ruleset fails its digest; a changed header byte fails
+    # the header's own checks (or no longer reads as one).
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    doc["ruleset"]["rules"][0]["f"]["effect"] = {"$e": "Effect", "v": "maybe"}
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    good = entry.read_bytes()
+    header_end = good.index(b"\n")
+    for at in sorted({*range(0, len(good), max(1, len(good) // 97)), header_end, len(good) - 1}):
+        for flip in (0x01, 0x20):
+            damaged = bytearray(good)
+            damaged[at] ^= flip
+            entry.write_bytes(bytes(damaged))
+            assert snapshot.load(SHIPPED) is None, (at, flip)
+    entry.write_bytes(good[:-1])  # truncated
+    assert snapshot.load(SHIPPED) is None
+    entry.write_bytes(good)
+    assert snapshot.load(SHIPPED) is not None
+
+
+def test_an_edited_ruleset_without_its_digest_is_a_miss(cache: Path) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    entry = snapshot.entry_path(SHIPPED)
+    header, ruleset = _entry(entry)
+    ruleset[3] = ruleset[3][1:]  # a rule gone
+    _rewrite(entry, header, ruleset, digest=False)
+    assert snapshot.load(SHIPPED) is None
+    _rewrite(entry, header, ruleset)  # with its digest: read (the owner's own entry)
+    back = snapshot.load(SHIPPED)
+    assert back is not None
+    assert len(back.rules) == len(load_ruleset(SHIPPED).rules) - 1
+
+
+def test_a_file_changed_between_load_and_store_is_not_stored(cache: Path,
+                                                              ruleset_copy: Path) -> None:
+    # The entry's digests are of the bytes the ruleset was read from, or there is no entry.
+    rs = load_ruleset(ruleset_copy)
+    archive = ruleset_copy / "archive" / "biden-decision-article.txt"
+    archive.write_bytes(archive.read_bytes() + b"\n")
+    assert not snapshot.store(rs)
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_files_checked_are_the_files_read(cache: Path) -> None:
+    rs = load_ruleset(SHIPPED)
+    snapshot.store(rs)
+    entry = snapshot.entry_path(SHIPPED)
+    header, ruleset = _entry(entry)
+    assert ruleset[-1] == rs.inputs  # sha256, as the load recorded them
+    assert header["files"].keys() == rs.inputs.keys()
+    assert all(header["files"][rel] == snapshot.file_digest(SHIPPED / rel) for rel in rs.inputs)
+    del header["files"][next(iter(header["files"]))]  # a file read that would go unchecked
+    _rewrite(entry, header, ruleset)
     assert snapshot.load(SHIPPED) is None
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("effect", "maybe"),  # a plain string where an enum belongs
-    ("because", ["k"]),  # a list where a tuple belongs
-    ("overrides", {"$t": [1]}),  # a number among ids
-    ("note", None),
+def _rule_number() -> int:
+    return snapshot._CLASSES.index(Rule)
+
+
+@pytest.mark.parametrize("damage", [
+    "unknown enum value", "unknown class", "unknown tag", "a field too many", "a field missing",
+    "a rule where the meta belongs", "a tag that is no number", "an empty tuple",
+    "archives of the wrong kind", "a span of the wrong shape",
 ])
-def test_a_value_of_the_wrong_type_in_an_entry_is_a_miss(
-    cache: Path, field: str, value: object
-) -> None:
+def test_an_entry_the_code_did_not_write_is_a_miss(cache: Path, damage: str) -> None:
+    # Even with its digest made right, decoding builds only what `_pack` writes: known
+    # classes, tags and enum values, each class with its number of fields, sections of their
+    # kind. (It does not check each field's type: a damaged entry fails its digest.)
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    doc["ruleset"]["rules"][0]["f"][field] = value
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    header, ruleset = _entry(entry)
+    rules = ruleset[3]
+    assert rules[0][0] == _rule_number()
+    effect = [f.name for f in fields(Rule)].index("effect") + 1
+    if damage == "unknown enum value":
+        rules[0][effect] = (rules[0][effect][0], "maybe")
+    elif damage == "unknown class":
+        rules[0][0] = len(snapshot._CLASSES)
+    elif damage == "unknown tag":
+        rules[0][effect] = (-7, "permit")
+    elif damage == "a field too many":
+        rules[0].append(None)
+    elif damage == "a field missing":
+        rules[0] = rules[0][:3]
+    elif damage == "a rule where the meta belongs":
+        ruleset[0] = rules[0]
+    elif damage == "a tag that is no number":
+        rules[0][effect] = ("Effect", "permit")
+    elif damage == "an empty tuple":
+        rules[0][effect] = ()
+    elif damage == "archives of the wrong kind":
+        ruleset[6] = {"archive/x.txt": 3}
+    else:
+        ruleset[5] = [["rule:x", "f", True]]
+    _rewrite(entry, header, ruleset)
     assert snapshot.load(SHIPPED) is None
 
 
 def test_each_source_is_stored_once_and_shared_by_its_claims(cache: Path) -> None:
     rs = load_ruleset(SHIPPED)
     snapshot.store(rs)
-    doc = json.loads(snapshot.entry_path(SHIPPED).read_bytes())
-    claims = doc["ruleset"]["claims"]
-    assert [c["source"] for c in claims] == [r.source.id for r in rs.claims.values()]
-    assert all("source" not in c["f"] for c in claims)
+    _, ruleset = _entry(snapshot.entry_path(SHIPPED))
+    source = [f.name for f in fields(ClaimRecord)].index("source") + 1
+    assert [c[source] for c in ruleset[2]] == [
+        [snapshot._SOURCE, r.source.id] for r in rs.claims.values()
+    ]
     back = snapshot.load(SHIPPED)
     assert back is not None
     for record in back.claims.values():  # as a full load makes them: the ruleset's own source
@@ -233,20 +339,57 @@ def test_each_source_is_stored_once_and_shared_by_its_claims(cache: Path) -> Non
         assert record == rs.claims[record.id]
 
 
-@pytest.mark.parametrize("damage", ["unknown source", "source given twice", "wrong type"])
+@pytest.mark.parametrize("damage", ["unknown source", "wrong type"])
 def test_a_claim_naming_a_source_badly_is_a_miss(cache: Path, damage: str) -> None:
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    claim = doc["ruleset"]["claims"][0]
-    if damage == "unknown source":
-        claim["source"] = "no-such-source"
-    elif damage == "source given twice":
-        claim["f"]["source"] = doc["ruleset"]["sources"][0]
-    else:
-        claim["source"] = ["a", "list"]
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    header, ruleset = _entry(entry)
+    source = [f.name for f in fields(ClaimRecord)].index("source") + 1
+    ruleset[2][0][source] = [snapshot._SOURCE,
+                             "no-such-source" if damage == "unknown source" else ["a", "list"]]
+    _rewrite(entry, header, ruleset)
     assert snapshot.load(SHIPPED) is None
+
+
+@given(st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
+              st.floats(allow_nan=False, min_value=-1e300, max_value=1e300) | st.just(-0.0),
+              st.text(max_size=8), st.dates(),
+              st.sampled_from([*Effect, *ClaimKind, *Modality, *FactType])),
+    lambda inner: st.lists(inner, max_size=3).map(tuple) | st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    | st.builds(FactTest, st.text(max_size=4), st.sampled_from(["is", "in"]), inner)
+    | st.builds(NotePart, st.text(max_size=4), st.lists(st.text(max_size=4)).map(tuple)),
+    max_leaves=12,
+))
+def test_every_value_an_entry_holds_reads_back_equal_and_of_its_type(value: object) -> None:
+    back = snapshot._unpack(json.loads(snapshot._json(snapshot._pack(value, {}))), {})
+    assert back == value
+    assert _types(back) == _types(value)
+
+
+def _types(value: object) -> object:
+    """A value's shape with the type of every part (1 == 1.0 == True, but not as stored)."""
+    if isinstance(value, tuple | list):
+        return type(value), [_types(v) for v in value]
+    if isinstance(value, dict):
+        return dict, [(_types(k), _types(v)) for k, v in value.items()]
+    if isinstance(value, FactTest | NotePart):
+        return type(value), [_types(getattr(value, f.name)) for f in fields(value)]
+    return type(value)
+
+
+def test_a_value_no_entry_holds_is_not_stored(cache: Path) -> None:
+    with pytest.raises(ValueError, match="cannot encode"):
+        snapshot._pack(object(), {})
+    with pytest.raises(ValueError, match="cannot encode"):
+        snapshot._pack(datetime(2024, 6, 1, 12, 0), {})  # not a plain date: no time is lost
+    with pytest.raises(ValueError, match="cannot encode"):
+        snapshot._pack({1: "a"}, {})  # JSON would make the key "1"
+    rs = load_ruleset(SHIPPED)
+    rs.archives = {**rs.archives, "odd": object()}  # type: ignore[dict-item]
+    assert not snapshot.store(rs)
+    assert not cache.exists() or not list(cache.iterdir())
 
 
 def _yaml_files_by_pathlib(root: Path, kind: str) -> list[Path]:
@@ -281,9 +424,10 @@ def test_the_files_of_a_kind_are_found_as_pathlib_found_them(tmp_path: Path) -> 
 def test_another_version_is_a_miss(cache: Path) -> None:
     snapshot.store(load_ruleset(SHIPPED))
     entry = snapshot.entry_path(SHIPPED)
-    doc = json.loads(entry.read_bytes())
-    doc["claimrules"] = "0.0.0"
-    entry.write_text(json.dumps(doc), encoding="utf-8")
+    header, ruleset = _entry(entry)
+    assert header["claimrules"] == snapshot.__version__
+    header["claimrules"] = "0.0.0"
+    _rewrite(entry, header, ruleset)
     assert snapshot.load(SHIPPED) is None
 
 
@@ -393,3 +537,31 @@ def test_the_plain_scenario_reader_reads_well_formed_scenarios(data: dict) -> No
     plain = plain_scenario(data)
     assert plain is not None
     assert plain == scenario_of(Document(data, {}, {}, "s.yaml"))
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_an_entry_leaves_the_collector_as_it_was(cache: Path, enabled: bool) -> None:
+    import gc
+
+    snapshot.store(load_ruleset(SHIPPED))
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        assert snapshot.load(SHIPPED) is not None
+        assert gc.isenabled() is enabled
+        entry = snapshot.entry_path(SHIPPED)
+        _rewrite(entry, _entry(entry)[0], ["not", "a", "ruleset"])  # a miss in the decoding
+        assert snapshot.load(SHIPPED) is None
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_an_entry_over_the_bound_is_not_read(cache: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    snapshot.store(load_ruleset(SHIPPED))
+    size = snapshot.entry_path(SHIPPED).stat().st_size
+    monkeypatch.setattr(snapshot, "MAX_ENTRY_BYTES", size)
+    assert snapshot.load(SHIPPED) is not None
+    monkeypatch.setattr(snapshot, "MAX_ENTRY_BYTES", size - 1)
+    assert snapshot.load(SHIPPED) is None

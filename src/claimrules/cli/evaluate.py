@@ -12,6 +12,7 @@ import click
 from claimrules.cli.common import (
     Findings,
     check_sources,
+    collector_paused,
     color,
     completer,
     date_option,
@@ -84,17 +85,18 @@ def eval_(
 
         _run_batch(rs, resolve_example(batch), as_of, known_by, sources)
         return
-    from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
-    from claimrules.reporters import render  # noqa: PLC0415
+    with collector_paused():  # one decision: the engine's modules and what it builds live on
+        from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
+        from claimrules.reporters import render  # noqa: PLC0415
 
-    typed, a, k, s = scenario_from(rs, scenario, facts, as_of, known_by, sources)
-    said_by = speakers_from(rs, speakers)
-    decision = evaluate(rs, typed, as_of=a, known_by=k, sources=s, speakers=said_by)
-    rendered = render(decision, rs, fmt, color=color() and fmt == "text")
-    if fmt == "text":
-        click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour
-    else:
-        emit(rendered, fmt)
+        typed, a, k, s = scenario_from(rs, scenario, facts, as_of, known_by, sources)
+        said_by = speakers_from(rs, speakers)
+        decision = evaluate(rs, typed, as_of=a, known_by=k, sources=s, speakers=said_by)
+        rendered = render(decision, rs, fmt, color=color() and fmt == "text")
+        if fmt == "text":
+            click.echo(rendered, nl=False)  # escaped by the text reporter, before its colour
+        else:
+            emit(rendered, fmt)
 
 
 def _run_batch(

@@ -29,7 +29,6 @@ from claimrules.engine.compile import (
     is_pseudo,
     pseudo_rule,
 )
-from claimrules.engine.constraints import complete as complete_scenario
 from claimrules.engine.context import Context, build_context
 from claimrules.engine.decision import (
     CitedClaim,
@@ -96,6 +95,9 @@ def decide(
     `facts` may also set pseudo-facts (`@period:ID`, `@terms:ID`): what the reporting leaves
     open, settled one way — the soundness law's completions do so."""
     if compiled.ruleset.meta.constraints:  # implied values filled in; impossible: refused
+        # imported here: a ruleset without constraints (and its start-up) never needs them
+        from claimrules.engine.constraints import complete as complete_scenario  # noqa: PLC0415
+
         facts = complete_scenario(compiled.ruleset.meta.constraints, facts, compiled.ruleset.facts)
     ctx = build_context(compiled, as_of, known_by, sources, speakers)
     applicable, undecided, candidates = split(compiled, ctx, facts)

@@ -13,14 +13,35 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
 
 from claimrules.values import PlainValue, plain_value
+
+if TYPE_CHECKING:  # what the functions below take; a Protocol class costs start-up 50 µs
+
+    class _Valued(Protocol):
+        @property
+        def value(self) -> str: ...
+
+    class _Weighed(Protocol):
+        @property
+        def kind(self) -> ClaimKind: ...
+
+        @property
+        def modality(self) -> Modality: ...
 
 FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
 
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@cache
+def _date_re() -> re.Pattern[str]:
+    """`YYYY-MM-DD` in digits (compiled on first use: start-up compiles no pattern it may not
+    use)."""
+    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
 
 #: An id of a source, claim, rule or case (the files' `Slug`), and its longest length.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -36,7 +57,7 @@ _WRITTEN_DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d
 def why_not_a_date(text: str) -> str:
     """Why a string is not a `YYYY-MM-DD` date, in words: "November has 30 days", "there is no
     month 13", or how to write a date written out in words (`11 July 2024` → `2024-07-11`)."""
-    if _DATE_RE.fullmatch(text):
+    if _date_re().fullmatch(text):
         year, month, day = (int(part) for part in text.split("-"))
         if not 1 <= month <= 12:
             return f"`{text}` is not a date: there is no month {month} (months run 01 to 12)"
@@ -69,7 +90,7 @@ def parse_iso_date(value: object) -> object:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+    if isinstance(value, str) and _date_re().fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -89,11 +110,6 @@ class FactType(StrEnum):
     BOOL = "bool"
     DATE = "date"
     NUMBER = "number"
-
-
-class _Valued(Protocol):
-    @property
-    def value(self) -> str: ...
 
 
 def value_names(values: Iterable[str | _Valued] | None) -> list[str]:
@@ -225,14 +241,6 @@ class ClaimKind(StrEnum):
 
 #: Claim kinds that can ground a rule (`because`); every other kind is context at most.
 GROUNDING_KINDS = frozenset({ClaimKind.PROVISION})
-
-
-class _Weighed(Protocol):
-    @property
-    def kind(self) -> ClaimKind: ...
-
-    @property
-    def modality(self) -> Modality: ...
 
 
 def grounds(claim: _Weighed) -> bool:

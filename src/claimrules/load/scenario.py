@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import date
+from functools import cache
 from typing import cast
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
@@ -22,8 +23,14 @@ from claimrules.load.domain import (
 )
 from claimrules.values import PlainValue, plain_value
 
-_INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")
-_FLOAT = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+@cache
+def _number_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """An integer and a decimal number as a fact's value may be written (compiled on first
+    use: a scenario without number facts needs neither)."""
+    return (re.compile(r"-?(0|[1-9][0-9]{0,17})"),
+            re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"))
+
 
 Locate = Mapping[DataPath, tuple[int, int]]
 
@@ -79,9 +86,9 @@ def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactVal
         if not math.isfinite(value):
             raise ValueError(f"`{value}` is not a finite number for `{fact.name}`")
         number: FactValue = value
-    elif strings and isinstance(value, str) and _INT.fullmatch(value):
+    elif strings and isinstance(value, str) and _number_patterns()[0].fullmatch(value):
         number = int(value)
-    elif strings and isinstance(value, str) and _FLOAT.fullmatch(value):
+    elif strings and isinstance(value, str) and _number_patterns()[1].fullmatch(value):
         number = float(value)
         if not math.isfinite(number):  # `1e999` overflows to infinity
             raise ValueError(f"`{value}` is out of range for `{fact.name}`")
@@ -154,7 +161,13 @@ class ScenarioInput(PlainValue):
 
 
 _SCENARIO_KEYS = frozenset(["facts", "as_of", "known_by", "sources"])
-_SLUG = re.compile(SLUG_PATTERN)
+
+
+@cache
+def _slug() -> re.Pattern[str]:
+    """A source id (compiled on first use: a scenario without sources needs it not)."""
+    return re.compile(SLUG_PATTERN)
+
 
 
 def plain_scenario(data: object) -> ScenarioInput | None:
@@ -179,7 +192,7 @@ def plain_scenario(data: object) -> ScenarioInput | None:
     sources = data.get("sources")
     if sources is not None and not (
         isinstance(sources, list)
-        and all(isinstance(s, str) and len(s) <= SLUG_MAX and _SLUG.fullmatch(s) for s in sources)
+        and all(isinstance(s, str) and len(s) <= SLUG_MAX and _slug().fullmatch(s) for s in sources)
     ):
         return None
     return ScenarioInput(

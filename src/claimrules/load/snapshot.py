@@ -1,13 +1,18 @@
 """A cache of checked rulesets, so that a one-shot `claimrules eval` does not parse, validate
 and re-verify every quote of a ruleset that has not changed since it was last loaded.
 
-An entry is a JSON document holding the checked ruleset (its plain `domain` values) and the
-sha256 of every file it was read from: `ruleset.yaml`, the `sources`, `claims`, `rules` and
-`cases` files, and every archived text. It is used only when
+An entry is two lines of JSON: a header — the format, the claimrules version, the digest of
+the code that wrote it, the ruleset's directory, the digest of every file the ruleset was read
+from (`ruleset.yaml`, the `sources`, `claims`, `rules` and `cases` files, and every archived
+text) and the digest of the second line — then the checked ruleset (its plain `domain` values,
+as tagged arrays: see "encoding" below, and the sha256 of each file that the load recorded, its
+`inputs`). Digests are BLAKE2b (`_hasher`). An entry is used only when
 
-- the entry's format and the claimrules version match this program's;
+- the entry's format, the claimrules version and the code digest match this program's;
 - the ruleset directory holds exactly the YAML files it was read from (none added, none gone);
-- every one of those files, and every archived text, still has the recorded sha256.
+- every one of those files, and every archived text, still has the recorded digest;
+- the stored ruleset still has its recorded digest (a damaged entry is a miss: the bytes
+  decoded are the bytes written).
 
 Anything else — a changed byte, a new claims file, an unreadable or malformed entry — is a
 miss, and the caller loads and checks the ruleset in full (which reports what is wrong, such as
@@ -34,25 +39,33 @@ This module imports neither pydantic nor PyYAML.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
+import gc
 import json
 import os
 import stat
 from collections.abc import Callable, Mapping
+from datetime import date
+from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from claimrules import __version__
 from claimrules.diagnostics import LoadError, Span
-from claimrules.load import codec
+from claimrules.load import domain
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
 from claimrules.load.ruleset import FILE_KINDS, ClaimRecord, Ruleset, yaml_names
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+try:  # BLAKE2 as CPython builds it in: `hashlib` would load OpenSSL, 2 ms of every cached eval
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
+
 #: Bumped whenever the layout of an entry changes.
-FORMAT = 3
+FORMAT = 4
 
 #: Entries larger than this are not read (a ruleset's archives are at most 2 MiB each).
 MAX_ENTRY_BYTES = 256 * 1024 * 1024
@@ -119,28 +132,85 @@ def entry_path(root: str | os.PathLike[str]) -> Path:
 
 
 def _entry_name(real_root: str) -> str:
-    return hashlib.sha256(os.fsencode(real_root)).hexdigest()[:32] + ".json"
+    return _digest(os.fsencode(real_root))[:32] + ".json"
+
+
+def _hasher(data: bytes | memoryview = b"") -> Any:
+    """The hash of everything the cache checks (the code, the files a ruleset was read from,
+    the stored ruleset): BLAKE2b of 256 bits, a cryptographic hash as strong as the sha256 a
+    full load records, and built into CPython (see the import)."""
+    return blake2b(data, digest_size=32)
+
+
+def _digest(data: bytes | memoryview) -> str:
+    return str(_hasher(data).hexdigest())
 
 
 @cache
 def code_digest() -> str:
-    """A sha256 over the files of this package as installed (names and bytes), so an entry
-    written by other code, even under the same version string, is a miss."""
+    """A digest (`_hasher`) over the files of this package as installed (names and bytes), so
+    an entry written by other code, even under the same version string, is a miss."""
     package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     names: list[str] = []
-    # os.walk, not Path.rglob: this runs on every cached eval, and pathlib costs it 5 ms.
-    for folder, subfolders, files in os.walk(package):
-        subfolders[:] = [d for d in subfolders if d != "__pycache__"]
-        prefix = os.path.relpath(folder, package).replace(os.sep, "/") + "/"
-        names.extend((prefix + f).removeprefix("./") for f in files
-                     if f.endswith((".py", ".json")))
-    h = hashlib.sha256(__version__.encode())
-    for name in sorted(names):
-        h.update(name.encode() + b"\0")
-        with open(os.path.join(package, name), "rb") as f:
-            h.update(f.read())
-        h.update(b"\0")
-    return h.hexdigest()
+    _package_files(package, "", names)
+    h = _hasher(__version__.encode())
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    # Each file opened relative to the package's folder and read to its end in large reads
+    # (no fstat): a fifth less than `_hash_file` for the hundred small files.
+    folder = os.open(package, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | flags)
+    try:
+        for name in sorted(names):
+            h.update(name.encode() + b"\0")
+            fd = os.open(name, flags, dir_fd=folder)
+            try:
+                while chunk := os.read(fd, _CODE_CHUNK):
+                    h.update(chunk)
+            finally:
+                os.close(fd)
+            h.update(b"\0")
+    finally:
+        os.close(folder)
+    return str(h.hexdigest())
+
+
+#: The size of one read of a package file (most are smaller: one read and one at the end).
+_CODE_CHUNK = 1 << 16
+
+
+def _package_files(folder: str, prefix: str, names: list[str]) -> None:
+    """Add the `.py` and `.json` files under `folder` to `names`, as `/`-separated paths
+    after `prefix`; `__pycache__` is left out. With os.scandir (not pathlib's rglob, 5 ms on
+    every cached eval, nor os.walk, twice this)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir():  # a link to a folder is not followed (as os.walk does not)
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    _package_files(entry.path, f"{prefix}{entry.name}/", names)
+            elif entry.name.endswith((".py", ".json")):
+                names.append(prefix + entry.name)
+
+
+def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False,
+               also: Any = None) -> None:
+    """Feed a file's bytes to the hash `h` (and to `also`, when given), read with the
+    descriptor's own calls (a buffered file object costs a cached eval about twice as much for
+    a hundred small files): the size `fstat` gives in one read, then on to the end.
+    `regular`: opened without blocking, and OSError unless it is a regular file (a FIFO put in
+    a file's place is refused, not waited on)."""
+    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) if regular else flags)
+    try:
+        info = os.fstat(fd)
+        if regular and not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{os.fspath(path)} is not a regular file")
+        chunk = os.read(fd, info.st_size + 1)
+        while chunk:
+            h.update(chunk)
+            if also is not None:
+                also.update(chunk)
+            chunk = os.read(fd, _CHUNK)
+    finally:
+        os.close(fd)
 
 
 # --- trust ---------------------------------------------------------------------------------
@@ -200,7 +270,11 @@ def _read_entry(where: str, name: str) -> bytes | None:
         if not stat.S_ISREG(info.st_mode):
             return None  # a FIFO, a device, a directory
         _check_owner(info, os.path.join(where, name), "cache entry")
-        raw = f.read(MAX_ENTRY_BYTES + 1)
+        # As many bytes as it holds and one more (a read of the bound itself would set aside
+        # 256 MiB first); on to the bound if it has grown since.
+        raw = f.read(min(info.st_size, MAX_ENTRY_BYTES) + 1)
+        if len(raw) > info.st_size:
+            raw += f.read(MAX_ENTRY_BYTES + 1 - len(raw))
     return raw if len(raw) <= MAX_ENTRY_BYTES else None
 
 
@@ -212,16 +286,12 @@ def _warn_once(warn: Warn | None, exc: _Untrusted) -> None:
 
 
 def file_digest(path: str | os.PathLike[str]) -> str:
-    """The sha256 of a regular file's bytes; OSError if it cannot be read or is not a regular
-    file (opened without blocking, so a FIFO put in a file's place is refused, not waited on)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        h = hashlib.sha256()
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+    """The digest (`_hasher`) of a regular file's bytes; OSError if it cannot be read or is not
+    a regular file (opened without blocking, so a FIFO put in a file's place is refused, not
+    waited on)."""
+    h = _hasher()
+    _hash_file(h, path, regular=True)
+    return str(h.hexdigest())
 
 
 def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | None:
@@ -236,17 +306,20 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         raw = _read_entry(where, _entry_name(real_root))
         if raw is None:
             return None
-        doc = json.loads(raw)
+        head, _, payload = raw.partition(b"\n")
+        doc = json.loads(head)
         if (
             not isinstance(doc, dict)
             or doc.get("format") != FORMAT
             or doc.get("claimrules") != __version__
             or doc.get("code") != code_digest()
             or doc.get("root") != real_root
-            or not _unchanged(display_root, doc["inputs"])
+            or not _unchanged(display_root, doc["files"])
+            or _digest(payload) != doc["ruleset"]
         ):
             return None
-        return _decode(doc["ruleset"], display_root, doc["inputs"])
+        rs = _read_ruleset(payload, display_root)
+        return rs if rs.inputs.keys() == doc["files"].keys() else None
     except _Untrusted as exc:
         _warn_once(warn, exc)
         return None
@@ -254,14 +327,43 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
         return None  # no entry, or an unreadable one: load the ruleset in full
 
 
-def _unchanged(root: str, inputs: Mapping[str, str]) -> bool:
+def _read_ruleset(payload: bytes, display_root: str) -> Ruleset:
+    """The ruleset of an entry's second line, read and decoded with the cyclic collector paused:
+    thousands of new containers, none of them garbage, that each automatic collection would
+    walk again (as `engine.compile.gc_paused` does for compiling). Its state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _decode(json.loads(payload.decode("ascii")), display_root)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _unchanged(root: str, files: Mapping[str, str]) -> bool:
     """Every YAML file the directory holds now was read, and every file read (a YAML file or
-    an archived text) is still there with its recorded hash."""
+    an archived text) is still there with its recorded digest."""
     for kind in FILE_KINDS:
         for name in yaml_names(root, kind):
-            if name not in inputs:
+            if name not in files:
                 return False  # a file added since
-    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in inputs.items())
+    return all(file_digest(os.path.join(root, rel)) == digest for rel, digest in files.items())
+
+
+def _file_digests(ruleset: Ruleset) -> dict[str, str] | None:
+    """The digest (`_hasher`) of every file the ruleset was read from, of the same bytes: each
+    file read again, and its sha256 found to be the one the load recorded; None when one has
+    changed since (the entry would pair the ruleset with bytes it was not read from)."""
+    import hashlib  # noqa: PLC0415 - only on a miss, which has loaded it already
+
+    found = {}
+    for rel, sha256 in sorted(ruleset.inputs.items()):
+        h, check = _hasher(), hashlib.sha256()
+        _hash_file(h, os.path.join(ruleset.root, rel), regular=True, also=check)
+        if check.hexdigest() != sha256:
+            return None
+        found[rel] = str(h.hexdigest())
+    return found
 
 
 def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
@@ -274,15 +376,21 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
     from claimrules.output import write_atomic  # noqa: PLC0415 - only on a miss
 
     real_root = os.path.realpath(ruleset.root)
-    doc = {
+    try:
+        payload = _json(_encode(ruleset))
+        files = _file_digests(ruleset)
+    except (ValueError, OSError):  # a value no entry can hold, a file gone
+        return False
+    if files is None:
+        return False
+    data = _json({
         "format": FORMAT,
         "claimrules": __version__,
         "code": code_digest(),
         "root": real_root,
-        "inputs": dict(sorted(ruleset.inputs.items())),
-        "ruleset": _encode(ruleset),
-    }
-    data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        "files": files,
+        "ruleset": _digest(payload),
+    }) + b"\n" + payload
     try:
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(_open_dir(where))  # ours and private, or no entry is written
@@ -295,32 +403,121 @@ def store(ruleset: Ruleset, warn: Warn | None = None) -> bool:
     return True
 
 
+def _json(value: object) -> bytes:
+    """Compact JSON in ASCII: no newline occurs inside it (one ends an entry's header), and
+    the C parser reads ASCII fastest."""
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
 # --- encoding ------------------------------------------------------------------------------
+#
+# The ruleset is stored as JSON arrays and scalars (read back by the C parser, into lists
+# decoded with no function per entity, so that a new field is carried without another line of
+# code). Every array is tagged by its first item:
+#
+# - a plain value of one of `_CLASSES` (a frozen dataclass): `[number, field, field, ...]`,
+#   its class's number in `_CLASSES` first, then its fields in declared order, so that
+#   decoding is one positional call of the class;
+# - a tuple: `[_TUPLE, item, ...]`; a list: `[_LIST, item, ...]`; a date: `[_DATE, ordinal]`;
+#   a member of one of `_ENUMS`: `[_ENUM - number, value]`; a source equal to the ruleset's
+#   source of its id (a claim's, as loading makes it: the same object): `[_SOURCE, id]`, so
+#   each source is stored, read and decoded once, not once per claim quoting it.
+#
+# None, a bool, an int, a float and a str (not an enum) are stored as they are, a dict with
+# str keys as an object. Decoding builds only those classes (data only: an entry names no
+# code). The layout depends on the classes' fields: an entry is keyed on the code that wrote
+# it (`code_digest`), and the stored ruleset on its sha256 (a damaged entry is a miss).
+
+#: The classes an entry may hold, by their number in it.
+_CLASSES: tuple[type, ...] = (
+    domain.EnumValue, domain.Fact, domain.Disagreement, domain.Constraint, domain.RulesetMeta,
+    domain.Archive, domain.DateBound, domain.Source, domain.Attribution, domain.Period,
+    domain.Claim, domain.Test, domain.All, domain.Any_, domain.Not, domain.Unknown,
+    domain.RuleEffective, domain.Refinement, domain.UnreportedTerms, domain.NotePart,
+    domain.Rule, domain.Expectation, domain.Case, ClaimRecord,
+)
+_NUMBERS = {cls: i for i, cls in enumerate(_CLASSES)}
+_ENUMS: tuple[type[StrEnum], ...] = (
+    domain.FactType, domain.ClaimKind, domain.Modality, domain.Effect,
+)
+_TUPLE, _LIST, _DATE, _SOURCE, _ENUM = -1, -2, -3, -4, -10
+#: Each enum's members by value (a look-up, not a call of the enum, which costs microseconds).
+_MEMBERS: tuple[dict[str, StrEnum], ...] = tuple({m.value: m for m in e} for e in _ENUMS)
+
+#: What an entry holds as it is (the look-up is cheaper than `isinstance`).
+_SCALARS = frozenset({str, bool, int, float, type(None)})
 
 
-def _encode(rs: Ruleset) -> dict[str, Any]:
+def _pack(value: object, sources: Mapping[str, Source]) -> Any:
+    """The encoded form of a plain value (see above); ValueError for anything else."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple:
+        return [_TUPLE, *[_pack(v, sources) for v in cast("tuple[object, ...]", value)]]
+    if kind is list:
+        return [_LIST, *[_pack(v, sources) for v in cast("list[object]", value)]]
+    if kind is dict:
+        items = cast("dict[object, object]", value).items()
+        if any(type(k) is not str for k, _ in items):
+            raise ValueError("cannot encode a dict whose keys are not all strings")
+        return {k: _pack(v, sources) for k, v in items}
+    if kind is date:
+        return [_DATE, cast(date, value).toordinal()]
+    if kind in _ENUMS:
+        return [_ENUM - _ENUMS.index(kind), cast(StrEnum, value).value]
+    if kind is Source and sources.get(cast(Source, value).id) == value:
+        return [_SOURCE, cast(Source, value).id]
+    number = _NUMBERS.get(kind)
+    if number is None:
+        raise ValueError(f"cannot encode a {kind.__name__}")
+    return [number, *[_pack(getattr(value, f.name), sources)
+                      for f in dataclasses.fields(cast(Any, value))]]
+
+
+def _unpack(data: Any, sources: Mapping[str, Source]) -> Any:
+    """The value `_pack` was given; ValueError (or TypeError, KeyError, IndexError) on anything
+    it did not write."""
+    kind = type(data)
+    if kind is list:
+        tag = data[0]
+        if type(tag) is not int:
+            raise ValueError("not an encoded value")
+        if tag >= 0:
+            return _CLASSES[tag](*[v if type(v) in _SCALARS else _unpack(v, sources)
+                                   for v in data[1:]])
+        if tag == _TUPLE:
+            return tuple([v if type(v) in _SCALARS else _unpack(v, sources) for v in data[1:]])
+        if tag == _LIST:
+            return [v if type(v) in _SCALARS else _unpack(v, sources) for v in data[1:]]
+        if tag == _DATE and len(data) == 2:
+            return date.fromordinal(data[1])
+        if tag == _SOURCE and len(data) == 2:
+            return sources[data[1]]
+        if tag <= _ENUM and len(data) == 2:
+            return _MEMBERS[_ENUM - tag][data[1]]
+        raise ValueError("not an encoded value")
+    if kind in _SCALARS:
+        return data
+    if kind is dict:
+        return {k: v if type(v) in _SCALARS else _unpack(v, sources) for k, v in data.items()}
+    raise ValueError("not an encoded value")
+
+
+def _encode(rs: Ruleset) -> list[Any]:
     prefix = rs.root + os.sep if rs.root else ""
-    return {
-        "meta": codec.encode(rs.meta),
-        "sources": [codec.encode(s) for s in rs.sources.values()],
-        "claims": [_encode_claim(r, rs.sources) for r in rs.claims.values()],
-        "rules": [codec.encode(r) for r in rs.rules],
-        "cases": [codec.encode(c) for c in rs.cases],
+    sources = {s.id: s for s in rs.sources.values()}
+    return [
+        _pack(rs.meta, {}),
+        [_pack(s, {}) for s in rs.sources.values()],
+        [_pack(r, sources) for r in rs.claims.values()],
+        [_pack(r, {}) for r in rs.rules],
+        [_pack(c, {}) for c in rs.cases],
         # Span files relative to the root, so another spelling of the root reads the same.
-        "spans": {k: [*_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()},
-        "archives": dict(rs.archives),
-    }
-
-
-def _encode_claim(record: ClaimRecord, sources: Mapping[str, Source]) -> dict[str, Any]:
-    """A claim record, its source named by id when it equals the ruleset's source of that id
-    (as loading makes it: the same object): each source is then stored, read and decoded once,
-    not once per claim quoting it."""
-    encoded: dict[str, Any] = codec.encode(record)
-    if sources.get(record.source.id) == record.source:
-        del encoded["f"]["source"]
-        encoded["source"] = record.source.id
-    return encoded
+        [[k, *_relative(s.file, prefix), s.line, s.col] for k, s in rs.spans.items()],
+        _pack(dict(rs.archives), {}),
+        _pack(dict(sorted(rs.inputs.items())), {}),  # the sha256 the load recorded
+    ]
 
 
 def _relative(file: str, prefix: str) -> tuple[str, bool]:
@@ -333,23 +530,27 @@ def _relative(file: str, prefix: str) -> tuple[str, bool]:
 # --- decoding ------------------------------------------------------------------------------
 
 
-def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> Ruleset:
-    meta = codec.decode(d["meta"])
-    sources = [codec.decode(s) for s in d["sources"]]
-    by_id = {s.id: s for s in sources if isinstance(s, Source)}
-    claims = [codec.decode(c, {"source": by_id[c.pop("source")]}) if "source" in c
-              else codec.decode(c) for c in d["claims"]]
-    rules = tuple(codec.decode(r) for r in d["rules"])
-    cases = tuple(codec.decode(c) for c in d["cases"])
+def _decode(d: Any, display_root: str) -> Ruleset:
+    packed_meta, packed_sources, packed_claims, packed_rules, packed_cases, packed_spans, \
+        archives, inputs = d
+    meta = _unpack(packed_meta, {})
+    sources = [_unpack(s, {}) for s in packed_sources]
+    by_id = {s.id: s for s in sources if type(s) is Source}
+    claims = [_unpack(c, by_id) for c in packed_claims]
+    rules = tuple(_unpack(r, {}) for r in packed_rules)
+    cases = tuple(_unpack(c, {}) for c in packed_cases)
     kinds = (
         (meta, RulesetMeta), *((s, Source) for s in sources), *((c, ClaimRecord) for c in claims),
         *((r, Rule) for r in rules), *((c, Case) for c in cases),
     )
-    if any(not isinstance(value, kind) for value, kind in kinds):
+    if any(type(value) is not kind for value, kind in kinds) or len(by_id) != len(sources):
+        raise ValueError("an entry of the wrong kind")
+    if any(type(m) is not dict or not all(type(v) is str for v in m.values())
+           for m in (archives, inputs)):
         raise ValueError("an entry of the wrong kind")
     spans = {
         k: Span(os.path.join(display_root, f) if relative else f, line, col)
-        for k, (f, relative, line, col) in d["spans"].items()
+        for k, f, relative, line, col in packed_spans
     }
     return Ruleset(
         meta=meta,
@@ -359,7 +560,7 @@ def _decode(d: dict[str, Any], display_root: str, inputs: Mapping[str, str]) -> 
         rules=rules,
         cases=cases,
         spans=spans,
-        archives=d["archives"],
+        archives=archives,
         root=display_root,
-        inputs=dict(inputs),
+        inputs=inputs,
     )

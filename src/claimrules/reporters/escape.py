@@ -22,9 +22,14 @@ from functools import cache
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 )
-_CONTROL_OR_BREAK = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
-)
+
+
+@cache
+def _control_or_break() -> re.Pattern[str]:
+    """`_CONTROL` and the line breaks and tabs (compiled on first use: JSON output needs it
+    not)."""
+    return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
 
 
 def _show(match: re.Match[str]) -> str:
@@ -40,7 +45,7 @@ def terminal(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Text for one line of a terminal: every control, line breaks included, made visible."""
-    return _CONTROL_OR_BREAK.sub(_show, text)
+    return _control_or_break().sub(_show, text)
 
 
 def json_text(dumped: str) -> str:
@@ -59,7 +64,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if _CONTROL_OR_BREAK.search(url):
+    if _control_or_break().search(url):
         return None
     from urllib.parse import urlsplit  # noqa: PLC0415 - not on the JSON output's path
 
