@@ -1404,7 +1404,7 @@ PLAIN_VALUES = st.recursive(
 )
 
 
-@settings(derandomize=True, max_examples=600, deadline=None)
+@settings(derandomize=True, max_examples=300, deadline=None)
 @given(
     st.dictionaries(PLAIN_TEXT, PLAIN_VALUES, max_size=5)
     | st.dictionaries(PLAIN_TEXT | JSON_TRICKY, JSON_VALUES, max_size=5),
