@@ -20,8 +20,13 @@ from hypothesis import strategies as st
 
 from claimrules import Verdict, evaluate, evaluate_many, load_ruleset
 from claimrules.engine import explain as explaining
-from claimrules.engine.compile import RuleIndex, compile_ruleset, compiled_ruleset
-from claimrules.engine.context import build_context
+from claimrules.engine.compile import (
+    CompiledRuleset,
+    RuleIndex,
+    compile_ruleset,
+    compiled_ruleset,
+)
+from claimrules.engine.context import Context, build_context
 from claimrules.engine.decision import ConditionFailed, RuleStatus
 from claimrules.engine.explain import built_outcomes, decide, split
 from claimrules.engine.reading import reading_of
@@ -839,7 +844,15 @@ def test_laid_out_outcomes_past_the_lead_test_are_the_plainly_built_ones(
                               [1, 1.0, 4, None])
     scenarios = [{k: v for k, v in zip("acbn", values, strict=True) if v is not None}
                  for values in space]
-    for facts in scenarios + scenarios:
+    _assert_laid_out_as_built(compiled, ctx, scenarios + scenarios)
+
+
+def _assert_laid_out_as_built(
+    compiled: CompiledRuleset, ctx: Context, scenarios: list[dict[str, object]]
+) -> None:
+    """Each scenario's explanation (laid out) is the plainly built one, down to each value's
+    type (compared by repr: `1 == 1.0 == True`)."""
+    for facts in scenarios:
         got = decide(compiled, facts)
         applicable, undecided, _ = split(compiled, ctx, facts)
         assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
@@ -875,11 +888,7 @@ def test_a_top_group_tries_each_distinct_lead_test_once_and_gives_the_plain_outc
     space = itertools.product([None, "a1", "a2", "a3"], ["c1", None], [None, 1, 1.0, 3])
     scenarios = [{k: v for k, v in zip("acn", values, strict=True) if v is not None}
                  for values in space]
-    for facts in scenarios + scenarios:
-        got = decide(compiled, facts)
-        applicable, undecided, _ = split(compiled, ctx, facts)
-        assert repr(got.rules) == repr(built_outcomes(compiled, ctx, applicable, undecided,
-                                                      facts)), facts
+    _assert_laid_out_as_built(compiled, ctx, scenarios + scenarios)
     plan = explaining.layout(compiled, ctx)
     assert {g.fact: len(g.kinds) for g in plan.groups} == {"a": 3, "n": 2}
     assert all(len(g.rules) == len(g.shared) for g in plan.groups)
