@@ -2,6 +2,9 @@
 
 import gc
 import sys
+from typing import NoReturn
+
+from claimrules.interrupt import interrupted_by
 
 
 def main() -> None:
@@ -15,12 +18,22 @@ def main() -> None:
     try:
         from claimrules.cli.main import main as run  # noqa: PLC0415 - the import is what is guarded
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(130)
+        _interrupted()
+    except Exception as exc:
+        # Ctrl-C while a class was being made is raised wrapped (a RuntimeError from
+        # `__set_name__`): anything else is a real error, with its traceback.
+        if not interrupted_by(exc):
+            raise
+        _interrupted()
     finally:
         gc.freeze()
         gc.enable()
     run()
+
+
+def _interrupted() -> NoReturn:
+    sys.stderr.write("interrupted\n")
+    sys.exit(130)
 
 
 if __name__ == "__main__":

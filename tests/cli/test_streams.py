@@ -265,10 +265,72 @@ main()
 """
 
 
+#: Ctrl-C while a class is made: Python 3.11 raises it wrapped, a RuntimeError from
+#: `__set_name__` (as when it lands in the import of `ipaddress`), later ones as it is.
+_WRAPPED_INTERRUPT = """
+import sys
+class Descriptor:
+    def __set_name__(self, owner, name):
+        raise KeyboardInterrupt
+def interrupted_class():
+    class Made:
+        field = Descriptor()
+{where}
+from claimrules.__main__ import main
+main()
+"""
+_WHERE = {
+    # while the command line is imported (claimrules.__main__ guards the import)
+    "import": """
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            interrupted_class()
+        return None
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["claimrules", "--version"]
+""",
+    # while a command runs (claimrules.cli.main guards it)
+    "command": """
+import claimrules.cli.main as cli_main
+def command(*args, **kwargs):
+    interrupted_class()
+cli_main.cli.main = command
+sys.argv = ["claimrules", "--version"]
+""",
+}
+
+
 def test_ctrl_c_while_the_command_line_is_imported_exits_130() -> None:
     done = subprocess.run([sys.executable, "-c", _INTERRUPTED_IMPORT], capture_output=True,
                           text=True, timeout=HANG, check=False, preexec_fn=limit_child)
     assert (done.returncode, done.stderr) == (130, "interrupted\n")
+
+
+@pytest.mark.parametrize("where", sorted(_WHERE))
+def test_ctrl_c_raised_wrapped_exits_130_not_as_a_bug(where: str) -> None:
+    code = _WRAPPED_INTERRUPT.format(where=_WHERE[where])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=HANG, check=False, preexec_fn=limit_child)
+    assert (done.returncode, done.stderr) == (130, "interrupted\n")
+
+
+def test_an_error_caused_by_another_error_is_still_a_bug() -> None:
+    from claimrules.interrupt import interrupted_by
+
+    try:
+        try:
+            raise ValueError("first")
+        except ValueError as exc:
+            raise RuntimeError("second") from exc
+    except RuntimeError as exc:
+        assert not interrupted_by(exc)
+    looped = RuntimeError("a cause that is its own context")
+    looped.__context__ = looped
+    assert not interrupted_by(looped)
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = KeyboardInterrupt()
+    assert interrupted_by(wrapped)
 
 
 def test_closed_stdout_is_an_error_not_a_bug() -> None:

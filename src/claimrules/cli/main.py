@@ -27,6 +27,7 @@ from claimrules.cli.common import (
     Findings,
 )
 from claimrules.diagnostics import Diagnostic, LoadError, Span
+from claimrules.interrupt import interrupted_by
 
 #: Each command's name and the module of `claimrules.cli` whose `COMMANDS` define it.
 COMMAND_MODULES = {
@@ -193,6 +194,8 @@ def _run() -> int:
         click.echo("error: input nested too deeply [too-deep]", err=True)
         return EXIT_INPUT
     except Exception as exc:
+        if interrupted_by(exc):  # Ctrl-C inside code that wraps what it raises
+            return _interrupted()
         click.echo(
             f"internal error: {type(exc).__name__}: {exc}\n"
             "  help: this is a bug in claimrules; please report it with the command you ran",
