@@ -54,6 +54,19 @@ LONGEST_FIRST = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the package to bytecode once, before the workers start, as `pip install` does
+    for an installed package: an editable install leaves `src/` as source, and where
+    PYTHONDONTWRITEBYTECODE is set every child process the tests start (hundreds run
+    `claimrules`) would compile it again, about a fifth of each one's time. `__pycache__` is
+    ignored by git and by the cache's code digest."""
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller has done it
+        return
+    import compileall
+
+    compileall.compile_dir(ROOT / "src" / "claimrules", quiet=1)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the tests of `LONGEST_FIRST` first, in that order; the others keep theirs."""
 
