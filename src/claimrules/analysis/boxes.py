@@ -17,12 +17,12 @@ label may overlap each other; rows of different labels never do).
 from __future__ import annotations
 
 import functools
-import gc
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ParamSpec, TypeVar
 
+from claimrules.collector import paused
 from claimrules.load.domain import FactValue
 
 L = TypeVar("L", bound=Hashable)
@@ -389,16 +389,11 @@ def collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
     """
 
     @functools.wraps(fn)
-    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with paused():
             return fn(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
 
-    return paused
+    return run
 
 
 def without(box: Box, holes: Sequence[Box], domains: Domains) -> list[Box]:

@@ -6,16 +6,15 @@ The exit codes: 0 ok · 1 findings · 2 usage or input error · 3 internal error
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from typing import Any, NoReturn, TypeVar
 
 import click
 
+from claimrules.collector import paused
 from claimrules.diagnostics import Diagnostic, LoadError, Severity, Span
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,25 +81,6 @@ def load_checked(path: str) -> Any:
     return load_ruleset(resolve_ruleset(path))
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector paused, then what was made meanwhile frozen (left out of
-    every later collection, `gc.freeze`) and the collector restored as it was: for a one-shot
-    command's own start-up (the modules it imports, the ruleset it reads, the decision it
-    prints), thousands of objects that live until the process ends and are no garbage. Each
-    automatic collection would walk them again (about a dozen, over a millisecond, in a cached
-    eval), and unfrozen the first one after the pause would walk them all. `__main__` does the
-    same for the command line's import."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
 def load_cached(path: str, no_cache: bool) -> Any:
     """The ruleset for a command that only evaluates (eval, ask): from the cache of checked
     rulesets when its files are unchanged (see `claimrules.load.snapshot`), else loaded in full
@@ -108,7 +88,7 @@ def load_cached(path: str, no_cache: bool) -> Any:
     from claimrules.load.installed import resolve_ruleset  # noqa: PLC0415
 
     path = resolve_ruleset(path)
-    with collector_paused():  # the cache's reader and what it reads (a full load collects)
+    with paused(freeze=True):  # the cache's reader and what it reads (a full load collects)
         from claimrules.load import snapshot  # noqa: PLC0415
 
         use = not no_cache and snapshot.enabled()

@@ -12,7 +12,6 @@ import click
 from claimrules.cli.common import (
     Findings,
     check_sources,
-    collector_paused,
     color,
     completer,
     date_option,
@@ -27,6 +26,7 @@ from claimrules.cli.common import (
     stdin_bytes,
     time_options,
 )
+from claimrules.collector import paused
 from claimrules.diagnostics import Diagnostic, LoadError, Span
 
 
@@ -85,7 +85,7 @@ def eval_(
 
         _run_batch(rs, resolve_example(batch), as_of, known_by, sources)
         return
-    with collector_paused():  # one decision: the engine's modules and what it builds live on
+    with paused(freeze=True):  # one decision: the engine's modules and what it builds live on
         from claimrules.engine.evaluator import evaluate  # noqa: PLC0415
         from claimrules.reporters import render  # noqa: PLC0415
 

@@ -6,18 +6,17 @@ A compiled test returns True, False, or None for *unknown* (a fact it reads is m
 
 from __future__ import annotations
 
-import gc
 import heapq
 import itertools
 import math
 import operator
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import field
 from datetime import date, timedelta
 from typing import Any, cast
 
+from claimrules.collector import paused
 from claimrules.engine.decision import CitedClaim, Period
 from claimrules.load.domain import (
     All,
@@ -678,7 +677,7 @@ class CompiledRuleset:
     def rule_index(self) -> RuleIndex:
         """The discrimination index over every rule, built on first use."""
         if self.index is None:
-            with gc_paused():
+            with paused():
                 self.index = build_index(self.rules, self.ruleset.facts)
         return self.index
 
@@ -730,20 +729,6 @@ def fact_domains(ruleset: Ruleset) -> dict[str, tuple[FactValue, ...]]:
     return out
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects: with a
-    large ruleset in memory, each automatic collection walks all of it, and compiling 10,000
-    rules would spend most of its time there. Restores the collector's previous state."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 #: Where a loaded ruleset keeps its compiled form (in `Ruleset.derived`).
 COMPILED = "claimrules.engine.compile"
 
@@ -760,7 +745,7 @@ def compiled_ruleset(ruleset: Ruleset) -> CompiledRuleset:
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
     """Compile every rule of a checked ruleset."""
-    with gc_paused():
+    with paused():
         return _compile_ruleset(ruleset)
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import field
 from datetime import date
 
+from claimrules.collector import paused
 from claimrules.engine.combine import combine
 from claimrules.engine.compile import (
     Candidate,
@@ -25,7 +26,6 @@ from claimrules.engine.compile import (
     CompiledRuleset,
     Facts,
     conjoin,
-    gc_paused,
     is_pseudo,
     pseudo_rule,
 )
@@ -258,7 +258,7 @@ def explained(
         return _outcomes(compiled, ctx, _values(applicable, undecided), facts, applicable)
     if len(compiled.rules) < GC_PAUSE_RULES:
         return _laid_out(compiled, ctx, facts, applicable, undecided)
-    with gc_paused():
+    with paused():
         parts = _laid_parts(compiled, ctx, facts, applicable, undecided)
     # Joined with the collector running again: the collection that its pause put off then
     # starts on allocating the joined list, before that list (or the explanation) holds every

@@ -39,11 +39,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import field
 from datetime import date
 
+from claimrules.collector import paused
 from claimrules.engine.compile import (
     CompiledRule,
     CompiledRuleset,
     Facts,
-    gc_paused,
     is_pseudo,
 )
 from claimrules.engine.context import Context, build_context
@@ -220,7 +220,7 @@ class Reading:
         once per reading: the diagram is built from the same leaves, and `table` and `lint`
         read them."""
         if self.raw is None:
-            with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+            with paused():  # many small acyclic objects (see compile.gc_paused)
                 found, complete = explore(self.compiled, self.ctx.active, {})
             self.raw = (tuple(found), complete)
         return list(self.raw[0]), self.raw[1]
@@ -376,7 +376,7 @@ class Reading:
         if self.raw is not None:  # the search has run already: the diagram is its tree
             leaves, complete = list(self.raw[0]), self.raw[1] and len(self.raw[0]) <= DIAGRAM_LEAVES
         else:
-            with gc_paused():  # many small acyclic objects (see compile.gc_paused)
+            with paused():  # many small acyclic objects (see compile.gc_paused)
                 leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
             if complete:
                 self.raw = (tuple(leaves), True)
@@ -395,7 +395,7 @@ class Reading:
         )
         self.sizes = tuple(len(compiled.domain(n)) if n in read else 1 for n in names)
         self.limits = (DECISIONS, max(1, min(DECISIONS, OUTCOMES // max(1, len(compiled.rules)))))
-        with gc_paused():
+        with paused():
             root = _openings(
                 _diagram(leaves, {n: i for i, n in enumerate(names)}), len(vocabulary)
             )

@@ -40,7 +40,6 @@ This module imports neither pydantic nor PyYAML.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import os
 import stat
@@ -51,6 +50,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from claimrules import __version__
+from claimrules.collector import paused
 from claimrules.diagnostics import LoadError, Span
 from claimrules.load import domain
 from claimrules.load.domain import Case, Rule, RulesetMeta, Source
@@ -328,16 +328,10 @@ def load(root: str | os.PathLike[str], warn: Warn | None = None) -> Ruleset | No
 
 
 def _read_ruleset(payload: bytes, display_root: str) -> Ruleset:
-    """The ruleset of an entry's second line, read and decoded with the cyclic collector paused:
-    thousands of new containers, none of them garbage, that each automatic collection would
-    walk again (as `engine.compile.gc_paused` does for compiling). Its state is restored."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """The ruleset of an entry's second line, read and decoded with the cyclic collector
+    paused: thousands of new containers, none of them garbage."""
+    with paused():
         return _decode(json.loads(payload.decode("ascii")), display_root)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _unchanged(root: str, files: Mapping[str, str]) -> bool:
@@ -426,7 +420,7 @@ def _json(value: object) -> bytes:
 # None, a bool, an int, a float and a str (not an enum) are stored as they are, a dict with
 # str keys as an object. Decoding builds only those classes (data only: an entry names no
 # code). The layout depends on the classes' fields: an entry is keyed on the code that wrote
-# it (`code_digest`), and the stored ruleset on its sha256 (a damaged entry is a miss).
+# it (`code_digest`), and the stored ruleset on its digest (a damaged entry is a miss).
 
 #: The classes an entry may hold, by their number in it.
 _CLASSES: tuple[type, ...] = (

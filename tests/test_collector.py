@@ -1,6 +1,7 @@
-"""`cli.common.collector_paused`: a one-shot command's own start-up (the cache's reader, the
-engine, the decision) is made with the cyclic collector paused and then frozen, as `__main__`
-does for the command line; the collector is left as it was, whatever happens inside."""
+"""`collector.paused`: a one-shot command's own start-up (the cache's reader, the engine, the
+decision) is made with the cyclic collector paused and then frozen (`freeze=True`), as
+`__main__` does for the command line; the collector is left as it was, whatever happens
+inside."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from claimrules.cli.common import collector_paused
+from claimrules.collector import paused
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def collector() -> Iterator[None]:
 def test_paused_then_frozen_then_restored(collector: None, enabled: bool) -> None:
     (gc.enable if enabled else gc.disable)()
     before = gc.get_freeze_count()
-    with collector_paused():
+    with paused(freeze=True):
         assert not gc.isenabled()
         made = [[index] for index in range(2000)]
     assert gc.isenabled() is enabled
@@ -33,6 +34,6 @@ def test_paused_then_frozen_then_restored(collector: None, enabled: bool) -> Non
 
 def test_restored_after_an_error(collector: None) -> None:
     gc.enable()
-    with pytest.raises(KeyError), collector_paused():
+    with pytest.raises(KeyError), paused(freeze=True):
         raise KeyError("x")
     assert gc.isenabled()
