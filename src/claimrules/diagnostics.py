@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import field
 from enum import StrEnum
-from functools import cache
 from operator import attrgetter
 
 from claimrules.values import PlainValue, plain_value, record
@@ -115,17 +114,15 @@ _MAX_MESSAGE = 300
 _MAX_NOTE = 2000
 
 
-@cache
-def _unsafe() -> re.Pattern[str]:
-    """Control characters, line separators and the bidirectional controls that reorder what a
-    terminal shows (U+202E "right-to-left override" and kin); compiled on first use, as a
-    run that renders no diagnostic needs none."""
-    return re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: Control characters, line separators and the bidirectional controls that reorder what a
+#: terminal shows (U+202E "right-to-left override" and kin). A pattern's text: `re` compiles
+#: it on first use (and keeps it), so a run that renders no diagnostic never does.
+_UNSAFE = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 
 
 def _safe(text: str, limit: int = _MAX_MESSAGE) -> str:
     """Escape control characters and line breaks; truncate very long messages."""
-    text = _unsafe().sub(lambda m: repr(m.group())[1:-1], text)
+    text = re.sub(_UNSAFE, lambda m: repr(m.group())[1:-1], text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
 from claimrules.values import PlainValue, plain_value
@@ -35,13 +34,8 @@ FactValue = str | bool | int | float | date
 JsonValue = str | bool | int | float | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
-
-@cache
-def _date_re() -> re.Pattern[str]:
-    """`YYYY-MM-DD` in digits (compiled on first use: start-up compiles no pattern it may not
-    use)."""
-    return re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
+#: `YYYY-MM-DD` in digits. A pattern's text: `re` compiles it on first use (and keeps it).
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
 #: An id of a source, claim, rule or case (the files' `Slug`), and its longest length.
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
@@ -57,7 +51,7 @@ _WRITTEN_DATE_FORMATS = ("%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d %b %Y", "%b %d
 def why_not_a_date(text: str) -> str:
     """Why a string is not a `YYYY-MM-DD` date, in words: "November has 30 days", "there is no
     month 13", or how to write a date written out in words (`11 July 2024` → `2024-07-11`)."""
-    if _date_re().fullmatch(text):
+    if re.fullmatch(_DATE, text):
         year, month, day = (int(part) for part in text.split("-"))
         if not 1 <= month <= 12:
             return f"`{text}` is not a date: there is no month {month} (months run 01 to 12)"
@@ -90,7 +84,7 @@ def parse_iso_date(value: object) -> object:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _date_re().fullmatch(value):
+    if isinstance(value, str) and re.fullmatch(_DATE, value):
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -8,7 +8,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import field
 from datetime import date
-from functools import cache
 from typing import cast
 
 from claimrules.diagnostics import DataPath, Diagnostic, LoadError, Span, did_you_mean
@@ -23,14 +22,10 @@ from claimrules.load.domain import (
 )
 from claimrules.values import PlainValue, plain_value
 
-
-@cache
-def _number_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """An integer and a decimal number as a fact's value may be written (compiled on first
-    use: a scenario without number facts needs neither)."""
-    return (re.compile(r"-?(0|[1-9][0-9]{0,17})"),
-            re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"))
-
+#: An integer and a decimal number as a fact's value may be written. Patterns' texts: `re`
+#: compiles each on first use (and keeps it), so a scenario without number facts never does.
+_INT = r"-?(0|[1-9][0-9]{0,17})"
+_FLOAT = r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"
 
 Locate = Mapping[DataPath, tuple[int, int]]
 
@@ -86,9 +81,9 @@ def coerce_value(fact: Fact, value: object, *, strings: bool = False) -> FactVal
         if not math.isfinite(value):
             raise ValueError(f"`{value}` is not a finite number for `{fact.name}`")
         number: FactValue = value
-    elif strings and isinstance(value, str) and _number_patterns()[0].fullmatch(value):
+    elif strings and isinstance(value, str) and re.fullmatch(_INT, value):
         number = int(value)
-    elif strings and isinstance(value, str) and _number_patterns()[1].fullmatch(value):
+    elif strings and isinstance(value, str) and re.fullmatch(_FLOAT, value):
         number = float(value)
         if not math.isfinite(number):  # `1e999` overflows to infinity
             raise ValueError(f"`{value}` is out of range for `{fact.name}`")
@@ -163,13 +158,6 @@ class ScenarioInput(PlainValue):
 _SCENARIO_KEYS = frozenset(["facts", "as_of", "known_by", "sources"])
 
 
-@cache
-def _slug() -> re.Pattern[str]:
-    """A source id (compiled on first use: a scenario without sources needs it not)."""
-    return re.compile(SLUG_PATTERN)
-
-
-
 def plain_scenario(data: object) -> ScenarioInput | None:
     """The scenario when `data` is plainly valid (what the `Scenario` model would accept, to
     the same values); None when it is not, or not plainly so."""
@@ -192,13 +180,13 @@ def plain_scenario(data: object) -> ScenarioInput | None:
     sources = data.get("sources")
     if sources is not None and not (
         isinstance(sources, list)
-        and all(isinstance(s, str) and len(s) <= SLUG_MAX and _slug().fullmatch(s) for s in sources)
+        and all(isinstance(s, str) and len(s) <= SLUG_MAX and re.fullmatch(SLUG_PATTERN, s)
+                for s in sources)
     ):
         return None
     return ScenarioInput(
         dict(facts), dates[0], dates[1], tuple(sources) if sources is not None else None
     )
-
 
 
 def _plain_json(value: object, depth: int) -> bool:

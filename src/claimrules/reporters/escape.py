@@ -24,12 +24,9 @@ _CONTROL = re.compile(
 )
 
 
-@cache
-def _control_or_break() -> re.Pattern[str]:
-    """`_CONTROL` and the line breaks and tabs (compiled on first use: JSON output needs it
-    not)."""
-    return re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
+#: `_CONTROL` and the line breaks and tabs. A pattern's text: `re` compiles it on first use
+#: (and keeps it), so JSON output never does.
+_CONTROL_OR_BREAK = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]"
 
 
 def _show(match: re.Match[str]) -> str:
@@ -45,7 +42,7 @@ def terminal(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Text for one line of a terminal: every control, line breaks included, made visible."""
-    return _control_or_break().sub(_show, text)
+    return re.sub(_CONTROL_OR_BREAK, _show, text)
 
 
 def json_text(dumped: str) -> str:
@@ -64,7 +61,7 @@ def safe_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if _control_or_break().search(url):
+    if re.search(_CONTROL_OR_BREAK, url):
         return None
     from urllib.parse import urlsplit  # noqa: PLC0415 - not on the JSON output's path
 
