@@ -838,19 +838,21 @@ def _ready(compiled: CompiledRuleset, ctx: Context, g: Led, facts: Facts) -> Rea
             if reason is None:
                 reason = reasons[key] = ConditionFailed(outcomes_of(((lead, False),), facts))
             found[test] = reason
-        # `_failed`, inlined: this loop builds many outcomes.
-        own = shared.copy()
-        own["reason"] = reason
-        outcome = _new(RuleOutcome)
-        _set_dict(outcome, "__dict__", own)
-        out.append(outcome)
+        out.append(_with_reason(shared, reason))
     return Ready(tuple(out), tuple(left), _led(depth, onward))
 
 
-_new = object.__new__
-#: Gives an instance its own dict: a copy of a split dict (an instance's), which keeps its keys
-#: shared, costs a third less than updating the instance's (see `_failed`).
-_set_dict = object.__setattr__
+def _with_reason(shared: dict[str, object], reason: ConditionFailed | None) -> RuleOutcome:
+    """A failed outcome from a rule's shared fields (`Layout.failed`) and its reason, made
+    as `build_decision` makes a Decision, without the frozen constructor's one
+    `object.__setattr__` per field. The instance is given its own dict, a copy of a split
+    dict (an instance's), which keeps its keys shared and costs a third less than updating
+    the instance's."""
+    own = shared.copy()
+    own["reason"] = reason
+    outcome = object.__new__(RuleOutcome)
+    object.__setattr__(outcome, "__dict__", own)
+    return outcome
 
 
 def _ready_top(
@@ -879,11 +881,7 @@ def _ready_top(
     shared = g.shared or _shared_fields(compiled, ctx, plan, g, facts)
     out: list[RuleOutcome | None] = []
     for fields_, k in zip(shared, g.kind_of, strict=True):
-        own = fields_.copy()
-        own["reason"] = kind_reason[k]
-        outcome = _new(RuleOutcome)
-        _set_dict(outcome, "__dict__", own)
-        out.append(outcome)
+        out.append(_with_reason(fields_, kind_reason[k]))
     left: list[int] = []
     onward: list[tuple[int, CompiledRule, CompiledNode]] = []
     for m in sorted(holding):
@@ -966,9 +964,8 @@ def _failed(
     reason: ConditionFailed | None = None,
 ) -> RuleOutcome:
     """The outcome of a rule these tests fail: `_outcome`'s, built from the fields of the
-    rule's first failed outcome (all the same but the reason) as `build_decision` builds a
-    Decision, without the frozen constructor's one `object.__setattr__` per field (three
-    times faster; its own dict costs some 60 bytes more than the constructor's values)."""
+    rule's first failed outcome (all the same but the reason) by `_with_reason` (three times
+    faster than the constructor; its own dict costs some 60 bytes more than its values)."""
     if reason is None:
         reason = ConditionFailed(outcomes_of(failing, facts))
     plan = layout(compiled, ctx)
@@ -980,8 +977,4 @@ def _failed(
         shared = plan.failed[r.index] = first.__dict__
         if first.reason == reason:
             return first
-    own = shared.copy()
-    own["reason"] = reason
-    outcome = _new(RuleOutcome)
-    _set_dict(outcome, "__dict__", own)
-    return outcome
+    return _with_reason(shared, reason)
