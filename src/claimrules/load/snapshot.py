@@ -154,27 +154,16 @@ def code_digest() -> str:
     names: list[str] = []
     _package_files(package, "", names)
     h = _hasher(__version__.encode())
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    # Each file opened relative to the package's folder and read to its end in large reads
-    # (no fstat): a fifth less than `_hash_file` for the hundred small files.
-    folder = os.open(package, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | flags)
+    # Each file opened relative to the package's folder (one path walk for the hundred files).
+    folder = os.open(package, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _READ_FLAGS)
     try:
         for name in sorted(names):
             h.update(name.encode() + b"\0")
-            fd = os.open(name, flags, dir_fd=folder)
-            try:
-                while chunk := os.read(fd, _CODE_CHUNK):
-                    h.update(chunk)
-            finally:
-                os.close(fd)
+            _hash_file(h, name, dir_fd=folder)
             h.update(b"\0")
     finally:
         os.close(folder)
     return str(h.hexdigest())
-
-
-#: The size of one read of a package file (most are smaller: one read and one at the end).
-_CODE_CHUNK = 1 << 16
 
 
 def _package_files(folder: str, prefix: str, names: list[str]) -> None:
@@ -190,15 +179,19 @@ def _package_files(folder: str, prefix: str, names: list[str]) -> None:
                 names.append(prefix + entry.name)
 
 
+#: How every file the cache hashes is opened.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
 def _hash_file(h: Any, path: str | os.PathLike[str], *, regular: bool = False,
-               also: Any = None) -> None:
+               also: Any = None, dir_fd: int | None = None) -> None:
     """Feed a file's bytes to the hash `h` (and to `also`, when given), read with the
     descriptor's own calls (a buffered file object costs a cached eval about twice as much for
     a hundred small files): the size `fstat` gives in one read, then on to the end.
     `regular`: opened without blocking, and OSError unless it is a regular file (a FIFO put in
-    a file's place is refused, not waited on)."""
-    flags = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0) if regular else flags)
+    a file's place is refused, not waited on). `dir_fd`: `path` is relative to that folder."""
+    flags = _READ_FLAGS | getattr(os, "O_NONBLOCK", 0) if regular else _READ_FLAGS
+    fd = os.open(path, flags, dir_fd=dir_fd)
     try:
         info = os.fstat(fd)
         if regular and not stat.S_ISREG(info.st_mode):
