@@ -16,9 +16,8 @@ from typing import BinaryIO
 
 from claimrules.diagnostics import Diagnostic, LoadError, Span
 from claimrules.load.domain import Fact
-from claimrules.load.scenario import coerce_facts, plain_scenario
-from claimrules.load.scenario_file import Resolved, read_scenario, unknown_sources
-from claimrules.load.yamlsafe import plain_json
+from claimrules.load.scenario import coerce_facts
+from claimrules.load.scenario_file import Resolved, read_scenario_input, unknown_sources
 
 #: Longest line read as a scenario (a scenario of every fact is a few hundred bytes).
 MAX_LINE_BYTES = 1 << 20
@@ -148,10 +147,8 @@ def resolve_lines(
             continue
         wrapped = not text.lstrip().startswith("{")
         body = "{" + text + "}" if wrapped else text
-        data = plain_json(body)  # most lines: plain JSON, read as `read_scenario` reads it
-        plain = plain_scenario(data) if data is not None else None
         try:
-            model = plain if plain is not None else read_scenario(body, name)[0]
+            model = read_scenario_input(body, name)
             typed = coerce_facts(vocabulary, model.facts, file=name)
         except LoadError as exc:
             problem = _at_line(exc.diagnostics[0], name, line.number, int(wrapped))
