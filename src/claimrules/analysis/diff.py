@@ -9,7 +9,6 @@ from datetime import date
 
 from claimrules.analysis.boxes import (
     Box,
-    collector_paused,
     compress,
     count_points,
     points_in,
@@ -24,6 +23,7 @@ from claimrules.analysis.space import (
     rule_ids,
 )
 from claimrules.analysis.table import VERDICT_ORDER
+from claimrules.collector import paused
 from claimrules.diagnostics import Diagnostic, LoadError
 from claimrules.engine.compile import CompiledRuleset, compiled_ruleset
 from claimrules.engine.context import build_context
@@ -99,7 +99,7 @@ def _vocabulary_problems(a: Ruleset, b: Ruleset) -> Iterator[Diagnostic]:
                              help=_ONE_VOCABULARY)
 
 
-@collector_paused
+@paused()  # hundreds of thousands of small acyclic boxes (see claimrules.collector)
 def diff(
     ruleset_a: Ruleset,
     ruleset_b: Ruleset,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 
-from claimrules.analysis.boxes import MAX_MERGE_WORK, collector_paused, points_in, without
+from claimrules.analysis.boxes import MAX_MERGE_WORK, points_in, without
 from claimrules.analysis.findings import Finding, meta_file
 from claimrules.analysis.regions import (
     member_bound,
@@ -18,6 +18,7 @@ from claimrules.analysis.regions import (
     sweep_slices,
 )
 from claimrules.analysis.space import TIME, fact_space, impossible_boxes
+from claimrules.collector import paused
 from claimrules.diagnostics import Severity, Span
 from claimrules.engine.compile import CompiledRule, CompiledRuleset, compiled_ruleset
 from claimrules.engine.constraints import facts_named
@@ -115,7 +116,7 @@ def override_cycles(rules: Sequence[Rule]) -> list[tuple[str, ...]]:
     return out
 
 
-@collector_paused
+@paused()  # hundreds of thousands of small acyclic boxes (see claimrules.collector)
 def lint(ruleset: Ruleset) -> list[Finding]:
     """Whole-space findings over every valid time, sorted (errors first, then by location).
 

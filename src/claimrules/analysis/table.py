@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from claimrules.analysis.boxes import collector_paused, compress, points_in, without
+from claimrules.analysis.boxes import compress, points_in, without
 from claimrules.analysis.space import (
     Cell,
     FactSpace,
@@ -16,6 +16,7 @@ from claimrules.analysis.space import (
     leaf_box,
     rule_ids,
 )
+from claimrules.collector import paused
 from claimrules.engine.compile import compiled_ruleset
 from claimrules.engine.decision import Verdict
 from claimrules.engine.reading import reading_of
@@ -67,7 +68,7 @@ class Table:
 VERDICT_ORDER = {v: i for i, v in enumerate(Verdict)}
 
 
-@collector_paused
+@paused()  # hundreds of thousands of small acyclic boxes (see claimrules.collector)
 def table(
     ruleset: Ruleset,
     as_of: date | None = None,

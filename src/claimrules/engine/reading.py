@@ -220,7 +220,7 @@ class Reading:
         once per reading: the diagram is built from the same leaves, and `table` and `lint`
         read them."""
         if self.raw is None:
-            with paused():  # many small acyclic objects (see compile.gc_paused)
+            with paused():  # many small acyclic objects (see claimrules.collector)
                 found, complete = explore(self.compiled, self.ctx.active, {})
             self.raw = (tuple(found), complete)
         return list(self.raw[0]), self.raw[1]
@@ -376,7 +376,7 @@ class Reading:
         if self.raw is not None:  # the search has run already: the diagram is its tree
             leaves, complete = list(self.raw[0]), self.raw[1] and len(self.raw[0]) <= DIAGRAM_LEAVES
         else:
-            with paused():  # many small acyclic objects (see compile.gc_paused)
+            with paused():  # many small acyclic objects (see claimrules.collector)
                 leaves, complete = explore(compiled, ctx.active, {}, max_leaves=DIAGRAM_LEAVES)
             if complete:
                 self.raw = (tuple(leaves), True)
